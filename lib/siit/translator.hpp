@@ -1,0 +1,79 @@
+// The translator: one IPv4 or IPv6 packet in, the translated packet (or an ICMP error for the
+// sender, or a named drop) out. Pure C++ on byte buffers; the DPDK shell in app/ wraps it.
+//
+// One Translator per worker: it holds the per-worker IPv4 Identification generator and is not
+// thread-safe; the configuration and the EAMT it reads may be shared by all workers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "siit/config.hpp"
+#include "siit/counters.hpp"
+#include "siit/eam.hpp"
+
+namespace siit {
+
+// A packet in a buffer that may grow at both ends: `data` is the first byte of the IP header.
+struct PacketBuffer {
+    std::uint8_t* data = nullptr;
+    std::uint32_t length = 0;
+    std::uint32_t headroom = 0; // writable bytes before data
+    std::uint32_t tailroom = 0; // writable bytes after data + length
+};
+
+// Headroom and tailroom that every input buffer must have: enough for the largest growth (an ICMP
+// error built in front of the packet, or an ICMPv4 error whose headers grow by 40 bytes).
+inline constexpr std::uint32_t kRequiredHeadroom = 96;
+inline constexpr std::uint32_t kRequiredTailroom = 64;
+
+// Where extra packets go when one packet becomes several (RFC 7915 §4.1 fragmentation).
+class PacketAllocator {
+public:
+    virtual ~PacketAllocator() = default;
+    // A buffer with room for `length` bytes after data; false when none is available.
+    virtual bool allocate(std::uint32_t length, PacketBuffer& out) = 0;
+};
+
+enum class Action : std::uint8_t {
+    forward, // the buffer now holds the translated packet, for the other family's side
+    hairpin, // the buffer holds an IPv6 packet for the IPv6 side again (RFC 7757 §4.2)
+    reply,   // the buffer holds an ICMP error of the input's family, for the sender
+    drop,    // nothing to send
+};
+
+struct Verdict {
+    Action action;
+    Counter counter;                  // what happened, by name
+    std::uint16_t extra_packets = 0;  // fragments handed to the allocator after this one
+};
+
+class Translator {
+public:
+    // `eamt` may be null (pool6 only). Both must outlive the translator.
+    Translator(const TranslatorConfig& config, const EamLookup* eamt);
+
+    // RFC 7915 §4: an IPv4 packet to IPv6. On forward, extra fragments (if any) were allocated
+    // through `allocator` (may be null: oversized DF=0 packets are then counted drops).
+    Verdict translate_4to6(PacketBuffer& packet, PacketAllocator* allocator);
+    // RFC 7915 §5: an IPv6 packet to IPv4, or back to IPv6 when it hairpins.
+    Verdict translate_6to4(PacketBuffer& packet, PacketAllocator* allocator);
+
+    const TranslatorConfig& config() const { return *config_; }
+    const EamLookup* eamt() const { return eamt_; }
+    void set_eamt(const EamLookup* eamt) { eamt_ = eamt; }
+    // The IPv4 Identification the next generated ID starts from (tests make it deterministic).
+    void seed_ipv4_id(std::uint16_t next) { next_ipv4_id_ = next; }
+    std::uint16_t next_ipv4_id() { return next_ipv4_id_++; }
+
+private:
+    // `hairpin`: the packet is an IPv6 packet's IPv4 form on its way back (RFC 7757 §4.2); its
+    // hop was already counted, so the TTL is not decremented again.
+    Verdict translate_4to6_impl(PacketBuffer& packet, PacketAllocator* allocator, bool hairpin);
+
+    const TranslatorConfig* config_;
+    const EamLookup* eamt_;
+    std::uint16_t next_ipv4_id_ = 1;
+};
+
+} // namespace siit
