@@ -24,11 +24,12 @@ std::uint16_t split_into_ipv6_fragments(PacketBuffer& packet, std::uint32_t limi
     ok = true;
     for (std::uint32_t start = chunk; start < payload; start += chunk) {
         const std::uint32_t size = std::min(chunk, payload - start);
-        PacketBuffer fragment;
-        if (!allocator || !allocator->allocate(kHeaders + size, fragment)) {
+        PacketBuffer* allocated = allocator ? allocator->allocate(kHeaders + size) : nullptr;
+        if (!allocated) {
             ok = false;
             return extra;
         }
+        PacketBuffer& fragment = *allocated;
         std::memcpy(fragment.data, headers, kHeaders);
         std::memcpy(fragment.data + kHeaders, headers + kHeaders + start, size);
         fragment.length = kHeaders + size;

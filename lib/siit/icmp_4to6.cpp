@@ -108,6 +108,8 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
     // The checksum is recomputed from scratch below: validate first, so that a corrupted error
     // does not leave with a good checksum.
     if (checksum_of(icmp, icmp_length) != 0) return dropped(Counter::drop_icmp4_checksum);
+    // §4.2: Source Quench, Redirect and other error types are dropped whatever they carry.
+    if (icmp[0] != 3 && icmp[0] != 11 && icmp[0] != 12) return dropped(Counter::drop_icmp4_unknown_type);
 
     // §4.3: the inner packet: an IPv4 header at least, possibly truncated after it.
     const std::uint8_t* inner = icmp + 8;

@@ -105,6 +105,8 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
     verify += ipv6_pseudo_tail_sum(icmp_length, kProtoIcmp6);
     if (fold_sum(add_to_sum(verify, icmp, icmp_length)) != 0xffff)
         return dropped(Counter::drop_icmp6_checksum);
+    // §5.2: error types other than 1-4 are dropped whatever they carry.
+    if (icmp[0] < 1 || icmp[0] > 4) return dropped(Counter::drop_icmp6_unknown_type);
 
     const std::uint8_t* inner = icmp + 8;
     const IcmpPayloadLayout layout =

@@ -162,9 +162,12 @@ Verdict reply_icmp4_error(Translator& translator, PacketBuffer& packet, std::uin
                           v4.total_length > v4.header_length &&
                           is_icmp4_error_type(in[v4.header_length]);
     const Ipv4Address source = Ipv4Address::from_bytes(in + 12);
-    // Never to "this network", loopback, multicast or broadcast sources (RFC 1812 §4.3.2.7).
+    // RFC 1812 §4.3.2.7: never about a packet sent to a multicast or broadcast address, nor to a
+    // "this network", loopback, multicast or broadcast source.
     const std::uint32_t top = source.value >> 24;
-    if (!may_send_error(is_error, v4.fragment_offset != 0) || top == 0 || top == 127 || top >= 224)
+    const std::uint32_t destination_top = in[16];
+    if (!may_send_error(is_error, v4.fragment_offset != 0) || top == 0 || top == 127 || top >= 224 ||
+        destination_top >= 224)
         return dropped(counter);
 
     constexpr std::uint32_t kHeaders = kIpv4HeaderSize + 8;
@@ -207,8 +210,9 @@ Verdict reply_icmp6_error(Translator& translator, PacketBuffer& packet, std::uin
                           is_icmp6_error_type(in[v6.header_length]);
     // RFC 4443 §2.4(e): never to the unspecified or a multicast source.
     const Ipv6Address source = Ipv6Address::from_bytes(in + 8);
+    // RFC 4443 §2.4(e.3): nor about a packet sent to a multicast address (Packet Too Big aside).
     if (!may_send_error(is_error, v6.fragment_offset != 0) || source == Ipv6Address{} ||
-        source.bytes[0] == 0xff)
+        source.bytes[0] == 0xff || (in[24] == 0xff && type != 2))
         return dropped(counter);
 
     constexpr std::uint32_t kHeaders = kIpv6HeaderSize + 8;

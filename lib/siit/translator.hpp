@@ -31,8 +31,9 @@ inline constexpr std::uint32_t kRequiredTailroom = 64;
 class PacketAllocator {
 public:
     virtual ~PacketAllocator() = default;
-    // A buffer with room for `length` bytes after data; false when none is available.
-    virtual bool allocate(std::uint32_t length, PacketBuffer& out) = 0;
+    // A buffer with room for `length` bytes after data, owned by the allocator, which reads its
+    // final length back after the translator returns; null when none is available.
+    virtual PacketBuffer* allocate(std::uint32_t length) = 0;
 };
 
 enum class Action : std::uint8_t {
