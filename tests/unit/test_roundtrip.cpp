@@ -1,1 +1,171 @@
+// Round-trip property: for random valid packets between EAMT-mapped and pool6 addresses, 4->6->4
+// and 6->4->6 give back the original packet, except the fields RFC 7915 changes (TTL/Hop Limit,
+// Identification, DF, Flow Label and the IPv4 header checksum that covers them). Every
+// intermediate packet must also carry a valid transport checksum.
 #include <catch2/catch.hpp>
+
+#include <random>
+
+#include "linear_eamt.hpp"
+#include "packet_harness.hpp"
+#include "siit/bytes.hpp"
+#include "siit/checksum.hpp"
+#include "siit/rfc6052.hpp"
+
+using namespace siit;
+using namespace siit::test;
+
+namespace {
+
+struct World {
+    TranslatorConfig config;
+    LinearEamt eamt;
+    World() {
+        config.pool6 = *Ipv6Prefix::parse("64:ff9b::/96");
+        config.hairpin_mode = HairpinMode::off; // the round trip sends EAM addresses back on purpose
+        eamt.entries.push_back({*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")});
+        eamt.entries.push_back({*Ipv4Prefix::parse("203.0.113.0/28"), *Ipv6Prefix::parse("2001:db8:200::/64")});
+        eamt.entries.push_back({*Ipv4Prefix::parse("203.0.113.5/32"), *Ipv6Prefix::parse("2001:db8:300::5/128")});
+    }
+};
+
+// Valid L4 for `protocol`: random header fields and payload, checksum computed with `pseudo`.
+Bytes random_l4(std::mt19937& rng, std::uint8_t protocol, std::size_t payload_length, std::uint32_t pseudo) {
+    Bytes l4;
+    const std::size_t header = protocol == 6 ? 20 : 8;
+    l4.resize(header + payload_length);
+    for (auto& b : l4) b = static_cast<std::uint8_t>(rng());
+    std::size_t checksum_at = 0;
+    if (protocol == 6) {
+        l4[12] = 0x50; // data offset 5
+        checksum_at = 16;
+    } else if (protocol == 17) {
+        store16(l4.data() + 4, static_cast<std::uint16_t>(l4.size()));
+        checksum_at = 6;
+    } else if (protocol == 1 || protocol == 58) {
+        l4[0] = static_cast<std::uint8_t>(protocol == 1 ? (rng() % 2 ? 8 : 0) : (rng() % 2 ? 128 : 129));
+        l4[1] = 0;
+        checksum_at = 2;
+    } else {
+        return l4; // another protocol: no checksum the translator touches
+    }
+    store16(l4.data() + checksum_at, 0);
+    auto sum = static_cast<std::uint16_t>(~fold_sum(add_to_sum(pseudo, l4.data(), l4.size())));
+    if (protocol == 17 && sum == 0) sum = 0xffff;
+    store16(l4.data() + checksum_at, sum);
+    return l4;
+}
+
+std::uint32_t ipv4_pseudo(const std::uint8_t* header, std::uint8_t protocol, std::size_t length) {
+    if (protocol == 1) return 0;
+    return std::uint32_t{ipv4_address_sum(header + 12, header + 16)} + protocol + static_cast<std::uint32_t>(length);
+}
+std::uint32_t ipv6_pseudo(const std::uint8_t* header, std::uint8_t protocol, std::size_t length) {
+    return std::uint32_t{ipv6_address_sum(header + 8, header + 24)} + ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(length), protocol);
+}
+
+bool transport_checksum_valid(const Bytes& packet, bool ipv6) {
+    const std::size_t header = ipv6 ? 40 : 20;
+    const std::uint8_t protocol = ipv6 ? packet[6] : packet[9];
+    if (protocol != 1 && protocol != 6 && protocol != 17 && protocol != 58) return true;
+    const std::size_t length = packet.size() - header;
+    const std::uint32_t pseudo = ipv6 ? ipv6_pseudo(packet.data(), protocol, length) : ipv4_pseudo(packet.data(), protocol, length);
+    return fold_sum(add_to_sum(pseudo, packet.data() + header, length)) == 0xffff;
+}
+
+Ipv4Address random_public_ipv4(std::mt19937& rng) {
+    for (;;) {
+        const Ipv4Address a{static_cast<std::uint32_t>(rng())};
+        const std::uint32_t top = a.value >> 24;
+        if (top != 0 && top != 127 && top < 224 && top != 198 && top != 203) return a;
+    }
+}
+
+// An IPv6-side host: an address inside one of the EAM entries, in the form the longest match
+// gives it (entries overlap on purpose, so that the most specific one must win).
+Ipv6Address random_eam_ipv6(std::mt19937& rng, const LinearEamt& eamt) {
+    const auto& e = eamt.entries[rng() % eamt.entries.size()];
+    const std::uint32_t host_bits = 32u - e.prefix4.length;
+    const std::uint32_t host = host_bits == 0 ? 0 : static_cast<std::uint32_t>(rng()) & ((1u << host_bits) - 1u);
+    const Ipv4Address v4{e.prefix4.address.value | host};
+    return eam_map_4to6(*eamt.find4(v4), v4);
+}
+
+} // namespace
+
+TEST_CASE("Round trip 4->6->4 gives back the IPv4 packet but TTL, Identification, DF", "[roundtrip]") {
+    World world;
+    std::mt19937 rng(20261122);
+    const std::uint8_t protocols[] = {1, 6, 17, 47};
+    for (int round = 0; round < 3000; ++round) {
+        const std::uint8_t protocol = protocols[rng() % 4];
+        Bytes packet(20);
+        packet[0] = 0x45;
+        packet[1] = static_cast<std::uint8_t>(rng());
+        store16(packet.data() + 4, static_cast<std::uint16_t>(rng()));
+        store16(packet.data() + 6, rng() % 2 ? 0x4000 : 0);
+        packet[8] = static_cast<std::uint8_t>(3 + rng() % 250);
+        packet[9] = protocol;
+        random_public_ipv4(rng).to_bytes(packet.data() + 12);
+        const Ipv6Address host6 = random_eam_ipv6(rng, world.eamt);
+        world.eamt.find6(host6) ? eam_map_6to4(*world.eamt.find6(host6), host6).to_bytes(packet.data() + 16) : void();
+        const std::size_t payload = rng() % 1100;
+        const Bytes l4 = random_l4(rng, protocol, payload, ipv4_pseudo(packet.data(), protocol, (protocol == 6 ? 20 : 8) + payload));
+        packet.insert(packet.end(), l4.begin(), l4.end());
+        store16(packet.data() + 2, static_cast<std::uint16_t>(packet.size()));
+        store16(packet.data() + 10, checksum_of(packet.data(), 20));
+
+        INFO("round " << round << " input " << to_hex(packet));
+        Translator translator(world.config, &world.eamt);
+        const Outcome six = run_translator(translator, Direction::from_ipv4, packet);
+        REQUIRE(six.verdict.action == Action::forward);
+        REQUIRE(six.packets.size() == 1);
+        CHECK(Ipv6Address::from_bytes(six.packets[0].data() + 24) == host6);
+        CHECK(transport_checksum_valid(six.packets[0], true));
+        const Outcome four = run_translator(translator, Direction::from_ipv6, six.packets[0]);
+        REQUIRE(four.verdict.action == Action::forward);
+        const Bytes& back = four.packets[0];
+        REQUIRE(back.size() == packet.size());
+        CHECK(Bytes(back.begin(), back.begin() + 4) == Bytes(packet.begin(), packet.begin() + 4));
+        CHECK(back[8] == packet[8] - 2);
+        CHECK(back[9] == packet[9]);
+        CHECK(Bytes(back.begin() + 12, back.end()) == Bytes(packet.begin() + 12, packet.end()));
+        CHECK(checksum_of(back.data(), 20) == 0);
+    }
+}
+
+TEST_CASE("Round trip 6->4->6 gives back the IPv6 packet but Hop Limit and Flow Label", "[roundtrip]") {
+    World world;
+    std::mt19937 rng(7915);
+    const std::uint8_t protocols[] = {58, 6, 17, 47};
+    for (int round = 0; round < 3000; ++round) {
+        const std::uint8_t protocol = protocols[rng() % 4];
+        Bytes packet(40);
+        const std::uint8_t traffic_class = static_cast<std::uint8_t>(rng());
+        store32(packet.data(), (6u << 28) | (std::uint32_t{traffic_class} << 20) | (rng() & 0xfffff));
+        packet[6] = protocol;
+        packet[7] = static_cast<std::uint8_t>(3 + rng() % 250);
+        random_eam_ipv6(rng, world.eamt).to_bytes(packet.data() + 8);
+        rfc6052_embed(*world.config.pool6, random_public_ipv4(rng)).to_bytes(packet.data() + 24);
+        const std::size_t payload = rng() % 1100;
+        const Bytes l4 = random_l4(rng, protocol, payload, ipv6_pseudo(packet.data(), protocol, (protocol == 6 ? 20 : 8) + payload));
+        packet.insert(packet.end(), l4.begin(), l4.end());
+        store16(packet.data() + 4, static_cast<std::uint16_t>(packet.size() - 40));
+
+        INFO("round " << round << " input " << to_hex(packet));
+        Translator translator(world.config, &world.eamt);
+        const Outcome four = run_translator(translator, Direction::from_ipv6, packet);
+        INFO("verdict " << counter_name(four.verdict.counter));
+        REQUIRE(four.verdict.action == Action::forward);
+        CHECK(checksum_of(four.packets[0].data(), 20) == 0);
+        CHECK(transport_checksum_valid(four.packets[0], false));
+        const Outcome six = run_translator(translator, Direction::from_ipv4, four.packets[0]);
+        REQUIRE(six.verdict.action == Action::forward);
+        const Bytes& back = six.packets[0];
+        REQUIRE(back.size() == packet.size());
+        CHECK(load32(back.data()) == (load32(packet.data()) & 0xfff00000u)); // Flow Label zeroed
+        CHECK(Bytes(back.begin() + 4, back.begin() + 7) == Bytes(packet.begin() + 4, packet.begin() + 7));
+        CHECK(back[7] == packet[7] - 2);
+        CHECK(Bytes(back.begin() + 8, back.end()) == Bytes(packet.begin() + 8, packet.end()));
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every package siitd needs to build, test and run, from Debian 12's archive by name.
+# Idempotent: packages already present are skipped without touching the network.
+set -euo pipefail
+
+packages=(
+  build-essential g++ pkg-config meson ninja-build clang-format
+  dpdk dpdk-dev libdpdk-dev libpcap-dev
+  libnl-3-dev libnl-route-3-dev
+  catch2 libcli11-dev nlohmann-json3-dev
+  python3-scapy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing ${missing[*]}; run as root (or with sudo) to install them" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, builds twice (release with warnings as errors,
+# and debug with AddressSanitizer + UndefinedBehaviorSanitizer), runs every test suite in both, and
+# ends with the line "N passed, N failed" counting test cases over all runs.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+bash deploy/install-deps.sh || exit 1
+
+build() { # dir, meson options...
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; return 1; }
+  fi
+  ninja -C "$dir" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
+}
+
+passed=0
+failed=0
+# Runs one Catch2 binary with the XML reporter, prints failures readably, adds up test cases.
+run_catch() { # label, binary, args...
+  local label=$1 binary=$2; shift 2
+  local xml; xml=$(mktemp)
+  "$binary" "$@" -r xml -o "$xml" >/dev/null 2>"$xml.stderr"
+  local rc=$?
+  local counts
+  counts=$(/usr/bin/python3 - "$xml" "$label" <<'PY'
+import sys, xml.etree.ElementTree as ET
+path, label = sys.argv[1], sys.argv[2]
+try:
+    root = ET.parse(path).getroot()
+except Exception as e:
+    print(f"{label}: no readable report ({e})", file=sys.stderr); print("0 1"); sys.exit()
+for tc in root.iter("TestCase"):
+    result = tc.find("OverallResult")
+    if result is not None and result.get("success") == "false":
+        print(f"FAILED [{label}] {tc.get('name')}", file=sys.stderr)
+        for expr in tc.iter("Expression"):
+            if expr.get("success") == "false":
+                orig = (expr.findtext("Original") or "").strip()
+                exp = (expr.findtext("Expanded") or "").strip()
+                print(f"  {expr.get('filename')}:{expr.get('line')}: {orig}\n    with: {exp[:600]}", file=sys.stderr)
+                for info in expr.iter("Info"):
+                    print(f"    info: {(info.text or '').strip()[:600]}", file=sys.stderr)
+        for ex in tc.iter("Exception"):
+            print(f"  exception: {(ex.text or '').strip()}", file=sys.stderr)
+cases = root.find("OverallResultsCases")
+if cases is None:
+    print("0 1")
+else:
+    print(cases.get("successes"), cases.get("failures"))
+PY
+)
+  local p f; read -r p f <<<"$counts"
+  # A crash (sanitizer report, signal) counts as a failure even if the report says otherwise.
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; cat "$xml.stderr" >&2; fi
+  echo "$label: $p passed, $f failed"
+  passed=$((passed + p)); failed=$((failed + f))
+  rm -f "$xml" "$xml.stderr"
+}
+
+build build --buildtype=debugoptimized -Dwerror=true || { echo "0 passed, 1 failed"; exit 1; }
+build build-sanitize --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true \
+  || { echo "0 passed, 1 failed"; exit 1; }
+
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export ASAN_OPTIONS=detect_leaks=1
+run_catch "unit (release)" build/tests/unit-tests
+run_catch "unit (asan+ubsan)" build-sanitize/tests/unit-tests
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
