@@ -9,6 +9,7 @@ packages=(
   libnl-3-dev libnl-route-3-dev
   catch2 libcli11-dev nlohmann-json3-dev
   python3-scapy
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

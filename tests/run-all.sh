@@ -69,5 +69,15 @@ export ASAN_OPTIONS=detect_leaks=1
 run_catch "unit (release)" build/tests/unit-tests
 run_catch "unit (asan+ubsan)" build-sanitize/tests/unit-tests
 
+# Fuzzing: bounded time, seeded with the fixtures; SIIT_FUZZ_SECONDS=0 skips it.
+fuzz_seconds=${SIIT_FUZZ_SECONDS:-30}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  if bash tests/fuzz/run-fuzz.sh build-fuzz "$fuzz_seconds"; then
+    echo "fuzz (${fuzz_seconds}s): 1 passed, 0 failed"; passed=$((passed + 1))
+  else
+    echo "fuzz (${fuzz_seconds}s): 0 passed, 1 failed"; failed=$((failed + 1))
+  fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
