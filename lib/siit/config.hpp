@@ -10,7 +10,10 @@
 
 namespace siit {
 
-// RFC 7757 §4.2 hairpinning, as Jool's eam-hairpin-mode.
+// RFC 7757 §4.2 hairpinning, named as Jool's eam-hairpin-mode: an IPv6 packet whose IPv4
+// destination is an EAM address goes back to IPv6 instead of out to IPv4.
+// off: never; simple: data packets only; intrinsic: ICMP errors too (a hairpinned flow's errors
+// find their way back to its IPv6 source).
 enum class HairpinMode : std::uint8_t { off, simple, intrinsic };
 
 struct TranslatorConfig {

@@ -49,7 +49,9 @@ Verdict Translator::translate_6to4(PacketBuffer& packet, PacketAllocator* alloca
     if (icmp) {
         if (v6.is_fragment()) return dropped(Counter::drop_icmp6_fragmented);
         if (l4_length < 8) return dropped(Counter::drop_icmp6_truncated);
-        if (icmp_error) return detail::translate_icmp6_error(*this, packet, v6, *src4, *dst4, ttl);
+        if (icmp_error)
+            return hairpin_if_needed(detail::translate_icmp6_error(*this, packet, v6, *src4, *dst4, ttl),
+                                     packet, allocator, *dst4, true);
         // Neighbour Discovery, MLD and every other informational type stay on their link.
         if (!is_icmp6_echo(l4[0])) return dropped(Counter::drop_icmp6_unknown_type);
     }
@@ -90,14 +92,20 @@ Verdict Translator::translate_6to4(PacketBuffer& packet, PacketAllocator* alloca
     packet.data = out;
     packet.length = kIpv4HeaderSize + l4_length;
 
-    // RFC 7757 §4.2: the IPv4 destination is one of our own EAM addresses, so the packet belongs to
-    // an IPv6 host behind this translator: translate it back instead of sending it to IPv4.
-    if (config.hairpin_mode != HairpinMode::off && eamt_ && eamt_->find4(*dst4)) {
-        const Verdict back = translate_4to6_impl(packet, allocator, true);
-        if (back.action != Action::forward) return back;
-        return Verdict{Action::hairpin, Counter::hairpinned, back.extra_packets};
-    }
-    return Verdict{Action::forward, counter, 0};
+    return hairpin_if_needed(Verdict{Action::forward, counter, 0}, packet, allocator, *dst4, false);
+}
+
+Verdict Translator::hairpin_if_needed(Verdict translated, PacketBuffer& packet, PacketAllocator* allocator,
+                                      Ipv4Address dst4, bool icmp_error) {
+    // The IPv4 destination is one of our own EAM addresses, so the packet belongs to an IPv6 host
+    // behind this translator: translate it back instead of sending it to IPv4.
+    const HairpinMode mode = config_->hairpin_mode;
+    if (translated.action != Action::forward || mode == HairpinMode::off ||
+        (icmp_error && mode != HairpinMode::intrinsic) || !eamt_ || !eamt_->find4(dst4))
+        return translated;
+    const Verdict back = translate_4to6_impl(packet, allocator, true);
+    if (back.action != Action::forward) return back;
+    return Verdict{Action::hairpin, Counter::hairpinned, back.extra_packets};
 }
 
 } // namespace siit

@@ -1,0 +1,264 @@
+// The EAMT's versions and their publication; see eamt.hpp.
+#include "siit/eamt.hpp"
+
+#include <algorithm>
+#include <bit>
+
+#include "siit/bytes.hpp"
+
+namespace siit {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t x) { // splitmix64 finaliser: cheap, and spreads adjacent prefixes
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+std::uint64_t hash4(std::uint32_t masked, std::uint8_t length) {
+    return mix((std::uint64_t{masked} << 8) | length);
+}
+
+std::uint64_t hash6(const std::uint32_t (&w)[4], std::uint8_t length) {
+    const std::uint64_t hi = (std::uint64_t{w[0]} << 32) | w[1];
+    const std::uint64_t lo = (std::uint64_t{w[2]} << 32) | w[3];
+    return mix(hi ^ mix(lo ^ length));
+}
+
+std::uint32_t mask32(unsigned length) { return length == 0 ? 0 : ~std::uint32_t{0} << (32 - length); }
+
+// The IPv6 address (or prefix) masked to `length` bits, as four big-endian words.
+void masked_words(const Ipv6Address& a, unsigned length, std::uint32_t (&out)[4]) {
+    for (unsigned i = 0; i < 4; ++i) {
+        const std::uint32_t word = load32(a.bytes.data() + 4 * i);
+        const int bits = static_cast<int>(length) - static_cast<int>(32 * i);
+        out[i] = bits >= 32 ? word : bits <= 0 ? 0 : word & mask32(static_cast<unsigned>(bits));
+    }
+}
+
+std::size_t capacity_for(std::size_t entries) { // load factor at most 0.5 after rounding
+    return std::bit_ceil(std::max<std::size_t>(16, entries * 2));
+}
+
+std::string describe(const EamEntry& e) { return e.prefix4.to_string() + " <-> " + e.prefix6.to_string(); }
+
+std::vector<std::uint8_t> lengths_longest_first(const std::vector<bool>& used) {
+    std::vector<std::uint8_t> lengths;
+    for (std::size_t l = used.size(); l-- > 0;)
+        if (used[l]) lengths.push_back(static_cast<std::uint8_t>(l));
+    return lengths;
+}
+
+} // namespace
+
+std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries, std::vector<std::string>& errors) {
+    const std::size_t errors_before = errors.size();
+    if (entries.size() > kMaxEntries) {
+        errors.push_back("the EAMT holds at most " + std::to_string(kMaxEntries) + " entries; got " +
+                         std::to_string(entries.size()));
+        return nullptr;
+    }
+    for (const auto& e : entries)
+        if (auto error = eam_entry_error(e)) errors.push_back(*error);
+    std::sort(entries.begin(), entries.end(), [](const EamEntry& a, const EamEntry& b) {
+        return std::tie(a.prefix4.address.value, a.prefix4.length, a.prefix6) <
+               std::tie(b.prefix4.address.value, b.prefix4.length, b.prefix6);
+    });
+
+    auto table = std::unique_ptr<EamTable>(new EamTable);
+    table->entries_ = std::move(entries);
+    const auto& all = table->entries_;
+    const std::size_t capacity = capacity_for(all.size());
+    table->table4_.assign(capacity, kEmpty4);
+    table->table6_.assign(capacity, Slot6{{0, 0, 0, 0}, kEmpty6});
+    table->mask4_ = capacity - 1;
+    table->mask6_ = capacity - 1;
+    std::vector<bool> used4(33), used6(129);
+
+    for (std::uint32_t index = 0; index < all.size(); ++index) {
+        const EamEntry& e = all[index];
+        // IPv4 side.
+        const std::uint32_t v4 = e.prefix4.address.value;
+        for (std::uint64_t i = hash4(v4, e.prefix4.length) & table->mask4_;; i = (i + 1) & table->mask4_) {
+            const std::uint64_t slot = table->table4_[i];
+            if (slot == kEmpty4) {
+                table->table4_[i] = (std::uint64_t{v4} << 32) | (std::uint64_t{e.prefix4.length} << 24) | index;
+                break;
+            }
+            if ((slot >> 32) == v4 && ((slot >> 24) & 0xff) == e.prefix4.length) {
+                const EamEntry& other = all[slot & 0xffffff];
+                errors.push_back(other == e ? "EAM " + describe(e) + " is listed twice"
+                                            : "EAM " + describe(e) + " conflicts with " + describe(other) +
+                                                  ": both map the IPv4 prefix " + e.prefix4.to_string());
+                break;
+            }
+        }
+        used4[e.prefix4.length] = true;
+        // IPv6 side.
+        std::uint32_t w[4];
+        masked_words(e.prefix6.address, e.prefix6.length, w);
+        for (std::uint64_t i = hash6(w, e.prefix6.length) & table->mask6_;; i = (i + 1) & table->mask6_) {
+            Slot6& slot = table->table6_[i];
+            if (slot.length_index == kEmpty6) {
+                slot = Slot6{{w[0], w[1], w[2], w[3]}, (std::uint32_t{e.prefix6.length} << 24) | index};
+                break;
+            }
+            if ((slot.length_index >> 24) == e.prefix6.length && std::equal(w, w + 4, slot.words)) {
+                const EamEntry& other = all[slot.length_index & 0xffffff];
+                if (!(other == e))
+                    errors.push_back("EAM " + describe(e) + " conflicts with " + describe(other) +
+                                     ": both map the IPv6 prefix " + e.prefix6.to_string());
+                break;
+            }
+        }
+        used6[e.prefix6.length] = true;
+    }
+    if (errors.size() != errors_before) return nullptr;
+    table->lengths4_ = lengths_longest_first(used4);
+    table->lengths6_ = lengths_longest_first(used6);
+    return table;
+}
+
+const EamEntry* EamTable::probe4(std::uint32_t masked, std::uint8_t length) const {
+    const std::uint64_t key = (std::uint64_t{masked} << 32) | (std::uint64_t{length} << 24);
+    for (std::uint64_t i = hash4(masked, length) & mask4_;; i = (i + 1) & mask4_) {
+        const std::uint64_t slot = table4_[i];
+        if (slot == kEmpty4) return nullptr;
+        if ((slot & ~std::uint64_t{0xffffff}) == key) return &entries_[slot & 0xffffff];
+    }
+}
+
+const EamEntry* EamTable::probe6(const std::uint32_t (&masked)[4], std::uint8_t length) const {
+    for (std::uint64_t i = hash6(masked, length) & mask6_;; i = (i + 1) & mask6_) {
+        const Slot6& slot = table6_[i];
+        if (slot.length_index == kEmpty6) return nullptr;
+        if ((slot.length_index >> 24) == length && slot.words[0] == masked[0] && slot.words[1] == masked[1] &&
+            slot.words[2] == masked[2] && slot.words[3] == masked[3])
+            return &entries_[slot.length_index & 0xffffff];
+    }
+}
+
+const EamEntry* EamTable::find4(Ipv4Address address) const {
+    for (const std::uint8_t length : lengths4_)
+        if (const EamEntry* e = probe4(address.value & mask32(length), length)) return e;
+    return nullptr;
+}
+
+const EamEntry* EamTable::find6(const Ipv6Address& address) const {
+    for (const std::uint8_t length : lengths6_) {
+        std::uint32_t w[4];
+        masked_words(address, length, w);
+        if (const EamEntry* e = probe6(w, length)) return e;
+    }
+    return nullptr;
+}
+
+const EamEntry* EamTable::exact4(const Ipv4Prefix& prefix) const {
+    return probe4(prefix.address.value, prefix.length);
+}
+
+const EamEntry* EamTable::exact6(const Ipv6Prefix& prefix) const {
+    std::uint32_t w[4];
+    masked_words(prefix.address, prefix.length, w);
+    return probe6(w, prefix.length);
+}
+
+std::size_t EamTable::memory_bytes() const {
+    return sizeof(*this) + entries_.capacity() * sizeof(EamEntry) + table4_.capacity() * sizeof(std::uint64_t) +
+           table6_.capacity() * sizeof(Slot6);
+}
+
+Eamt::Eamt(QuiescentStateTracker* tracker) : tracker_(tracker) {
+    std::vector<std::string> errors;
+    current_.store(EamTable::build({}, errors).release(), std::memory_order_release);
+}
+
+Eamt::~Eamt() {
+    // Readers are gone by now (the owner stops workers first); free everything.
+    retired_.clear();
+    delete current_.load(std::memory_order_acquire);
+}
+
+std::vector<std::string> Eamt::apply(const std::vector<EamtChange>& changes) {
+    std::lock_guard lock(writer_mutex_);
+    const EamTable* old = current_.load(std::memory_order_acquire);
+    const auto& old_entries = old->entries();
+    std::vector<bool> removed(old_entries.size());
+    std::vector<EamEntry> added;
+    std::vector<std::string> errors;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        const EamtChange& c = changes[i];
+        const std::string where = "change " + std::to_string(i + 1) + ": ";
+        if (c.kind == EamtChange::Kind::add) {
+            if (!c.prefix4 || !c.prefix6) {
+                errors.push_back(where + "an addition needs both an IPv4 and an IPv6 prefix");
+                continue;
+            }
+            const EamEntry e{*c.prefix4, *c.prefix6};
+            if (const EamEntry* existing = old->exact4(e.prefix4); existing && *existing == e &&
+                                                                   !removed[static_cast<std::size_t>(existing - old_entries.data())]) {
+                errors.push_back(where + "EAM " + describe(e) + " already exists");
+                continue;
+            }
+            added.push_back(e);
+            continue;
+        }
+        if (!c.prefix4 && !c.prefix6) {
+            errors.push_back(where + "a removal needs an IPv4 prefix, an IPv6 prefix, or both");
+            continue;
+        }
+        const EamEntry* target = c.prefix4 ? old->exact4(*c.prefix4) : old->exact6(*c.prefix6);
+        if (target && c.prefix6 && !(target->prefix6 == *c.prefix6)) target = nullptr;
+        const std::string named = (c.prefix4 ? c.prefix4->to_string() : std::string()) +
+                                  (c.prefix4 && c.prefix6 ? " <-> " : "") +
+                                  (c.prefix6 ? c.prefix6->to_string() : std::string());
+        if (!target) {
+            errors.push_back(where + "no EAM entry " + named + " to remove");
+            continue;
+        }
+        const auto index = static_cast<std::size_t>(target - old_entries.data());
+        if (removed[index]) {
+            errors.push_back(where + "EAM " + describe(*target) + " is removed twice in this batch");
+            continue;
+        }
+        removed[index] = true;
+    }
+    if (!errors.empty()) return errors;
+    std::vector<EamEntry> next;
+    next.reserve(old_entries.size() + added.size());
+    for (std::size_t i = 0; i < old_entries.size(); ++i)
+        if (!removed[i]) next.push_back(old_entries[i]);
+    next.insert(next.end(), added.begin(), added.end());
+    return publish(std::move(next));
+}
+
+std::vector<std::string> Eamt::replace(std::vector<EamEntry> entries) {
+    std::lock_guard lock(writer_mutex_);
+    return publish(std::move(entries));
+}
+
+std::vector<std::string> Eamt::publish(std::vector<EamEntry> entries) {
+    std::vector<std::string> errors;
+    auto table = EamTable::build(std::move(entries), errors);
+    if (!table) return errors;
+    const EamTable* old = current_.exchange(table.release(), std::memory_order_acq_rel);
+    if (!tracker_) {
+        delete old;
+        return errors;
+    }
+    retired_.emplace_back(tracker_->start(), std::unique_ptr<const EamTable>(old));
+    // Free what earlier publications retired, without waiting for anybody.
+    while (!retired_.empty() && tracker_->check(retired_.front().first, false)) retired_.pop_front();
+    return errors;
+}
+
+std::size_t Eamt::reclaim(bool wait) {
+    std::lock_guard lock(writer_mutex_);
+    while (!retired_.empty() && tracker_ && tracker_->check(retired_.front().first, wait)) retired_.pop_front();
+    return retired_.size();
+}
+
+} // namespace siit

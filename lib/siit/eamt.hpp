@@ -1,0 +1,114 @@
+// The EAMT (RFC 7757): explicit address mappings that workers look up with no lock while the
+// control plane changes them.
+//
+// An EamTable is one immutable version: the entries and, per direction, a hash table keyed by
+// (masked prefix, length), probed from the longest prefix length in use to the shortest. The Eamt
+// holds the current version behind one atomic pointer. Writers build a whole new version (a batch
+// is seen by workers all or nothing) and publish it with one release store; the old version is
+// freed only after every reader has passed a quiescent state (qsbr.hpp).
+//
+// Who may call what, concurrently:
+// - EamTable::find4/find6/exact4/exact6/entries: any number of threads, on a version they hold.
+// - Eamt::snapshot: any number of readers; the version stays valid until the reader's next
+//   quiescent state.
+// - Eamt::apply/replace/reclaim: writers; they serialise among themselves.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "siit/eam.hpp"
+#include "siit/qsbr.hpp"
+
+namespace siit {
+
+class EamTable final : public EamLookup {
+public:
+    // The largest table a version can hold (indexes are 24 bits in the IPv4 slots).
+    static constexpr std::size_t kMaxEntries = (1u << 24) - 1;
+
+    // Builds a version from `entries`. When any entry is invalid (RFC 7757 §3.2), duplicated, or
+    // maps a prefix that another entry maps differently, returns null and appends one message per
+    // problem to `errors`, naming the entries involved.
+    static std::unique_ptr<EamTable> build(std::vector<EamEntry> entries, std::vector<std::string>& errors);
+
+    const EamEntry* find4(Ipv4Address address) const override;
+    const EamEntry* find6(const Ipv6Address& address) const override;
+    // The entry with exactly this prefix, or null.
+    const EamEntry* exact4(const Ipv4Prefix& prefix) const;
+    const EamEntry* exact6(const Ipv6Prefix& prefix) const;
+    // Every entry, sorted by IPv4 prefix then length.
+    const std::vector<EamEntry>& entries() const { return entries_; }
+    // Bytes this version occupies (entries and both hash tables).
+    std::size_t memory_bytes() const;
+
+private:
+    struct Slot6 {
+        std::uint32_t words[4]; // masked IPv6 prefix, most significant word first
+        std::uint32_t length_index; // length << 24 | entry index
+    };
+    static constexpr std::uint64_t kEmpty4 = ~std::uint64_t{0};
+    static constexpr std::uint32_t kEmpty6 = ~std::uint32_t{0};
+
+    const EamEntry* probe4(std::uint32_t masked, std::uint8_t length) const;
+    const EamEntry* probe6(const std::uint32_t (&masked)[4], std::uint8_t length) const;
+
+    std::vector<EamEntry> entries_;
+    std::vector<std::uint64_t> table4_; // masked value << 32 | length << 24 | index; all ones: empty
+    std::vector<Slot6> table6_;
+    std::uint64_t mask4_ = 0;
+    std::uint64_t mask6_ = 0;
+    std::vector<std::uint8_t> lengths4_; // prefix lengths in use, longest first
+    std::vector<std::uint8_t> lengths6_;
+};
+
+// One change in a batch. A removal names the IPv4 prefix, the IPv6 prefix, or both.
+struct EamtChange {
+    enum class Kind : std::uint8_t { add, remove };
+    Kind kind = Kind::add;
+    std::optional<Ipv4Prefix> prefix4;
+    std::optional<Ipv6Prefix> prefix6;
+
+    static EamtChange add(const EamEntry& e) { return {Kind::add, e.prefix4, e.prefix6}; }
+    static EamtChange remove(std::optional<Ipv4Prefix> p4, std::optional<Ipv6Prefix> p6) {
+        return {Kind::remove, p4, p6};
+    }
+};
+
+class Eamt {
+public:
+    // `tracker` tells when readers have moved past an old version; null means there are no
+    // concurrent readers and old versions are freed at once. It must outlive the Eamt.
+    explicit Eamt(QuiescentStateTracker* tracker);
+    ~Eamt();
+    Eamt(const Eamt&) = delete;
+    Eamt& operator=(const Eamt&) = delete;
+
+    // Readers: the current version. No lock, no read-modify-write, no system call.
+    const EamTable* snapshot() const { return current_.load(std::memory_order_acquire); }
+
+    // Applies every change, or none: returns one message per refused change (naming it by its
+    // position in the batch and its prefixes), and then the running table is untouched.
+    std::vector<std::string> apply(const std::vector<EamtChange>& changes);
+    // Replaces the whole table, or nothing, likewise.
+    std::vector<std::string> replace(std::vector<EamEntry> entries);
+    // Frees the retired versions that no reader can still hold; waits for readers when `wait`.
+    // Returns how many versions are still retired.
+    std::size_t reclaim(bool wait);
+
+private:
+    std::vector<std::string> publish(std::vector<EamEntry> entries);
+
+    QuiescentStateTracker* tracker_;
+    std::mutex writer_mutex_; // serialises writers; readers never take it
+    std::atomic<const EamTable*> current_;
+    std::deque<std::pair<std::uint64_t, std::unique_ptr<const EamTable>>> retired_;
+};
+
+} // namespace siit
