@@ -1,0 +1,268 @@
+// eamt.hpp: longest-prefix match both ways, refusals, all-or-nothing batches, QSBR reclamation,
+// and hairpinning through the translator in each mode.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "linear_eamt.hpp"
+#include "packet_harness.hpp"
+#include "siit/bytes.hpp"
+#include "siit/checksum.hpp"
+#include "siit/eamt.hpp"
+
+using namespace siit;
+using namespace siit::test;
+
+namespace {
+
+EamEntry entry(const char* v4, const char* v6) { return EamEntry{*Ipv4Prefix::parse(v4), *Ipv6Prefix::parse(v6)}; }
+Ipv4Address a4(const char* s) { return *Ipv4Address::parse(s); }
+Ipv6Address a6(const char* s) { return *Ipv6Address::parse(s); }
+
+Ipv6Address map4(const EamTable& t, const char* v4) {
+    const EamEntry* e = t.find4(a4(v4));
+    REQUIRE(e);
+    return eam_map_4to6(*e, a4(v4));
+}
+Ipv4Address map6(const EamTable& t, const char* v6) {
+    const EamEntry* e = t.find6(a6(v6));
+    REQUIRE(e);
+    return eam_map_6to4(*e, a6(v6));
+}
+
+bool mentions(const std::vector<std::string>& errors, const std::string& text) {
+    for (const auto& e : errors)
+        if (e.find(text) != std::string::npos) return true;
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("RFC7757 3.3 EAMT example: lookups both ways through one table", "[eamt]") {
+    Eamt eamt(nullptr);
+    REQUIRE(eamt.replace({entry("192.0.2.1/32", "2001:db8:aaaa::/128"), entry("192.0.2.2/32", "2001:db8:bbbb::b/128"),
+                          entry("192.0.2.16/28", "2001:db8:cccc::/124"), entry("192.0.2.128/26", "2001:db8:dddd::/64"),
+                          entry("192.0.2.192/31", "64:ff9b::/127")})
+                .empty());
+    const EamTable& t = *eamt.snapshot();
+    CHECK(map4(t, "192.0.2.1") == a6("2001:db8:aaaa::"));
+    CHECK(map4(t, "192.0.2.2") == a6("2001:db8:bbbb::b"));
+    CHECK(map4(t, "192.0.2.24") == a6("2001:db8:cccc::8"));
+    CHECK(map4(t, "192.0.2.129") == a6("2001:db8:dddd:0:400::")); // 6 suffix bits right after /64: 000001
+    CHECK(map4(t, "192.0.2.193") == a6("64:ff9b::1"));
+    CHECK(map6(t, "2001:db8:cccc::f") == a4("192.0.2.31"));
+    CHECK(map6(t, "2001:db8:dddd:0:fc00::") == a4("192.0.2.191"));
+    CHECK(map6(t, "64:ff9b::") == a4("192.0.2.192"));
+    CHECK_FALSE(t.find4(a4("192.0.2.3")));
+    CHECK_FALSE(t.find6(a6("2001:db8:aaaa::1")));
+}
+
+TEST_CASE("RFC7757 3.2 longest prefix wins independently on each side", "[eamt]") {
+    Eamt eamt(nullptr);
+    // IPv4 overlap: a /32 inside a /24. IPv6 overlap: a /128 inside a /120 of another entry.
+    REQUIRE(eamt.replace({entry("192.0.2.0/24", "2001:db8:1::/120"), entry("192.0.2.7/32", "2001:db8:2::7/128"),
+                          entry("198.51.100.9/32", "2001:db8:1::9/128")})
+                .empty());
+    const EamTable& t = *eamt.snapshot();
+    CHECK(map4(t, "192.0.2.7") == a6("2001:db8:2::7"));
+    CHECK(map4(t, "192.0.2.8") == a6("2001:db8:1::8"));
+    CHECK(map6(t, "2001:db8:1::9") == a4("198.51.100.9"));
+    CHECK(map6(t, "2001:db8:1::a") == a4("192.0.2.10"));
+}
+
+TEST_CASE("RFC7757 3.2 /0, /32 and /128 entries", "[eamt]") {
+    Eamt eamt(nullptr);
+    REQUIRE(eamt.replace({entry("0.0.0.0/0", "2001:db8:ffff::/96"), entry("203.0.113.5/32", "2001:db8::5/128")}).empty());
+    const EamTable& t = *eamt.snapshot();
+    CHECK(map4(t, "8.8.8.8") == a6("2001:db8:ffff::808:808"));
+    CHECK(map4(t, "203.0.113.5") == a6("2001:db8::5"));
+    CHECK(map6(t, "2001:db8:ffff::808:808") == a4("8.8.8.8"));
+    CHECK(map6(t, "2001:db8::5") == a4("203.0.113.5"));
+    CHECK_FALSE(t.find6(a6("2001:db8:fffe::1")));
+}
+
+TEST_CASE("EAMT refuses invalid, duplicate and conflicting entries, naming both", "[eamt]") {
+    Eamt eamt(nullptr);
+    REQUIRE(eamt.replace({entry("192.0.2.0/24", "2001:db8:1::/120")}).empty());
+    const EamTable* before = eamt.snapshot();
+
+    auto errors = eamt.apply({EamtChange::add(entry("198.51.100.0/24", "2001:db8:2::/121"))});
+    CHECK(mentions(errors, "RFC 7757 §3.2"));
+    errors = eamt.apply({EamtChange::add(entry("192.0.2.0/24", "2001:db8:1::/120"))});
+    CHECK(mentions(errors, "already exists"));
+    errors = eamt.apply({EamtChange::add(entry("192.0.2.0/24", "2001:db8:9::/120"))});
+    CHECK(mentions(errors, "conflicts with 192.0.2.0/24 <-> 2001:db8:1::/120"));
+    CHECK(mentions(errors, "both map the IPv4 prefix 192.0.2.0/24"));
+    errors = eamt.apply({EamtChange::add(entry("198.51.100.0/24", "2001:db8:1::/120"))});
+    CHECK(mentions(errors, "both map the IPv6 prefix 2001:db8:1::/120"));
+    errors = eamt.apply({EamtChange::remove(Ipv4Prefix::parse("203.0.113.0/24"), std::nullopt)});
+    CHECK(mentions(errors, "no EAM entry 203.0.113.0/24 to remove"));
+    errors = eamt.apply({EamtChange::remove(Ipv4Prefix::parse("192.0.2.0/24"), Ipv6Prefix::parse("2001:db8:7::/120"))});
+    CHECK(mentions(errors, "no EAM entry 192.0.2.0/24 <-> 2001:db8:7::/120"));
+    errors = eamt.apply({EamtChange::remove(Ipv4Prefix::parse("192.0.2.0/24"), std::nullopt),
+                         EamtChange::remove(std::nullopt, Ipv6Prefix::parse("2001:db8:1::/120"))});
+    CHECK(mentions(errors, "change 2: EAM 192.0.2.0/24 <-> 2001:db8:1::/120 is removed twice"));
+    errors = eamt.replace({entry("10.0.0.0/8", "2001:db8:a::/104"), entry("10.0.0.0/8", "2001:db8:a::/104")});
+    CHECK(mentions(errors, "is listed twice"));
+    // Nothing of the above reached the workers.
+    CHECK(eamt.snapshot() == before);
+    CHECK(eamt.snapshot()->entries().size() == 1);
+}
+
+TEST_CASE("EAMT batch with one bad change is refused whole and names the change", "[eamt]") {
+    Eamt eamt(nullptr);
+    REQUIRE(eamt.replace({entry("192.0.2.0/24", "2001:db8:1::/120")}).empty());
+    const EamTable* before = eamt.snapshot();
+    const auto errors = eamt.apply({EamtChange::add(entry("198.51.100.0/24", "2001:db8:2::/120")),
+                                    EamtChange::remove(Ipv4Prefix::parse("192.0.2.0/24"), std::nullopt),
+                                    EamtChange::add(entry("203.0.113.0/24", "2001:db8:3::/121"))});
+    REQUIRE(errors.size() == 1);
+    CHECK(mentions(errors, "203.0.113.0/24 <-> 2001:db8:3::/121"));
+    CHECK(eamt.snapshot() == before);
+    CHECK(eamt.snapshot()->find4(a4("192.0.2.1")));
+    CHECK_FALSE(eamt.snapshot()->find4(a4("198.51.100.1")));
+    // The good part alone goes through, in one publication.
+    CHECK(eamt.apply({EamtChange::add(entry("198.51.100.0/24", "2001:db8:2::/120")),
+                      EamtChange::remove(Ipv4Prefix::parse("192.0.2.0/24"), std::nullopt)})
+              .empty());
+    CHECK(eamt.snapshot()->find4(a4("198.51.100.1")));
+    CHECK_FALSE(eamt.snapshot()->find4(a4("192.0.2.1")));
+}
+
+TEST_CASE("EAMT old versions are freed only after every reader is quiescent", "[eamt][qsbr]") {
+    ThreadQsbr qsbr(2);
+    qsbr.online(0);
+    qsbr.online(1);
+    Eamt eamt(&qsbr);
+    REQUIRE(eamt.replace({entry("192.0.2.0/24", "2001:db8:1::/120")}).empty());
+    CHECK(eamt.reclaim(false) == 1); // the empty initial version: readers have not moved on
+    qsbr.quiescent(0);
+    CHECK(eamt.reclaim(false) == 1); // reader 1 still may hold it
+    qsbr.quiescent(1);
+    CHECK(eamt.reclaim(false) == 0);
+
+    const EamTable* held = eamt.snapshot(); // reader 0 holds version 2 ...
+    REQUIRE(eamt.replace({entry("198.51.100.0/24", "2001:db8:2::/120")}).empty());
+    qsbr.quiescent(1);
+    CHECK(eamt.reclaim(false) == 1); // ... so it stays
+    CHECK(held->find4(a4("192.0.2.9"))); // and is still readable
+    qsbr.offline(0);                     // an offline reader holds nothing
+    CHECK(eamt.reclaim(false) == 0);
+}
+
+TEST_CASE("EAMT lookups agree with a linear longest-prefix search on random tables", "[eamt]") {
+    std::mt19937 rng(7757);
+    for (int table_round = 0; table_round < 20; ++table_round) {
+        std::vector<EamEntry> entries;
+        LinearEamt oracle;
+        for (int i = 0; i < 300; ++i) {
+            const unsigned l4 = 8 + rng() % 25;
+            const unsigned l6 = 96 - rng() % 40 + (rng() % 2 ? 0 : 32 - (32 - l4)); // varied, valid
+            Ipv4Prefix p4{Ipv4Address{static_cast<std::uint32_t>(rng()) & Ipv4Prefix{{}, static_cast<std::uint8_t>(l4)}.mask()},
+                          static_cast<std::uint8_t>(l4)};
+            const unsigned len6 = std::min(128u - (32u - l4), l6);
+            Ipv6Address v6;
+            for (auto& b : v6.bytes) b = static_cast<std::uint8_t>(rng() % 4); // dense, to force overlaps
+            for (unsigned bit = len6; bit < 128; ++bit) v6.set_bit(bit, false);
+            const EamEntry e{p4, Ipv6Prefix{v6, static_cast<std::uint8_t>(len6)}};
+            bool clash = false;
+            for (const auto& other : entries)
+                clash |= other.prefix4 == e.prefix4 || other.prefix6 == e.prefix6;
+            if (clash) continue;
+            entries.push_back(e);
+        }
+        oracle.entries = entries;
+        Eamt eamt(nullptr);
+        REQUIRE(eamt.replace(entries).empty());
+        const EamTable& t = *eamt.snapshot();
+        for (int probe = 0; probe < 2000; ++probe) {
+            const auto& e = entries[rng() % entries.size()];
+            const Ipv4Address v4{e.prefix4.address.value | (static_cast<std::uint32_t>(rng()) & ~e.prefix4.mask())};
+            const EamEntry* got4 = t.find4(v4);
+            const EamEntry* want4 = oracle.find4(v4);
+            REQUIRE(got4);
+            CHECK(*got4 == *want4);
+            Ipv6Address v6 = e.prefix6.address;
+            for (unsigned bit = e.prefix6.length; bit < 128; ++bit) v6.set_bit(bit, rng() % 2);
+            const EamEntry* got6 = t.find6(v6);
+            const EamEntry* want6 = oracle.find6(v6);
+            REQUIRE(got6);
+            CHECK(*got6 == *want6);
+        }
+    }
+}
+
+namespace {
+
+// Runs an IPv6 packet from H6 to H6b's pool6 address (H6b is an EAM host) in `mode`.
+Outcome hairpin_run(HairpinMode mode, const Bytes& packet, const EamTable* table) {
+    TranslatorConfig config;
+    config.pool6 = *Ipv6Prefix::parse("64:ff9b::/96");
+    config.hairpin_mode = mode;
+    Translator translator(config, table);
+    return run_translator(translator, Direction::from_ipv6, packet);
+}
+
+Bytes ipv6_packet(const char* src, const char* dst, std::uint8_t next, Bytes l4) {
+    Bytes p(40);
+    store32(p.data(), 6u << 28);
+    store16(p.data() + 4, static_cast<std::uint16_t>(l4.size()));
+    p[6] = next;
+    p[7] = 64;
+    a6(src).to_bytes(p.data() + 8);
+    a6(dst).to_bytes(p.data() + 24);
+    p.insert(p.end(), l4.begin(), l4.end());
+    // Transport checksum over the IPv6 pseudo-header (ICMPv6 and UDP alike).
+    std::uint32_t acc = std::uint32_t{ipv6_address_sum(p.data() + 8, p.data() + 24)} +
+                        ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(l4.size()), next);
+    const std::size_t at = next == 58 ? 42 : 46;
+    store16(p.data() + at, static_cast<std::uint16_t>(~fold_sum(add_to_sum(acc, p.data() + 40, l4.size()))));
+    return p;
+}
+
+} // namespace
+
+TEST_CASE("RFC7757 4.2 hairpinning in each mode: off, simple, intrinsic", "[eamt][hairpin]") {
+    Eamt eamt(nullptr);
+    REQUIRE(eamt.replace({entry("198.51.100.0/24", "2001:db8:100::/120")}).empty());
+    const EamTable* table = eamt.snapshot();
+    Bytes udp(16, 0x61);
+    store16(udp.data(), 1000);
+    store16(udp.data() + 2, 2000);
+    store16(udp.data() + 4, 16);
+    store16(udp.data() + 6, 0);
+    const Bytes data = ipv6_packet("2001:db8:100::5", "64:ff9b::198.51.100.7", 17, udp);
+    // An ICMPv6 Port Unreachable from H6 about a packet H6b sent it through the translator.
+    const Bytes inner = ipv6_packet("64:ff9b::198.51.100.7", "2001:db8:100::5", 17, udp);
+    Bytes icmp(8 + inner.size(), 0);
+    icmp[0] = 1; // Destination Unreachable
+    icmp[1] = 4; // Port Unreachable
+    std::copy(inner.begin(), inner.end(), icmp.begin() + 8);
+    const Bytes error = ipv6_packet("2001:db8:100::5", "64:ff9b::198.51.100.7", 58, icmp);
+
+    auto off = hairpin_run(HairpinMode::off, data, table);
+    CHECK(off.verdict.action == Action::forward);
+    CHECK(off.packets.at(0)[0] >> 4 == 4);
+
+    auto simple = hairpin_run(HairpinMode::simple, data, table);
+    CHECK(simple.verdict.action == Action::hairpin);
+    CHECK(simple.verdict.counter == Counter::hairpinned);
+    REQUIRE(simple.packets.size() == 1);
+    CHECK(simple.packets[0][0] >> 4 == 6);
+    CHECK(Ipv6Address::from_bytes(simple.packets[0].data() + 24) == a6("2001:db8:100::7"));
+    CHECK(Ipv6Address::from_bytes(simple.packets[0].data() + 8) == a6("2001:db8:100::5"));
+    CHECK(simple.packets[0][7] == 63); // one hop, not two
+
+    auto simple_error = hairpin_run(HairpinMode::simple, error, table);
+    CHECK(simple_error.verdict.action == Action::forward);
+    CHECK(simple_error.verdict.counter == Counter::translated_6to4_icmp_error);
+
+    auto intrinsic_error = hairpin_run(HairpinMode::intrinsic, error, table);
+    CHECK(intrinsic_error.verdict.action == Action::hairpin);
+    REQUIRE(intrinsic_error.packets.size() == 1);
+    const Bytes& back = intrinsic_error.packets[0];
+    CHECK(back[6] == 58);
+    CHECK(back[40] == 1); // ICMPv6 Destination Unreachable again
+    CHECK(back[41] == 4); // Port Unreachable
+    CHECK(Ipv6Address::from_bytes(back.data() + 24) == a6("2001:db8:100::7"));
+}
