@@ -8,12 +8,12 @@ cd "$root"
 
 bash deploy/install-deps.sh || exit 1
 
-build() { # dir, meson options...
-  local dir=$1; shift
+build() { # dir, target ('' for all), meson options...
+  local dir=$1 target=$2; shift 2
   if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" "$@" >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; return 1; }
   fi
-  ninja -C "$dir" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
+  ninja -C "$dir" $target >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
 }
 
 passed=0
@@ -60,14 +60,20 @@ PY
   rm -f "$xml" "$xml.stderr"
 }
 
-build build --buildtype=debugoptimized -Dwerror=true || { echo "0 passed, 1 failed"; exit 1; }
-build build-sanitize --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true \
+build build '' --buildtype=debugoptimized -Dwerror=true || { echo "0 passed, 1 failed"; exit 1; }
+build build-sanitize '' --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true \
+  || { echo "0 passed, 1 failed"; exit 1; }
+# ThreadSanitizer only for what runs threads (the lock-free EAMT under change).
+build build-tsan tests/stress-tests --buildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false -Dwerror=true \
   || { echo "0 passed, 1 failed"; exit 1; }
 
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1
 run_catch "unit (release)" build/tests/unit-tests
 run_catch "unit (asan+ubsan)" build-sanitize/tests/unit-tests
+export TSAN_OPTIONS=halt_on_error=1
+run_catch "stress (tsan)" build-tsan/tests/stress-tests
+run_catch "stress (asan+ubsan)" build-sanitize/tests/stress-tests
 
 # Fuzzing: bounded time, seeded with the fixtures; SIIT_FUZZ_SECONDS=0 skips it.
 fuzz_seconds=${SIIT_FUZZ_SECONDS:-30}
