@@ -10,22 +10,17 @@ namespace siit {
 
 namespace {
 
-std::uint64_t mix(std::uint64_t x) { // splitmix64 finaliser: cheap, and spreads adjacent prefixes
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
+// Multiply-shift hashing (Dietzfelbinger): one or two multiplies per probed length, which matters
+// when a lookup probes a dozen lengths. Only the top bits are good, so tables and filters index
+// with the top bits.
 std::uint64_t hash4(std::uint32_t masked, std::uint8_t length) {
-    return mix((std::uint64_t{masked} << 8) | length);
+    return ((std::uint64_t{masked} << 8) | length) * 0x9e3779b97f4a7c15ull;
 }
 
 std::uint64_t hash6(const std::uint32_t (&w)[4], std::uint8_t length) {
     const std::uint64_t hi = (std::uint64_t{w[0]} << 32) | w[1];
     const std::uint64_t lo = (std::uint64_t{w[2]} << 32) | w[3];
-    return mix(hi ^ mix(lo ^ length));
+    return ((hi ^ (lo * 0xc2b2ae3d27d4eb4full)) + length) * 0x9e3779b97f4a7c15ull;
 }
 
 std::uint32_t mask32(unsigned length) { return length == 0 ? 0 : ~std::uint32_t{0} << (32 - length); }
@@ -76,13 +71,21 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries, std::ve
     table->table6_.assign(capacity, Slot6{{0, 0, 0, 0}, kEmpty6});
     table->mask4_ = capacity - 1;
     table->mask6_ = capacity - 1;
+    table->table_shift_ = 64 - static_cast<unsigned>(std::countr_zero(capacity));
+    // 8 filter bits per slot, 16 per entry at least: about 6% false positives per probed length.
+    const std::size_t filter_bits = capacity * 8;
+    table->filter_shift_ = 64 - static_cast<unsigned>(std::countr_zero(filter_bits));
+    table->filter4_.assign(filter_bits / 64, 0);
+    table->filter6_.assign(filter_bits / 64, 0);
     std::vector<bool> used4(33), used6(129);
 
     for (std::uint32_t index = 0; index < all.size(); ++index) {
         const EamEntry& e = all[index];
         // IPv4 side.
         const std::uint32_t v4 = e.prefix4.address.value;
-        for (std::uint64_t i = hash4(v4, e.prefix4.length) & table->mask4_;; i = (i + 1) & table->mask4_) {
+        const std::uint64_t h4 = hash4(v4, e.prefix4.length);
+        filter_set(table->filter4_, table->filter_shift_, h4);
+        for (std::uint64_t i = h4 >> table->table_shift_;; i = (i + 1) & table->mask4_) {
             const std::uint64_t slot = table->table4_[i];
             if (slot == kEmpty4) {
                 table->table4_[i] = (std::uint64_t{v4} << 32) | (std::uint64_t{e.prefix4.length} << 24) | index;
@@ -100,7 +103,9 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries, std::ve
         // IPv6 side.
         std::uint32_t w[4];
         masked_words(e.prefix6.address, e.prefix6.length, w);
-        for (std::uint64_t i = hash6(w, e.prefix6.length) & table->mask6_;; i = (i + 1) & table->mask6_) {
+        const std::uint64_t h6 = hash6(w, e.prefix6.length);
+        filter_set(table->filter6_, table->filter_shift_, h6);
+        for (std::uint64_t i = h6 >> table->table_shift_;; i = (i + 1) & table->mask6_) {
             Slot6& slot = table->table6_[i];
             if (slot.length_index == kEmpty6) {
                 slot = Slot6{{w[0], w[1], w[2], w[3]}, (std::uint32_t{e.prefix6.length} << 24) | index};
@@ -122,17 +127,17 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries, std::ve
     return table;
 }
 
-const EamEntry* EamTable::probe4(std::uint32_t masked, std::uint8_t length) const {
+const EamEntry* EamTable::probe4(std::uint32_t masked, std::uint8_t length, std::uint64_t hash) const {
     const std::uint64_t key = (std::uint64_t{masked} << 32) | (std::uint64_t{length} << 24);
-    for (std::uint64_t i = hash4(masked, length) & mask4_;; i = (i + 1) & mask4_) {
+    for (std::uint64_t i = hash >> table_shift_;; i = (i + 1) & mask4_) {
         const std::uint64_t slot = table4_[i];
         if (slot == kEmpty4) return nullptr;
         if ((slot & ~std::uint64_t{0xffffff}) == key) return &entries_[slot & 0xffffff];
     }
 }
 
-const EamEntry* EamTable::probe6(const std::uint32_t (&masked)[4], std::uint8_t length) const {
-    for (std::uint64_t i = hash6(masked, length) & mask6_;; i = (i + 1) & mask6_) {
+const EamEntry* EamTable::probe6(const std::uint32_t (&masked)[4], std::uint8_t length, std::uint64_t hash) const {
+    for (std::uint64_t i = hash >> table_shift_;; i = (i + 1) & mask6_) {
         const Slot6& slot = table6_[i];
         if (slot.length_index == kEmpty6) return nullptr;
         if ((slot.length_index >> 24) == length && slot.words[0] == masked[0] && slot.words[1] == masked[1] &&
@@ -142,33 +147,45 @@ const EamEntry* EamTable::probe6(const std::uint32_t (&masked)[4], std::uint8_t 
 }
 
 const EamEntry* EamTable::find4(Ipv4Address address) const {
-    for (const std::uint8_t length : lengths4_)
-        if (const EamEntry* e = probe4(address.value & mask32(length), length)) return e;
+    for (const std::uint8_t length : lengths4_) {
+        const std::uint32_t masked = address.value & mask32(length);
+        const std::uint64_t hash = hash4(masked, length);
+        if (!filter_has(filter4_, filter_shift_, hash)) continue;
+        if (const EamEntry* e = probe4(masked, length, hash)) return e;
+    }
     return nullptr;
 }
 
 const EamEntry* EamTable::find6(const Ipv6Address& address) const {
+    // The address as words once; each length masks a copy.
+    std::uint32_t words[4];
+    masked_words(address, 128, words);
     for (const std::uint8_t length : lengths6_) {
         std::uint32_t w[4];
-        masked_words(address, length, w);
-        if (const EamEntry* e = probe6(w, length)) return e;
+        for (unsigned i = 0; i < 4; ++i) {
+            const int bits = static_cast<int>(length) - static_cast<int>(32 * i);
+            w[i] = bits >= 32 ? words[i] : bits <= 0 ? 0 : words[i] & mask32(static_cast<unsigned>(bits));
+        }
+        const std::uint64_t hash = hash6(w, length);
+        if (!filter_has(filter6_, filter_shift_, hash)) continue;
+        if (const EamEntry* e = probe6(w, length, hash)) return e;
     }
     return nullptr;
 }
 
 const EamEntry* EamTable::exact4(const Ipv4Prefix& prefix) const {
-    return probe4(prefix.address.value, prefix.length);
+    return probe4(prefix.address.value, prefix.length, hash4(prefix.address.value, prefix.length));
 }
 
 const EamEntry* EamTable::exact6(const Ipv6Prefix& prefix) const {
     std::uint32_t w[4];
     masked_words(prefix.address, prefix.length, w);
-    return probe6(w, prefix.length);
+    return probe6(w, prefix.length, hash6(w, prefix.length));
 }
 
 std::size_t EamTable::memory_bytes() const {
     return sizeof(*this) + entries_.capacity() * sizeof(EamEntry) + table4_.capacity() * sizeof(std::uint64_t) +
-           table6_.capacity() * sizeof(Slot6);
+           table6_.capacity() * sizeof(Slot6) + (filter4_.capacity() + filter6_.capacity()) * sizeof(std::uint64_t);
 }
 
 Eamt::Eamt(QuiescentStateTracker* tracker) : tracker_(tracker) {

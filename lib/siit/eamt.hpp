@@ -2,7 +2,10 @@
 // control plane changes them.
 //
 // An EamTable is one immutable version: the entries and, per direction, a hash table keyed by
-// (masked prefix, length), probed from the longest prefix length in use to the shortest. The Eamt
+// (masked prefix, length), probed from the longest prefix length in use to the shortest. A small
+// bit filter per direction (16 bits per entry, cache-resident) answers "certainly absent" for most
+// lengths without touching the large table; its loads do not depend on each other, so the CPU
+// overlaps them. docs/eamt.md has the measurements behind this choice. The Eamt
 // holds the current version behind one atomic pointer. Writers build a whole new version (a batch
 // is seen by workers all or nothing) and publish it with one release store; the old version is
 // freed only after every reader has passed a quiescent state (qsbr.hpp).
@@ -56,14 +59,26 @@ private:
     static constexpr std::uint64_t kEmpty4 = ~std::uint64_t{0};
     static constexpr std::uint32_t kEmpty6 = ~std::uint32_t{0};
 
-    const EamEntry* probe4(std::uint32_t masked, std::uint8_t length) const;
-    const EamEntry* probe6(const std::uint32_t (&masked)[4], std::uint8_t length) const;
+    const EamEntry* probe4(std::uint32_t masked, std::uint8_t length, std::uint64_t hash) const;
+    const EamEntry* probe6(const std::uint32_t (&masked)[4], std::uint8_t length, std::uint64_t hash) const;
+    static bool filter_has(const std::vector<std::uint64_t>& filter, unsigned shift, std::uint64_t hash) {
+        const std::uint64_t bit = hash >> shift;
+        return (filter[bit >> 6] >> (bit & 63)) & 1;
+    }
+    static void filter_set(std::vector<std::uint64_t>& filter, unsigned shift, std::uint64_t hash) {
+        const std::uint64_t bit = hash >> shift;
+        filter[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+    }
 
     std::vector<EamEntry> entries_;
     std::vector<std::uint64_t> table4_; // masked value << 32 | length << 24 | index; all ones: empty
     std::vector<Slot6> table6_;
     std::uint64_t mask4_ = 0;
     std::uint64_t mask6_ = 0;
+    // Bit filters indexed by the top bits of the same hashes the tables use.
+    std::vector<std::uint64_t> filter4_, filter6_;
+    unsigned filter_shift_ = 63;
+    unsigned table_shift_ = 63;
     std::vector<std::uint8_t> lengths4_; // prefix lengths in use, longest first
     std::vector<std::uint8_t> lengths6_;
 };
