@@ -13,6 +13,12 @@ namespace siit {
 class QuiescentStateTracker {
 public:
     virtual ~QuiescentStateTracker() = default;
+    // Reader `reader` (an index below the tracker's capacity) starts or stops reading. An offline
+    // reader holds nothing, so writers never wait for it: go offline before blocking or stopping.
+    virtual void online(unsigned reader) = 0;
+    virtual void offline(unsigned reader) = 0;
+    // Reader: holds no pointer to any table version from here on. Workers call it once per loop.
+    virtual void quiescent(unsigned reader) = 0;
     // Writer: after publishing, returns a token that readers must pass. Thread-safe for writers.
     virtual std::uint64_t start() = 0;
     // Writer: whether every registered reader has been quiescent since `token`. Never blocks when
@@ -26,10 +32,10 @@ public:
 class ThreadQsbr final : public QuiescentStateTracker {
 public:
     explicit ThreadQsbr(unsigned max_readers);
-    void online(unsigned reader);
-    void offline(unsigned reader);
+    void online(unsigned reader) override;
+    void offline(unsigned reader) override;
     // A store of the current token: no read-modify-write, no lock, no system call.
-    void quiescent(unsigned reader) {
+    void quiescent(unsigned reader) override {
         readers_[reader].seen.store(token_.load(std::memory_order_acquire), std::memory_order_release);
     }
     std::uint64_t start() override;

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "rcu_qsbr.hpp"
 #include "siit/eamt.hpp"
 
 using namespace siit;
@@ -51,11 +52,9 @@ double stress_seconds() {
     return s ? std::atof(s) : 3.0;
 }
 
-} // namespace
+unsigned reader_count() { return std::max(2u, std::thread::hardware_concurrency()); }
 
-TEST_CASE("EAMT stress: concurrent readers see whole published versions only", "[stress][eamt]") {
-    const unsigned readers = std::max(2u, std::thread::hardware_concurrency());
-    ThreadQsbr qsbr(readers);
+void stress(QuiescentStateTracker& qsbr, unsigned readers) {
     Eamt eamt(&qsbr);
     std::atomic<std::uint32_t> announced{1}; // the newest version a writer may have published
     REQUIRE(eamt.replace(version_table(1)).empty());
@@ -142,4 +141,17 @@ TEST_CASE("EAMT stress: concurrent readers see whole published versions only", "
     CHECK(refused_batches > 0);
     CHECK(snapshots.load() > 100);
     CHECK(still_retired == 0);
+}
+
+} // namespace
+
+TEST_CASE("EAMT stress with ThreadQsbr: concurrent readers see whole published versions only", "[stress][eamt]") {
+    ThreadQsbr qsbr(reader_count());
+    stress(qsbr, reader_count());
+}
+
+TEST_CASE("EAMT stress with DPDK rte_rcu_qsbr: concurrent readers see whole published versions only",
+          "[stress][eamt]") {
+    siitd::RteQsbr qsbr(reader_count());
+    stress(qsbr, reader_count());
 }
