@@ -12,7 +12,7 @@ struct rte_rcu_qsbr;
 namespace siitd {
 
 class RteQsbr final : public siit::QuiescentStateTracker {
-public:
+  public:
     // Room for `max_readers` readers (worker lcores), indexed from 0. Throws std::runtime_error
     // when rte_rcu_qsbr refuses the size.
     explicit RteQsbr(unsigned max_readers);
@@ -26,7 +26,7 @@ public:
     std::uint64_t start() override;
     bool check(std::uint64_t token, bool wait) override;
 
-private:
+  private:
     rte_rcu_qsbr* qsbr_;
 };
 

@@ -75,6 +75,13 @@ export TSAN_OPTIONS=halt_on_error=1
 run_catch "stress (tsan)" build-tsan/tests/stress-tests
 run_catch "stress (asan+ubsan)" build-sanitize/tests/stress-tests
 
+# Formatting: every C++ file as .clang-format says.
+if find lib app ctl tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run -Werror 2>/tmp/siit-format.log; then
+  echo "format: 1 passed, 0 failed"; passed=$((passed + 1))
+else
+  head -30 /tmp/siit-format.log; echo "format: 0 passed, 1 failed"; failed=$((failed + 1))
+fi
+
 # Fuzzing: bounded time, seeded with the fixtures; SIIT_FUZZ_SECONDS=0 skips it.
 fuzz_seconds=${SIIT_FUZZ_SECONDS:-30}
 if [ "$fuzz_seconds" -gt 0 ]; then

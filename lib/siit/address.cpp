@@ -9,8 +9,12 @@
 
 namespace siit {
 
-Ipv4Address Ipv4Address::from_bytes(const std::uint8_t* p) { return Ipv4Address{load32(p)}; }
-void Ipv4Address::to_bytes(std::uint8_t* p) const { store32(p, value); }
+Ipv4Address Ipv4Address::from_bytes(const std::uint8_t* p) {
+    return Ipv4Address{load32(p)};
+}
+void Ipv4Address::to_bytes(std::uint8_t* p) const {
+    store32(p, value);
+}
 
 std::optional<Ipv4Address> Ipv4Address::parse(std::string_view text) {
     std::string s(text);
@@ -32,7 +36,9 @@ Ipv6Address Ipv6Address::from_bytes(const std::uint8_t* p) {
     std::memcpy(a.bytes.data(), p, 16);
     return a;
 }
-void Ipv6Address::to_bytes(std::uint8_t* p) const { std::memcpy(p, bytes.data(), 16); }
+void Ipv6Address::to_bytes(std::uint8_t* p) const {
+    std::memcpy(p, bytes.data(), 16);
+}
 
 void Ipv6Address::set_bit(unsigned index, bool on) {
     const auto mask = static_cast<std::uint8_t>(1u << (7 - index % 8));
@@ -59,12 +65,13 @@ namespace {
 
 // Splits "ADDR/LEN" into its parts; a missing "/LEN" yields `default_length`.
 std::optional<std::pair<std::string_view, unsigned>> split_prefix(std::string_view text,
-                                                                   unsigned default_length) {
+                                                                  unsigned default_length) {
     const auto slash = text.find('/');
     if (slash == std::string_view::npos) return std::pair{text, default_length};
     const auto len_text = text.substr(slash + 1);
     unsigned length = 0;
-    const auto [end, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), length);
+    const auto [end, ec] =
+        std::from_chars(len_text.data(), len_text.data() + len_text.size(), length);
     if (ec != std::errc{} || end != len_text.data() + len_text.size() || len_text.empty() ||
         length > default_length)
         return std::nullopt;

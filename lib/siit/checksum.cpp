@@ -9,10 +9,13 @@ std::uint32_t add_to_sum(std::uint32_t acc, const std::uint8_t* data, std::size_
     // A 64-bit accumulator defers carry folding to the end; 32-bit words halve the loop count.
     std::uint64_t wide = acc;
     std::size_t i = 0;
-    for (; i + 4 <= length; i += 4) wide += load32(data + i);
-    for (; i + 2 <= length; i += 2) wide += load16(data + i);
+    for (; i + 4 <= length; i += 4)
+        wide += load32(data + i);
+    for (; i + 2 <= length; i += 2)
+        wide += load16(data + i);
     if (i < length) wide += std::uint32_t{data[i]} << 8;
-    while (wide >> 32) wide = (wide & 0xffffffffu) + (wide >> 32);
+    while (wide >> 32)
+        wide = (wide & 0xffffffffu) + (wide >> 32);
     // Fold to 17 bits at most so that callers may keep adding without overflow.
     std::uint32_t narrow = static_cast<std::uint32_t>((wide & 0xffff) + (wide >> 16));
     return (narrow & 0xffff) + (narrow >> 16);

@@ -18,7 +18,9 @@ constexpr std::array<std::string_view, kCounterCount> kDescriptions = {
 };
 } // namespace
 
-std::string_view counter_name(Counter counter) { return kNames.at(static_cast<std::size_t>(counter)); }
+std::string_view counter_name(Counter counter) {
+    return kNames.at(static_cast<std::size_t>(counter));
+}
 std::string_view counter_description(Counter counter) {
     return kDescriptions.at(static_cast<std::size_t>(counter));
 }

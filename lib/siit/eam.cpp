@@ -10,8 +10,8 @@ std::optional<std::string> eam_entry_error(const EamEntry& entry) {
         return "EAM " + entry.prefix4.to_string() + " <-> " + entry.prefix6.to_string() +
                ": the IPv6 prefix leaves " + std::to_string(suffix6) +
                " suffix bits but the IPv4 prefix needs " + std::to_string(suffix4) +
-               " (RFC 7757 §3.2); use an IPv6 prefix of length " +
-               std::to_string(128 - suffix4) + " or shorter";
+               " (RFC 7757 §3.2); use an IPv6 prefix of length " + std::to_string(128 - suffix4) +
+               " or shorter";
     return std::nullopt;
 }
 
@@ -29,7 +29,8 @@ Ipv4Address eam_map_6to4(const EamEntry& entry, const Ipv6Address& address) {
     std::uint32_t value = entry.prefix4.address.value;
     const unsigned suffix_bits = 32u - entry.prefix4.length;
     for (unsigned i = 0; i < suffix_bits; ++i)
-        if (address.bit(entry.prefix6.length + i)) value |= std::uint32_t{1} << (suffix_bits - 1 - i);
+        if (address.bit(entry.prefix6.length + i))
+            value |= std::uint32_t{1} << (suffix_bits - 1 - i);
     return Ipv4Address{value};
 }
 

@@ -29,7 +29,7 @@ Ipv4Address eam_map_6to4(const EamEntry& entry, const Ipv6Address& address);
 // Longest-prefix match over the EAMT in each direction (RFC 7757 §3.3, §3.4). Workers call these
 // concurrently; an implementation must be safe for any number of simultaneous readers.
 class EamLookup {
-public:
+  public:
     virtual ~EamLookup() = default;
     // The entry whose prefix4 is the longest one containing `address`, or null.
     virtual const EamEntry* find4(Ipv4Address address) const = 0;

@@ -23,7 +23,9 @@ std::uint64_t hash6(const std::uint32_t (&w)[4], std::uint8_t length) {
     return ((hi ^ (lo * 0xc2b2ae3d27d4eb4full)) + length) * 0x9e3779b97f4a7c15ull;
 }
 
-std::uint32_t mask32(unsigned length) { return length == 0 ? 0 : ~std::uint32_t{0} << (32 - length); }
+std::uint32_t mask32(unsigned length) {
+    return length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
+}
 
 // The IPv6 address (or prefix) masked to `length` bits, as four big-endian words.
 void masked_words(const Ipv6Address& a, unsigned length, std::uint32_t (&out)[4]) {
@@ -38,7 +40,9 @@ std::size_t capacity_for(std::size_t entries) { // load factor at most 0.5 after
     return std::bit_ceil(std::max<std::size_t>(16, entries * 2));
 }
 
-std::string describe(const EamEntry& e) { return e.prefix4.to_string() + " <-> " + e.prefix6.to_string(); }
+std::string describe(const EamEntry& e) {
+    return e.prefix4.to_string() + " <-> " + e.prefix6.to_string();
+}
 
 std::vector<std::uint8_t> lengths_longest_first(const std::vector<bool>& used) {
     std::vector<std::uint8_t> lengths;
@@ -49,11 +53,12 @@ std::vector<std::uint8_t> lengths_longest_first(const std::vector<bool>& used) {
 
 } // namespace
 
-std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries, std::vector<std::string>& errors) {
+std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries,
+                                          std::vector<std::string>& errors) {
     const std::size_t errors_before = errors.size();
     if (entries.size() > kMaxEntries) {
-        errors.push_back("the EAMT holds at most " + std::to_string(kMaxEntries) + " entries; got " +
-                         std::to_string(entries.size()));
+        errors.push_back("the EAMT holds at most " + std::to_string(kMaxEntries) +
+                         " entries; got " + std::to_string(entries.size()));
         return nullptr;
     }
     for (const auto& e : entries)
@@ -88,14 +93,16 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries, std::ve
         for (std::uint64_t i = h4 >> table->table_shift_;; i = (i + 1) & table->mask4_) {
             const std::uint64_t slot = table->table4_[i];
             if (slot == kEmpty4) {
-                table->table4_[i] = (std::uint64_t{v4} << 32) | (std::uint64_t{e.prefix4.length} << 24) | index;
+                table->table4_[i] =
+                    (std::uint64_t{v4} << 32) | (std::uint64_t{e.prefix4.length} << 24) | index;
                 break;
             }
             if ((slot >> 32) == v4 && ((slot >> 24) & 0xff) == e.prefix4.length) {
                 const EamEntry& other = all[slot & 0xffffff];
-                errors.push_back(other == e ? "EAM " + describe(e) + " is listed twice"
-                                            : "EAM " + describe(e) + " conflicts with " + describe(other) +
-                                                  ": both map the IPv4 prefix " + e.prefix4.to_string());
+                errors.push_back(other == e
+                                     ? "EAM " + describe(e) + " is listed twice"
+                                     : "EAM " + describe(e) + " conflicts with " + describe(other) +
+                                           ": both map the IPv4 prefix " + e.prefix4.to_string());
                 break;
             }
         }
@@ -108,7 +115,8 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries, std::ve
         for (std::uint64_t i = h6 >> table->table_shift_;; i = (i + 1) & table->mask6_) {
             Slot6& slot = table->table6_[i];
             if (slot.length_index == kEmpty6) {
-                slot = Slot6{{w[0], w[1], w[2], w[3]}, (std::uint32_t{e.prefix6.length} << 24) | index};
+                slot = Slot6{{w[0], w[1], w[2], w[3]},
+                             (std::uint32_t{e.prefix6.length} << 24) | index};
                 break;
             }
             if ((slot.length_index >> 24) == e.prefix6.length && std::equal(w, w + 4, slot.words)) {
@@ -127,7 +135,8 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries, std::ve
     return table;
 }
 
-const EamEntry* EamTable::probe4(std::uint32_t masked, std::uint8_t length, std::uint64_t hash) const {
+const EamEntry* EamTable::probe4(std::uint32_t masked, std::uint8_t length,
+                                 std::uint64_t hash) const {
     const std::uint64_t key = (std::uint64_t{masked} << 32) | (std::uint64_t{length} << 24);
     for (std::uint64_t i = hash >> table_shift_;; i = (i + 1) & mask4_) {
         const std::uint64_t slot = table4_[i];
@@ -136,12 +145,13 @@ const EamEntry* EamTable::probe4(std::uint32_t masked, std::uint8_t length, std:
     }
 }
 
-const EamEntry* EamTable::probe6(const std::uint32_t (&masked)[4], std::uint8_t length, std::uint64_t hash) const {
+const EamEntry* EamTable::probe6(const std::uint32_t (&masked)[4], std::uint8_t length,
+                                 std::uint64_t hash) const {
     for (std::uint64_t i = hash >> table_shift_;; i = (i + 1) & mask6_) {
         const Slot6& slot = table6_[i];
         if (slot.length_index == kEmpty6) return nullptr;
-        if ((slot.length_index >> 24) == length && slot.words[0] == masked[0] && slot.words[1] == masked[1] &&
-            slot.words[2] == masked[2] && slot.words[3] == masked[3])
+        if ((slot.length_index >> 24) == length && slot.words[0] == masked[0] &&
+            slot.words[1] == masked[1] && slot.words[2] == masked[2] && slot.words[3] == masked[3])
             return &entries_[slot.length_index & 0xffffff];
     }
 }
@@ -164,7 +174,9 @@ const EamEntry* EamTable::find6(const Ipv6Address& address) const {
         std::uint32_t w[4];
         for (unsigned i = 0; i < 4; ++i) {
             const int bits = static_cast<int>(length) - static_cast<int>(32 * i);
-            w[i] = bits >= 32 ? words[i] : bits <= 0 ? 0 : words[i] & mask32(static_cast<unsigned>(bits));
+            w[i] = bits >= 32  ? words[i]
+                   : bits <= 0 ? 0
+                               : words[i] & mask32(static_cast<unsigned>(bits));
         }
         const std::uint64_t hash = hash6(w, length);
         if (!filter_has(filter6_, filter_shift_, hash)) continue;
@@ -184,8 +196,9 @@ const EamEntry* EamTable::exact6(const Ipv6Prefix& prefix) const {
 }
 
 std::size_t EamTable::memory_bytes() const {
-    return sizeof(*this) + entries_.capacity() * sizeof(EamEntry) + table4_.capacity() * sizeof(std::uint64_t) +
-           table6_.capacity() * sizeof(Slot6) + (filter4_.capacity() + filter6_.capacity()) * sizeof(std::uint64_t);
+    return sizeof(*this) + entries_.capacity() * sizeof(EamEntry) +
+           table4_.capacity() * sizeof(std::uint64_t) + table6_.capacity() * sizeof(Slot6) +
+           (filter4_.capacity() + filter6_.capacity()) * sizeof(std::uint64_t);
 }
 
 Eamt::Eamt(QuiescentStateTracker* tracker) : tracker_(tracker) {
@@ -215,8 +228,9 @@ std::vector<std::string> Eamt::apply(const std::vector<EamtChange>& changes) {
                 continue;
             }
             const EamEntry e{*c.prefix4, *c.prefix6};
-            if (const EamEntry* existing = old->exact4(e.prefix4); existing && *existing == e &&
-                                                                   !removed[static_cast<std::size_t>(existing - old_entries.data())]) {
+            if (const EamEntry* existing = old->exact4(e.prefix4);
+                existing && *existing == e &&
+                !removed[static_cast<std::size_t>(existing - old_entries.data())]) {
                 errors.push_back(where + "EAM " + describe(e) + " already exists");
                 continue;
             }
@@ -238,7 +252,8 @@ std::vector<std::string> Eamt::apply(const std::vector<EamtChange>& changes) {
         }
         const auto index = static_cast<std::size_t>(target - old_entries.data());
         if (removed[index]) {
-            errors.push_back(where + "EAM " + describe(*target) + " is removed twice in this batch");
+            errors.push_back(where + "EAM " + describe(*target) +
+                             " is removed twice in this batch");
             continue;
         }
         removed[index] = true;
@@ -268,13 +283,15 @@ std::vector<std::string> Eamt::publish(std::vector<EamEntry> entries) {
     }
     retired_.emplace_back(tracker_->start(), std::unique_ptr<const EamTable>(old));
     // Free what earlier publications retired, without waiting for anybody.
-    while (!retired_.empty() && tracker_->check(retired_.front().first, false)) retired_.pop_front();
+    while (!retired_.empty() && tracker_->check(retired_.front().first, false))
+        retired_.pop_front();
     return errors;
 }
 
 std::size_t Eamt::reclaim(bool wait) {
     std::lock_guard lock(writer_mutex_);
-    while (!retired_.empty() && tracker_ && tracker_->check(retired_.front().first, wait)) retired_.pop_front();
+    while (!retired_.empty() && tracker_ && tracker_->check(retired_.front().first, wait))
+        retired_.pop_front();
     return retired_.size();
 }
 

@@ -32,14 +32,15 @@
 namespace siit {
 
 class EamTable final : public EamLookup {
-public:
+  public:
     // The largest table a version can hold (indexes are 24 bits in the IPv4 slots).
     static constexpr std::size_t kMaxEntries = (1u << 24) - 1;
 
     // Builds a version from `entries`. When any entry is invalid (RFC 7757 §3.2), duplicated, or
     // maps a prefix that another entry maps differently, returns null and appends one message per
     // problem to `errors`, naming the entries involved.
-    static std::unique_ptr<EamTable> build(std::vector<EamEntry> entries, std::vector<std::string>& errors);
+    static std::unique_ptr<EamTable> build(std::vector<EamEntry> entries,
+                                           std::vector<std::string>& errors);
 
     const EamEntry* find4(Ipv4Address address) const override;
     const EamEntry* find6(const Ipv6Address& address) const override;
@@ -51,17 +52,19 @@ public:
     // Bytes this version occupies (entries and both hash tables).
     std::size_t memory_bytes() const;
 
-private:
+  private:
     struct Slot6 {
-        std::uint32_t words[4]; // masked IPv6 prefix, most significant word first
+        std::uint32_t words[4];     // masked IPv6 prefix, most significant word first
         std::uint32_t length_index; // length << 24 | entry index
     };
     static constexpr std::uint64_t kEmpty4 = ~std::uint64_t{0};
     static constexpr std::uint32_t kEmpty6 = ~std::uint32_t{0};
 
     const EamEntry* probe4(std::uint32_t masked, std::uint8_t length, std::uint64_t hash) const;
-    const EamEntry* probe6(const std::uint32_t (&masked)[4], std::uint8_t length, std::uint64_t hash) const;
-    static bool filter_has(const std::vector<std::uint64_t>& filter, unsigned shift, std::uint64_t hash) {
+    const EamEntry* probe6(const std::uint32_t (&masked)[4], std::uint8_t length,
+                           std::uint64_t hash) const;
+    static bool filter_has(const std::vector<std::uint64_t>& filter, unsigned shift,
+                           std::uint64_t hash) {
         const std::uint64_t bit = hash >> shift;
         return (filter[bit >> 6] >> (bit & 63)) & 1;
     }
@@ -71,7 +74,8 @@ private:
     }
 
     std::vector<EamEntry> entries_;
-    std::vector<std::uint64_t> table4_; // masked value << 32 | length << 24 | index; all ones: empty
+    std::vector<std::uint64_t>
+        table4_; // masked value << 32 | length << 24 | index; all ones: empty
     std::vector<Slot6> table6_;
     std::uint64_t mask4_ = 0;
     std::uint64_t mask6_ = 0;
@@ -97,7 +101,7 @@ struct EamtChange {
 };
 
 class Eamt {
-public:
+  public:
     // `tracker` tells when readers have moved past an old version; null means there are no
     // concurrent readers and old versions are freed at once. It must outlive the Eamt.
     explicit Eamt(QuiescentStateTracker* tracker);
@@ -117,7 +121,7 @@ public:
     // Returns how many versions are still retired.
     std::size_t reclaim(bool wait);
 
-private:
+  private:
     std::vector<std::string> publish(std::vector<EamEntry> entries);
 
     QuiescentStateTracker* tracker_;

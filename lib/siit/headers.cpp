@@ -51,7 +51,8 @@ ParseStatus parse_ipv6(const std::uint8_t* p, std::uint32_t available, bool whol
         case kProtoRouting: {
             if (offset + 8 > end) return whole ? ParseStatus::malformed : ParseStatus::truncated;
             const std::uint32_t length = (p[offset + 1] + 1u) * 8u;
-            if (offset + length > end) return whole ? ParseStatus::malformed : ParseStatus::truncated;
+            if (offset + length > end)
+                return whole ? ParseStatus::malformed : ParseStatus::truncated;
             if (next == kProtoRouting && p[offset + 3] != 0 && out.segments_left_offset == 0)
                 out.segments_left_offset = offset + 3;
             next = p[offset];

@@ -64,6 +64,8 @@ ParseStatus parse_ipv6(const std::uint8_t* p, std::uint32_t available, bool whol
 inline bool is_icmp4_error_type(std::uint8_t type) {
     return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
 }
-inline bool is_icmp6_error_type(std::uint8_t type) { return type < 128; }
+inline bool is_icmp6_error_type(std::uint8_t type) {
+    return type < 128;
+}
 
 } // namespace siit

@@ -20,14 +20,15 @@ constexpr std::uint32_t kIcmpv6ErrorMax = 1280; // RFC 4443 §2.4(c)
 struct Icmp6Header {
     std::uint8_t type = 0;
     std::uint8_t code = 0;
-    std::uint32_t rest = 0;       // bytes 4-7
-    bool may_extend = false;      // RFC 4884 Length field in byte 4 (Dest Unreach, Time Exceeded)
+    std::uint32_t rest = 0;  // bytes 4-7
+    bool may_extend = false; // RFC 4884 Length field in byte 4 (Dest Unreach, Time Exceeded)
     Counter refusal = Counter::drop_icmp4_untranslatable_code;
     bool ok = false;
 };
 
 // §4.2 Parameter Problem pointer table, IPv4 header offset to IPv6 header offset; -1: none.
-constexpr int kPointer4to6[20] = {0, 1, 4, 4, -1, -1, -1, -1, 7, 6, -1, -1, 8, 8, 8, 8, 24, 24, 24, 24};
+constexpr int kPointer4to6[20] = {0,  1,  4, 4, -1, -1, -1, -1, 7,  6,
+                                  -1, -1, 8, 8, 8,  8,  24, 24, 24, 24};
 
 // §4.2 Fragmentation Needed: "minimum(advertised MTU+20, MTU_of_IPv6_nexthop,
 // (MTU_of_IPv4_nexthop)+20)", with the RFC 1191 plateau below the inner Total Length when the
@@ -56,22 +57,39 @@ Icmp6Header map_icmp4_error(const TranslatorConfig& config, const std::uint8_t* 
         h.type = 1;
         h.may_extend = true;
         switch (code) {
-        case 0: case 1: case 5: case 6: case 7: case 8: case 11: case 12: h.code = 0; break;
+        case 0:
+        case 1:
+        case 5:
+        case 6:
+        case 7:
+        case 8:
+        case 11:
+        case 12:
+            h.code = 0;
+            break;
         case 2: // Protocol Unreachable -> Parameter Problem, pointer to Next Header
             h.type = 4;
             h.code = 1;
             h.rest = 6;
             h.may_extend = false;
             break;
-        case 3: h.code = 4; break;
+        case 3:
+            h.code = 4;
+            break;
         case 4: // Fragmentation Needed -> Packet Too Big
             h.type = 2;
             h.code = 0;
             h.rest = packet_too_big_mtu(config, load16(icmp + 6), inner_total_length);
             h.may_extend = false;
             break;
-        case 9: case 10: case 13: case 15: h.code = 1; break;
-        default: return h; // 14 (Host Precedence Violation) and unknown codes: silently dropped
+        case 9:
+        case 10:
+        case 13:
+        case 15:
+            h.code = 1;
+            break;
+        default:
+            return h; // 14 (Host Precedence Violation) and unknown codes: silently dropped
         }
         break;
     case 11: // Time Exceeded: code unchanged
@@ -79,7 +97,7 @@ Icmp6Header map_icmp4_error(const TranslatorConfig& config, const std::uint8_t* 
         h.code = code;
         h.may_extend = true;
         break;
-    case 12: // Parameter Problem
+    case 12:                                  // Parameter Problem
         if (code != 0 && code != 2) return h; // 1 (Missing a Required Option) and unknown
         if (icmp[4] >= 20 || kPointer4to6[icmp[4]] < 0) {
             h.refusal = Counter::drop_icmp4_untranslatable_pointer;
@@ -109,7 +127,8 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
     // does not leave with a good checksum.
     if (checksum_of(icmp, icmp_length) != 0) return dropped(Counter::drop_icmp4_checksum);
     // §4.2: Source Quench, Redirect and other error types are dropped whatever they carry.
-    if (icmp[0] != 3 && icmp[0] != 11 && icmp[0] != 12) return dropped(Counter::drop_icmp4_unknown_type);
+    if (icmp[0] != 3 && icmp[0] != 11 && icmp[0] != 12)
+        return dropped(Counter::drop_icmp4_unknown_type);
 
     // §4.3: the inner packet: an IPv4 header at least, possibly truncated after it.
     const std::uint8_t* inner = icmp + 8;
@@ -128,8 +147,10 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
     const Icmp6Header header = map_icmp4_error(config, icmp, inner4.total_length);
     if (!header.ok) return dropped(header.refusal);
 
-    const auto inner_src6 = map_address_4to6(config, translator.eamt(), Ipv4Address::from_bytes(inner + 12));
-    const auto inner_dst6 = map_address_4to6(config, translator.eamt(), Ipv4Address::from_bytes(inner + 16));
+    const auto inner_src6 =
+        map_address_4to6(config, translator.eamt(), Ipv4Address::from_bytes(inner + 12));
+    const auto inner_dst6 =
+        map_address_4to6(config, translator.eamt(), Ipv4Address::from_bytes(inner + 16));
     if (!inner_src6 || !inner_dst6) return dropped(Counter::drop_icmp4_inner_untranslatable);
 
     // Build the ICMPv6 message in scratch: header, translated inner packet, padding, extension.
@@ -137,14 +158,14 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
     std::uint8_t* const out = scratch;
     std::uint8_t* const icmp6 = out + kIpv6HeaderSize;
     std::uint8_t* const inner6 = icmp6 + 8;
-    const std::uint32_t inner_headers = write_ipv6_header(
-        inner6, inner4, config, *inner_src6, *inner_dst6, inner4.ttl,
-        inner4.total_length - inner4.header_length, inner4.is_fragment());
+    const std::uint32_t inner_headers =
+        write_ipv6_header(inner6, inner4, config, *inner_src6, *inner_dst6, inner4.ttl,
+                          inner4.total_length - inner4.header_length, inner4.is_fragment());
     const std::uint32_t budget = kIcmpv6ErrorMax - kIpv6HeaderSize - 8;
-    const IcmpPayloadPlan plan =
-        plan_icmp_payload(inner_headers + inner_payload,
-                          header.may_extend ? layout.extension_length : 0, 8, budget);
-    const std::uint32_t copied = std::min(inner_payload, plan.keep_original - std::min(plan.keep_original, inner_headers));
+    const IcmpPayloadPlan plan = plan_icmp_payload(
+        inner_headers + inner_payload, header.may_extend ? layout.extension_length : 0, 8, budget);
+    const std::uint32_t copied =
+        std::min(inner_payload, plan.keep_original - std::min(plan.keep_original, inner_headers));
     std::memcpy(inner6 + inner_headers, inner_l4, copied);
 
     // §4.3: the inner transport checksum follows the inner addresses (incrementally, so that a
@@ -154,11 +175,13 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
         const std::uint16_t added = ipv6_address_sum(inner6 + 8, inner6 + 24);
         if (inner4.protocol == kProtoIcmp) {
             if (copied >= 4 && is_icmp4_echo(l4[0]))
-                icmp4_echo_to_icmp6(l4, fold_sum(std::uint32_t{added} +
-                                                 ipv6_pseudo_tail_sum(inner4.total_length - inner4.header_length,
-                                                                      kProtoIcmp6)));
+                icmp4_echo_to_icmp6(
+                    l4, fold_sum(std::uint32_t{added} +
+                                 ipv6_pseudo_tail_sum(inner4.total_length - inner4.header_length,
+                                                      kProtoIcmp6)));
         } else {
-            adjust_l4_checksum(inner4.protocol, l4, copied, ipv4_address_sum(inner + 12, inner + 16), added);
+            adjust_l4_checksum(inner4.protocol, l4, copied,
+                               ipv4_address_sum(inner + 12, inner + 16), added);
         }
     }
 
@@ -180,7 +203,8 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
     write_ipv6_header(out, outer_for_header, config, src6, dst6, hop_limit, message_length, false);
     std::uint32_t acc = ipv6_address_sum(out + 8, out + 24);
     acc += ipv6_pseudo_tail_sum(message_length, kProtoIcmp6);
-    store16(icmp6 + 2, static_cast<std::uint16_t>(~fold_sum(add_to_sum(acc, icmp6, message_length))));
+    store16(icmp6 + 2,
+            static_cast<std::uint16_t>(~fold_sum(add_to_sum(acc, icmp6, message_length))));
 
     const std::uint32_t total = kIpv6HeaderSize + message_length;
     constexpr std::uint32_t kShift = kIpv6HeaderSize + kFragmentHeaderSize;

@@ -46,10 +46,19 @@ Icmp4Header map_icmp6_error(const TranslatorConfig& config, const std::uint8_t* 
         h.type = 3;
         h.may_extend = true;
         switch (code) {
-        case 0: case 2: case 3: h.code = 1; break; // Host Unreachable
-        case 1: h.code = 10; break;                // Host Administratively Prohibited
-        case 4: h.code = 3; break;                 // Port Unreachable
-        default: return h;
+        case 0:
+        case 2:
+        case 3:
+            h.code = 1;
+            break; // Host Unreachable
+        case 1:
+            h.code = 10;
+            break; // Host Administratively Prohibited
+        case 4:
+            h.code = 3;
+            break; // Port Unreachable
+        default:
+            return h;
         }
         break;
     case 2: { // Packet Too Big -> Fragmentation Needed
@@ -68,7 +77,7 @@ Icmp4Header map_icmp6_error(const TranslatorConfig& config, const std::uint8_t* 
         h.code = code;
         h.may_extend = true;
         break;
-    case 4: // Parameter Problem
+    case 4:              // Parameter Problem
         if (code == 1) { // Unrecognized Next Header -> Protocol Unreachable
             h.type = 3;
             h.code = 2;
@@ -123,8 +132,10 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
     const Icmp4Header header = map_icmp6_error(config, icmp);
     if (!header.ok) return dropped(header.refusal);
 
-    const auto inner_src4 = map_address_6to4(config, translator.eamt(), Ipv6Address::from_bytes(inner + 8));
-    const auto inner_dst4 = map_address_6to4(config, translator.eamt(), Ipv6Address::from_bytes(inner + 24));
+    const auto inner_src4 =
+        map_address_6to4(config, translator.eamt(), Ipv6Address::from_bytes(inner + 8));
+    const auto inner_dst4 =
+        map_address_6to4(config, translator.eamt(), Ipv6Address::from_bytes(inner + 24));
     if (!inner_src4 || !inner_dst4) return dropped(Counter::drop_icmp6_inner_untranslatable);
 
     std::uint8_t scratch[kIcmpv4ErrorMax + 128];
@@ -133,8 +144,8 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
     std::uint8_t* const inner4 = icmp4 + 8;
     // §5.3: the inner upper-layer length is the one the inner header declares, not what remains.
     const std::uint32_t inner_upper_length =
-        kIpv6HeaderSize + inner6.payload_length - std::min<std::uint32_t>(inner6.header_length,
-                                                                          kIpv6HeaderSize + inner6.payload_length);
+        kIpv6HeaderSize + inner6.payload_length -
+        std::min<std::uint32_t>(inner6.header_length, kIpv6HeaderSize + inner6.payload_length);
     write_ipv4_header(inner4, inner6, translator, *inner_src4, *inner_dst4, inner6.hop_limit,
                       inner_upper_length);
     const std::uint32_t budget = kIcmpv4ErrorMax - kIpv4HeaderSize - 8;
@@ -151,8 +162,9 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
         const std::uint16_t removed = ipv6_address_sum(inner + 8, inner + 24);
         if (inner6.protocol == kProtoIcmp6) {
             if (copied >= 4 && is_icmp6_echo(l4[0]))
-                icmp6_echo_to_icmp4(l4, fold_sum(std::uint32_t{removed} +
-                                                 ipv6_pseudo_tail_sum(inner_upper_length, kProtoIcmp6)));
+                icmp6_echo_to_icmp4(
+                    l4, fold_sum(std::uint32_t{removed} +
+                                 ipv6_pseudo_tail_sum(inner_upper_length, kProtoIcmp6)));
         } else {
             adjust_l4_checksum(inner6.protocol, l4, copied, removed,
                                ipv4_address_sum(inner4 + 12, inner4 + 16));

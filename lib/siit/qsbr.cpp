@@ -5,13 +5,16 @@
 
 namespace siit {
 
-ThreadQsbr::ThreadQsbr(unsigned max_readers) : count_(max_readers), readers_(new Reader[max_readers]) {}
+ThreadQsbr::ThreadQsbr(unsigned max_readers)
+    : count_(max_readers), readers_(new Reader[max_readers]) {}
 
 void ThreadQsbr::online(unsigned reader) {
     readers_[reader].seen.store(token_.load(std::memory_order_acquire), std::memory_order_seq_cst);
 }
 
-void ThreadQsbr::offline(unsigned reader) { readers_[reader].seen.store(kOffline, std::memory_order_release); }
+void ThreadQsbr::offline(unsigned reader) {
+    readers_[reader].seen.store(kOffline, std::memory_order_release);
+}
 
 std::uint64_t ThreadQsbr::start() {
     // seq_cst orders the caller's publication of a new version before the new token.

@@ -11,7 +11,7 @@
 namespace siit {
 
 class QuiescentStateTracker {
-public:
+  public:
     virtual ~QuiescentStateTracker() = default;
     // Reader `reader` (an index below the tracker's capacity) starts or stops reading. An offline
     // reader holds nothing, so writers never wait for it: go offline before blocking or stopping.
@@ -30,18 +30,19 @@ public:
 // quiescent() between bursts (never while holding a pointer to a table version) and offline()
 // before they stop or block, so that writers do not wait for them.
 class ThreadQsbr final : public QuiescentStateTracker {
-public:
+  public:
     explicit ThreadQsbr(unsigned max_readers);
     void online(unsigned reader) override;
     void offline(unsigned reader) override;
     // A store of the current token: no read-modify-write, no lock, no system call.
     void quiescent(unsigned reader) override {
-        readers_[reader].seen.store(token_.load(std::memory_order_acquire), std::memory_order_release);
+        readers_[reader].seen.store(token_.load(std::memory_order_acquire),
+                                    std::memory_order_release);
     }
     std::uint64_t start() override;
     bool check(std::uint64_t token, bool wait) override;
 
-private:
+  private:
     static constexpr std::uint64_t kOffline = 0;
     struct alignas(64) Reader { // one cache line each: readers never share a line
         std::atomic<std::uint64_t> seen{kOffline};

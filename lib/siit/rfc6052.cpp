@@ -18,19 +18,28 @@ void embedding_positions(unsigned length, unsigned (&positions)[4]) {
 
 bool rfc6052_valid_length(unsigned length) {
     switch (length) {
-    case 32: case 40: case 48: case 56: case 64: case 96: return true;
-    default: return false;
+    case 32:
+    case 40:
+    case 48:
+    case 56:
+    case 64:
+    case 96:
+        return true;
+    default:
+        return false;
     }
 }
 
 Ipv6Address rfc6052_embed(const Ipv6Prefix& prefix, Ipv4Address v4) {
     Ipv6Address out = prefix.address;
-    for (unsigned i = prefix.length / 8; i < 16; ++i) out.bytes[i] = 0;
+    for (unsigned i = prefix.length / 8; i < 16; ++i)
+        out.bytes[i] = 0;
     unsigned positions[4];
     embedding_positions(prefix.length, positions);
     std::uint8_t raw[4];
     v4.to_bytes(raw);
-    for (unsigned i = 0; i < 4; ++i) out.bytes[positions[i]] = raw[i];
+    for (unsigned i = 0; i < 4; ++i)
+        out.bytes[positions[i]] = raw[i];
     return out;
 }
 
@@ -39,7 +48,8 @@ std::optional<Ipv4Address> rfc6052_extract(const Ipv6Prefix& prefix, const Ipv6A
     unsigned positions[4];
     embedding_positions(prefix.length, positions);
     std::uint8_t raw[4];
-    for (unsigned i = 0; i < 4; ++i) raw[i] = v6.bytes[positions[i]];
+    for (unsigned i = 0; i < 4; ++i)
+        raw[i] = v6.bytes[positions[i]];
     return Ipv4Address::from_bytes(raw);
 }
 

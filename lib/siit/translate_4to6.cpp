@@ -53,9 +53,12 @@ Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* a
     const TranslatorConfig& config = *config_;
     Ipv4Info v4;
     switch (parse_ipv4(packet.data, packet.length, true, v4)) {
-    case ParseStatus::ok: break;
-    case ParseStatus::truncated: return dropped(Counter::drop_ipv4_truncated);
-    case ParseStatus::malformed: return dropped(Counter::drop_ipv4_malformed);
+    case ParseStatus::ok:
+        break;
+    case ParseStatus::truncated:
+        return dropped(Counter::drop_ipv4_truncated);
+    case ParseStatus::malformed:
+        return dropped(Counter::drop_ipv4_malformed);
     }
     if (checksum_of(packet.data, v4.header_length) != 0)
         return dropped(Counter::drop_ipv4_header_checksum);
@@ -92,7 +95,8 @@ Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* a
         // §4.2: the ICMPv6 checksum covers the whole message, which a fragment does not hold.
         if (v4.is_fragment()) return dropped(Counter::drop_icmp4_fragmented);
         if (l4_length < 8) return dropped(Counter::drop_icmp4_truncated);
-        if (icmp_error) return detail::translate_icmp4_error(*this, packet, v4, *src6, *dst6, hop_limit);
+        if (icmp_error)
+            return detail::translate_icmp4_error(*this, packet, v4, *src6, *dst6, hop_limit);
         if (!is_icmp4_echo(l4[0])) return dropped(Counter::drop_icmp4_unknown_type);
     }
 
@@ -101,7 +105,8 @@ Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* a
     bool with_fragment_header = v4.is_fragment();
     std::uint32_t limit = config.ipv6_mtu;
     if (!v4.dont_fragment) limit = std::min<std::uint32_t>(limit, config.lowest_ipv6_mtu);
-    const std::uint32_t headers = kIpv6HeaderSize + (with_fragment_header ? kFragmentHeaderSize : 0);
+    const std::uint32_t headers =
+        kIpv6HeaderSize + (with_fragment_header ? kFragmentHeaderSize : 0);
     const bool split = headers + l4_length > limit;
     if (split) {
         if (v4.dont_fragment) {
@@ -120,8 +125,8 @@ Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* a
     if (first_fragment) {
         const std::uint16_t added = ipv6_address_sum(src6_bytes, dst6_bytes);
         if (icmp) {
-            icmp4_echo_to_icmp6(l4, fold_sum(std::uint32_t{added} +
-                                             ipv6_pseudo_tail_sum(l4_length, kProtoIcmp6)));
+            icmp4_echo_to_icmp6(
+                l4, fold_sum(std::uint32_t{added} + ipv6_pseudo_tail_sum(l4_length, kProtoIcmp6)));
             counter = Counter::translated_4to6_icmp_echo;
         } else if (v4.protocol == kProtoUdp && l4_length >= 8 && load16(l4 + 6) == 0) {
             // §4.5: IPv6 forbids a zero UDP checksum. Whole packets get one computed; fragments

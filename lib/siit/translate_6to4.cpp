@@ -13,9 +13,12 @@ Verdict Translator::translate_6to4(PacketBuffer& packet, PacketAllocator* alloca
     const TranslatorConfig& config = *config_;
     Ipv6Info v6;
     switch (parse_ipv6(packet.data, packet.length, true, v6)) {
-    case ParseStatus::ok: break;
-    case ParseStatus::truncated: return dropped(Counter::drop_ipv6_truncated);
-    case ParseStatus::malformed: return dropped(Counter::drop_ipv6_malformed);
+    case ParseStatus::ok:
+        break;
+    case ParseStatus::truncated:
+        return dropped(Counter::drop_ipv6_truncated);
+    case ParseStatus::malformed:
+        return dropped(Counter::drop_ipv6_malformed);
     }
     const std::uint32_t packet_length = kIpv6HeaderSize + v6.payload_length;
     packet.tailroom += packet.length - packet_length;
@@ -33,7 +36,8 @@ Verdict Translator::translate_6to4(PacketBuffer& packet, PacketAllocator* alloca
     if (!dst4) return reply_icmp6_error(*this, packet, 1, 1, 0, Counter::drop_untranslatable_dst6);
     auto src4 = map_address_6to4(config, eamt_, Ipv6Address::from_bytes(in + 8));
     if (!src4) {
-        // RFC 6791 / §5.1: an error from an IPv6 router with no IPv4 form takes a pool6791v4 source.
+        // RFC 6791 / §5.1: an error from an IPv6 router with no IPv4 form takes a pool6791v4
+        // source.
         if (!icmp_error)
             return reply_icmp6_error(*this, packet, 1, 1, 0, Counter::drop_untranslatable_src6);
         src4 = config.pool6791v4 ? *config.pool6791v4 : config.own_ipv4;
@@ -50,8 +54,9 @@ Verdict Translator::translate_6to4(PacketBuffer& packet, PacketAllocator* alloca
         if (v6.is_fragment()) return dropped(Counter::drop_icmp6_fragmented);
         if (l4_length < 8) return dropped(Counter::drop_icmp6_truncated);
         if (icmp_error)
-            return hairpin_if_needed(detail::translate_icmp6_error(*this, packet, v6, *src4, *dst4, ttl),
-                                     packet, allocator, *dst4, true);
+            return hairpin_if_needed(
+                detail::translate_icmp6_error(*this, packet, v6, *src4, *dst4, ttl), packet,
+                allocator, *dst4, true);
         // Neighbour Discovery, MLD and every other informational type stay on their link.
         if (!is_icmp6_echo(l4[0])) return dropped(Counter::drop_icmp6_unknown_type);
     }
@@ -95,8 +100,9 @@ Verdict Translator::translate_6to4(PacketBuffer& packet, PacketAllocator* alloca
     return hairpin_if_needed(Verdict{Action::forward, counter, 0}, packet, allocator, *dst4, false);
 }
 
-Verdict Translator::hairpin_if_needed(Verdict translated, PacketBuffer& packet, PacketAllocator* allocator,
-                                      Ipv4Address dst4, bool icmp_error) {
+Verdict Translator::hairpin_if_needed(Verdict translated, PacketBuffer& packet,
+                                      PacketAllocator* allocator, Ipv4Address dst4,
+                                      bool icmp_error) {
     // The IPv4 destination is one of our own EAM addresses, so the packet belongs to an IPv6 host
     // behind this translator: translate it back instead of sending it to IPv4.
     const HairpinMode mode = config_->hairpin_mode;

@@ -26,10 +26,11 @@ bool denylisted(const TranslatorConfig& config, Ipv4Address a) {
 } // namespace
 
 std::optional<Ipv6Address> map_address_4to6(const TranslatorConfig& config, const EamLookup* eamt,
-                                             Ipv4Address address) {
+                                            Ipv4Address address) {
     if (eamt)
         if (const EamEntry* entry = eamt->find4(address)) return eam_map_4to6(*entry, address);
-    if (!config.pool6 || is_special_ipv4(address) || denylisted(config, address)) return std::nullopt;
+    if (!config.pool6 || is_special_ipv4(address) || denylisted(config, address))
+        return std::nullopt;
     return rfc6052_embed(*config.pool6, address);
 }
 
@@ -50,10 +51,10 @@ Ipv6Address own_ipv6(const TranslatorConfig& config) {
     return Ipv6Address{};
 }
 
-std::uint32_t write_ipv6_header(std::uint8_t* out, const Ipv4Info& v4, const TranslatorConfig& config,
-                                const Ipv6Address& src, const Ipv6Address& dst,
-                                std::uint8_t hop_limit, std::uint32_t upper_length,
-                                bool with_fragment) {
+std::uint32_t write_ipv6_header(std::uint8_t* out, const Ipv4Info& v4,
+                                const TranslatorConfig& config, const Ipv6Address& src,
+                                const Ipv6Address& dst, std::uint8_t hop_limit,
+                                std::uint32_t upper_length, bool with_fragment) {
     // §4.1 Traffic Class: the IPv4 TOS, unless reset-traffic-class; Flow Label: zero.
     const std::uint8_t traffic_class = config.reset_traffic_class ? 0 : v4.tos;
     store32(out, (6u << 28) | (std::uint32_t{traffic_class} << 20));
@@ -88,8 +89,8 @@ void write_ipv4_header(std::uint8_t* out, const Ipv6Info& v6, Translator& transl
     if (v6.has_fragment_header) {
         // §5.1.1: Identification's low 16 bits, offset and M from the Fragment header; DF=0.
         identification = static_cast<std::uint16_t>(v6.identification);
-        flags_offset = static_cast<std::uint16_t>((v6.fragment_offset / 8) |
-                                                  (v6.more_fragments ? 0x2000 : 0));
+        flags_offset =
+            static_cast<std::uint16_t>((v6.fragment_offset / 8) | (v6.more_fragments ? 0x2000 : 0));
     } else if (total > 1260) {
         // §5.1: DF=1 above 1260 bytes, so that IPv4 routers send Fragmentation Needed that become
         // IPv6 Packet Too Big of at least 1280. An atomic datagram needs no Identification
@@ -149,7 +150,9 @@ void icmp6_echo_to_icmp4(std::uint8_t* icmp, std::uint16_t pseudo_sum) {
 namespace {
 
 // RFC 1812 §4.3.2.7 and RFC 4443 §2.4(e): whether an error may be sent about this packet.
-bool may_send_error(bool is_error, bool non_first_fragment) { return !is_error && !non_first_fragment; }
+bool may_send_error(bool is_error, bool non_first_fragment) {
+    return !is_error && !non_first_fragment;
+}
 
 } // namespace
 
@@ -166,8 +169,8 @@ Verdict reply_icmp4_error(Translator& translator, PacketBuffer& packet, std::uin
     // "this network", loopback, multicast or broadcast source.
     const std::uint32_t top = source.value >> 24;
     const std::uint32_t destination_top = in[16];
-    if (!may_send_error(is_error, v4.fragment_offset != 0) || top == 0 || top == 127 || top >= 224 ||
-        destination_top >= 224)
+    if (!may_send_error(is_error, v4.fragment_offset != 0) || top == 0 || top == 127 ||
+        top >= 224 || destination_top >= 224)
         return dropped(counter);
 
     constexpr std::uint32_t kHeaders = kIpv4HeaderSize + 8;

@@ -13,7 +13,7 @@ namespace siit::detail {
 // RFC 7757 §3.3 and RFC 7915 §4.1 address selection: EAMT first, then pool6 (never for
 // denylist4 or the IPv4 addresses RFC 6052 §3.1 says not to embed). Nothing when untranslatable.
 std::optional<Ipv6Address> map_address_4to6(const TranslatorConfig& config, const EamLookup* eamt,
-                                             Ipv4Address address);
+                                            Ipv4Address address);
 std::optional<Ipv4Address> map_address_6to4(const TranslatorConfig& config, const EamLookup* eamt,
                                             const Ipv6Address& address);
 Ipv6Address own_ipv6(const TranslatorConfig& config);
@@ -21,9 +21,10 @@ Ipv6Address own_ipv6(const TranslatorConfig& config);
 // RFC 7915 §4.1: writes the IPv6 header for IPv4 header `v4` at `out`, followed by a Fragment
 // header when `with_fragment` (§4.1: when the IPv4 packet is a fragment, or is fragmented here).
 // `upper_length` counts the bytes after the IPv4 header. Returns the bytes written (40 or 48).
-std::uint32_t write_ipv6_header(std::uint8_t* out, const Ipv4Info& v4, const TranslatorConfig& config,
-                                const Ipv6Address& src, const Ipv6Address& dst,
-                                std::uint8_t hop_limit, std::uint32_t upper_length, bool with_fragment);
+std::uint32_t write_ipv6_header(std::uint8_t* out, const Ipv4Info& v4,
+                                const TranslatorConfig& config, const Ipv6Address& src,
+                                const Ipv6Address& dst, std::uint8_t hop_limit,
+                                std::uint32_t upper_length, bool with_fragment);
 
 // RFC 7915 §5.1: writes the 20-byte IPv4 header for IPv6 header `v6` at `out`, checksum included.
 // `upper_length` counts the bytes after the IPv6 extension headers.
@@ -43,8 +44,12 @@ bool adjust_l4_checksum(std::uint8_t protocol, std::uint8_t* l4, std::uint32_t a
 // ICMPv6 adds the IPv6 pseudo-header whose sum is `pseudo_sum`; ICMPv4 removes it.
 void icmp4_echo_to_icmp6(std::uint8_t* icmp, std::uint16_t pseudo_sum);
 void icmp6_echo_to_icmp4(std::uint8_t* icmp, std::uint16_t pseudo_sum);
-inline bool is_icmp4_echo(std::uint8_t type) { return type == 0 || type == 8; }
-inline bool is_icmp6_echo(std::uint8_t type) { return type == 128 || type == 129; }
+inline bool is_icmp4_echo(std::uint8_t type) {
+    return type == 0 || type == 8;
+}
+inline bool is_icmp6_echo(std::uint8_t type) {
+    return type == 128 || type == 129;
+}
 
 // The translator's own ICMP errors (RFC 7915 §4.4, §5.4, and the router duties of §4.1/§5.1):
 // `packet`, as received, becomes an error about itself addressed to its source. RFC 1812
@@ -54,6 +59,8 @@ Verdict reply_icmp4_error(Translator& translator, PacketBuffer& packet, std::uin
 Verdict reply_icmp6_error(Translator& translator, PacketBuffer& packet, std::uint8_t type,
                           std::uint8_t code, std::uint32_t rest_of_header, Counter counter);
 
-inline Verdict dropped(Counter counter) { return Verdict{Action::drop, counter, 0}; }
+inline Verdict dropped(Counter counter) {
+    return Verdict{Action::drop, counter, 0};
+}
 
 } // namespace siit::detail

@@ -29,7 +29,7 @@ inline constexpr std::uint32_t kRequiredTailroom = 64;
 
 // Where extra packets go when one packet becomes several (RFC 7915 §4.1 fragmentation).
 class PacketAllocator {
-public:
+  public:
     virtual ~PacketAllocator() = default;
     // A buffer with room for `length` bytes after data, owned by the allocator, which reads its
     // final length back after the translator returns; null when none is available.
@@ -45,12 +45,12 @@ enum class Action : std::uint8_t {
 
 struct Verdict {
     Action action;
-    Counter counter;                  // what happened, by name
-    std::uint16_t extra_packets = 0;  // fragments handed to the allocator after this one
+    Counter counter;                 // what happened, by name
+    std::uint16_t extra_packets = 0; // fragments handed to the allocator after this one
 };
 
 class Translator {
-public:
+  public:
     // `eamt` may be null (pool6 only). Both must outlive the translator.
     Translator(const TranslatorConfig& config, const EamLookup* eamt);
 
@@ -67,7 +67,7 @@ public:
     void seed_ipv4_id(std::uint16_t next) { next_ipv4_id_ = next; }
     std::uint16_t next_ipv4_id() { return next_ipv4_id_++; }
 
-private:
+  private:
     // `hairpin`: the packet is an IPv6 packet's IPv4 form on its way back (RFC 7757 §4.2); its
     // hop was already counted, so the TTL is not decremented again.
     Verdict translate_4to6_impl(PacketBuffer& packet, PacketAllocator* allocator, bool hairpin);

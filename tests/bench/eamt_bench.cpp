@@ -35,15 +35,18 @@ std::vector<EamEntry> make_entries(std::size_t n, std::mt19937_64& rng) {
     entries.reserve(n);
     while (entries.size() < n) {
         const unsigned l4 = rng() % 10 < 7 ? 32 : 20 + rng() % 12;
-        Ipv4Prefix p4{Ipv4Address{static_cast<std::uint32_t>(rng())}, static_cast<std::uint8_t>(l4)};
+        Ipv4Prefix p4{Ipv4Address{static_cast<std::uint32_t>(rng())},
+                      static_cast<std::uint8_t>(l4)};
         p4.address.value &= p4.mask();
         if (!seen4.insert({p4.address.value, p4.length}).second) continue;
         Ipv6Address v6;
         const std::uint64_t r = rng();
         v6.bytes = {0x20, 0x01, 0x0d, 0xb8};
-        for (int i = 0; i < 8; ++i) v6.bytes[4 + i] = static_cast<std::uint8_t>(r >> (8 * i));
+        for (int i = 0; i < 8; ++i)
+            v6.bytes[4 + i] = static_cast<std::uint8_t>(r >> (8 * i));
         const auto l6 = static_cast<std::uint8_t>(128 - (32 - l4));
-        for (unsigned bit = l6; bit < 128; ++bit) v6.set_bit(bit, false);
+        for (unsigned bit = l6; bit < 128; ++bit)
+            v6.set_bit(bit, false);
         entries.push_back({p4, Ipv6Prefix{v6, l6}});
     }
     return entries;
@@ -54,11 +57,13 @@ struct Keys {
     std::vector<Ipv6Address> v6;
 };
 
-Keys make_keys(const std::vector<EamEntry>& entries, std::size_t count, bool sequential, std::mt19937_64& rng) {
+Keys make_keys(const std::vector<EamEntry>& entries, std::size_t count, bool sequential,
+               std::mt19937_64& rng) {
     Keys keys;
     for (std::size_t i = 0; i < count; ++i) {
         const EamEntry& e = entries[rng() % entries.size()];
-        const Ipv4Address a{e.prefix4.address.value | (static_cast<std::uint32_t>(rng()) & ~e.prefix4.mask())};
+        const Ipv4Address a{e.prefix4.address.value |
+                            (static_cast<std::uint32_t>(rng()) & ~e.prefix4.mask())};
         keys.v4.push_back(a);
         keys.v6.push_back(eam_map_4to6(e, a));
     }
@@ -72,7 +77,8 @@ Keys make_keys(const std::vector<EamEntry>& entries, std::size_t count, bool seq
 template <typename F> double ns_per(std::size_t count, F&& f) {
     const auto start = Clock::now();
     f();
-    return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / static_cast<double>(count);
+    return std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
+           static_cast<double>(count);
 }
 
 long max_rss_kib() {
@@ -87,14 +93,16 @@ void bench_size(std::size_t n, std::size_t lookups, std::mt19937_64& rng) {
     Eamt eamt(nullptr);
     const auto load_start = Clock::now();
     const auto errors = eamt.replace(entries);
-    const double load_ms = std::chrono::duration<double, std::milli>(Clock::now() - load_start).count();
+    const double load_ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - load_start).count();
     if (!errors.empty()) {
         std::printf("load refused: %s\n", errors.front().c_str());
         return;
     }
     const EamTable& table = *eamt.snapshot();
-    std::printf("\n%zu entries: loaded as one batch in %.1f ms; table %.1f bytes/entry; peak RSS grew %.1f MiB\n", n,
-                load_ms, static_cast<double>(table.memory_bytes()) / static_cast<double>(n),
+    std::printf("\n%zu entries: loaded as one batch in %.1f ms; table %.1f bytes/entry; peak RSS "
+                "grew %.1f MiB\n",
+                n, load_ms, static_cast<double>(table.memory_bytes()) / static_cast<double>(n),
                 static_cast<double>(max_rss_kib() - rss_before) / 1024.0);
 
     // DPDK's LPM tables, mapping to the same entry indexes, where their memory allows.
@@ -103,7 +111,8 @@ void bench_size(std::size_t n, std::size_t lookups, std::mt19937_64& rng) {
     rte_lpm6* lpm6 = nullptr;
     double lpm_load_ms = 0, lpm6_load_ms = 0;
     if (n <= 100000) {
-        rte_lpm_config config{static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(n + 256), 0};
+        rte_lpm_config config{static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(n + 256),
+                              0};
         auto t0 = Clock::now();
         lpm = rte_lpm_create(("eamt4-" + std::to_string(n)).c_str(), SOCKET_ID_ANY, &config);
         for (std::uint32_t i = 0; lpm && i < sorted.size(); ++i)
@@ -111,7 +120,8 @@ void bench_size(std::size_t n, std::size_t lookups, std::mt19937_64& rng) {
         lpm_load_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     }
     if (n <= 1000) {
-        rte_lpm6_config config{static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(n * 14 + 256), 0};
+        rte_lpm6_config config{static_cast<std::uint32_t>(n),
+                               static_cast<std::uint32_t>(n * 14 + 256), 0};
         auto t0 = Clock::now();
         lpm6 = rte_lpm6_create(("eamt6-" + std::to_string(n)).c_str(), SOCKET_ID_ANY, &config);
         for (std::uint32_t i = 0; lpm6 && i < sorted.size(); ++i)
@@ -127,7 +137,8 @@ void bench_size(std::size_t n, std::size_t lookups, std::mt19937_64& rng) {
         const char* kind = sequential ? "sequential" : "random";
         const double ours4 = ns_per(lookups, [&] {
             std::uintptr_t acc = 0;
-            for (const auto& k : keys.v4) acc += reinterpret_cast<std::uintptr_t>(table.find4(k));
+            for (const auto& k : keys.v4)
+                acc += reinterpret_cast<std::uintptr_t>(table.find4(k));
             sink = acc;
         });
         double theirs4 = -1;
@@ -136,13 +147,15 @@ void bench_size(std::size_t n, std::size_t lookups, std::mt19937_64& rng) {
                 std::uintptr_t acc = 0;
                 for (const auto& k : keys.v4) {
                     std::uint32_t index = 0;
-                    if (rte_lpm_lookup(lpm, k.value, &index) == 0) acc += reinterpret_cast<std::uintptr_t>(&sorted[index]);
+                    if (rte_lpm_lookup(lpm, k.value, &index) == 0)
+                        acc += reinterpret_cast<std::uintptr_t>(&sorted[index]);
                 }
                 sink = acc;
             });
         const double ours6 = ns_per(lookups, [&] {
             std::uintptr_t acc = 0;
-            for (const auto& k : keys.v6) acc += reinterpret_cast<std::uintptr_t>(table.find6(k));
+            for (const auto& k : keys.v6)
+                acc += reinterpret_cast<std::uintptr_t>(table.find6(k));
             sink = acc;
         });
         double theirs6 = -1;
@@ -151,11 +164,14 @@ void bench_size(std::size_t n, std::size_t lookups, std::mt19937_64& rng) {
                 std::uintptr_t acc = 0;
                 for (const auto& k : keys.v6) {
                     std::uint32_t index = 0;
-                    if (rte_lpm6_lookup(lpm6, k.bytes.data(), &index) == 0) acc += reinterpret_cast<std::uintptr_t>(&sorted[index]);
+                    if (rte_lpm6_lookup(lpm6, k.bytes.data(), &index) == 0)
+                        acc += reinterpret_cast<std::uintptr_t>(&sorted[index]);
                 }
                 sink = acc;
             });
-        auto show = [](double v) { return v < 0 ? std::string("(no memory)") : std::to_string(v).substr(0, 6); };
+        auto show = [](double v) {
+            return v < 0 ? std::string("(no memory)") : std::to_string(v).substr(0, 6);
+        };
         std::printf("  %-11s %-10s %12.1f %12s\n", kind, "4->6", ours4, show(theirs4).c_str());
         std::printf("  %-11s %-10s %12.1f %12s\n", kind, "6->4", ours6, show(theirs6).c_str());
     }
@@ -167,14 +183,24 @@ void bench_size(std::size_t n, std::size_t lookups, std::mt19937_64& rng) {
 
 int main(int argc, char** argv) {
     const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
-    const char* eal_args[] = {"eamt-bench", "--no-huge", "-m", "2048", "--no-pci", "--no-shconf", "--log-level=lib.eal:error"};
+    const char* eal_args[] = {"eamt-bench",
+                              "--no-huge",
+                              "-m",
+                              "2048",
+                              "--no-pci",
+                              "--no-shconf",
+                              "--log-level=lib.eal:error"};
     if (rte_eal_init(7, const_cast<char**>(eal_args)) < 0) {
-        std::fprintf(stderr, "eamt-bench: rte_eal_init failed; the rte_lpm comparison needs DPDK's EAL\n");
+        std::fprintf(stderr,
+                     "eamt-bench: rte_eal_init failed; the rte_lpm comparison needs DPDK's EAL\n");
         return 1;
     }
-    std::printf("EAMT lookup benchmark (one core). Targets: < 30 ns/lookup at 1M entries, 1M-entry batch\n"
-                "loaded in < 1 s, < 100 bytes per entry. rte_lpm/rte_lpm6 hold the same entries where their\n"
-                "memory allows (rte_lpm needs a 1 KiB tbl8 group per /25-/32 entry, rte_lpm6 up to 13 per /128).\n");
+    std::printf(
+        "EAMT lookup benchmark (one core). Targets: < 30 ns/lookup at 1M entries, 1M-entry batch\n"
+        "loaded in < 1 s, < 100 bytes per entry. rte_lpm/rte_lpm6 hold the same entries where "
+        "their\n"
+        "memory allows (rte_lpm needs a 1 KiB tbl8 group per /25-/32 entry, rte_lpm6 up to 13 per "
+        "/128).\n");
     std::mt19937_64 rng(7757);
     const std::size_t lookups = quick ? 200000 : 4000000;
     // Largest first, so that the 1M load's peak-RSS growth is not hidden by earlier rte_lpm heaps.

@@ -11,14 +11,19 @@
 namespace {
 
 class FuzzEamt final : public siit::EamLookup {
-public:
-    siit::EamEntry entry{*siit::Ipv4Prefix::parse("198.51.100.0/24"), *siit::Ipv6Prefix::parse("2001:db8:100::/120")};
-    const siit::EamEntry* find4(siit::Ipv4Address a) const override { return entry.prefix4.contains(a) ? &entry : nullptr; }
-    const siit::EamEntry* find6(const siit::Ipv6Address& a) const override { return entry.prefix6.contains(a) ? &entry : nullptr; }
+  public:
+    siit::EamEntry entry{*siit::Ipv4Prefix::parse("198.51.100.0/24"),
+                         *siit::Ipv6Prefix::parse("2001:db8:100::/120")};
+    const siit::EamEntry* find4(siit::Ipv4Address a) const override {
+        return entry.prefix4.contains(a) ? &entry : nullptr;
+    }
+    const siit::EamEntry* find6(const siit::Ipv6Address& a) const override {
+        return entry.prefix6.contains(a) ? &entry : nullptr;
+    }
 };
 
 class FuzzAllocator final : public siit::PacketAllocator {
-public:
+  public:
     std::vector<std::vector<std::uint8_t>> storage;
     std::vector<siit::PacketBuffer> buffers;
     FuzzAllocator() { buffers.reserve(64); }
@@ -32,7 +37,8 @@ public:
 
 void check_emitted(const siit::PacketBuffer& p, unsigned expected_version) {
     if (p.length == 0 || (p.data[0] >> 4) != expected_version) __builtin_trap();
-    const std::uint32_t declared = expected_version == 4 ? siit::load16(p.data + 2) : 40u + siit::load16(p.data + 4);
+    const std::uint32_t declared =
+        expected_version == 4 ? siit::load16(p.data + 2) : 40u + siit::load16(p.data + 4);
     if (declared != p.length) __builtin_trap();
 }
 
@@ -45,7 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     --size;
 
     siit::TranslatorConfig config;
-    config.pool6 = *siit::Ipv6Prefix::parse((control & 2) ? "2001:db8:122:344::/64" : "64:ff9b::/96");
+    config.pool6 =
+        *siit::Ipv6Prefix::parse((control & 2) ? "2001:db8:122:344::/64" : "64:ff9b::/96");
     config.amend_udp_checksum_zero = control & 4;
     config.hairpin_mode = (control & 8) ? siit::HairpinMode::off : siit::HairpinMode::intrinsic;
     config.ipv6_mtu = (control & 16) ? 1280 : 1500;
@@ -56,8 +63,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Exactly the headroom and tailroom the API promises to need, so that overruns are caught.
     std::vector<std::uint8_t> buffer(siit::kRequiredHeadroom + size + siit::kRequiredTailroom);
     std::memcpy(buffer.data() + siit::kRequiredHeadroom, data, size);
-    siit::PacketBuffer packet{buffer.data() + siit::kRequiredHeadroom, static_cast<std::uint32_t>(size),
-                              siit::kRequiredHeadroom, siit::kRequiredTailroom};
+    siit::PacketBuffer packet{buffer.data() + siit::kRequiredHeadroom,
+                              static_cast<std::uint32_t>(size), siit::kRequiredHeadroom,
+                              siit::kRequiredTailroom};
     FuzzAllocator allocator;
     const bool from_ipv4 = control & 1;
     const siit::Verdict verdict = from_ipv4 ? translator.translate_4to6(packet, &allocator)
@@ -66,11 +74,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         packet.data + packet.length + packet.tailroom != buffer.data() + buffer.size())
         __builtin_trap();
     switch (verdict.action) {
-    case siit::Action::forward: check_emitted(packet, from_ipv4 ? 6 : 4); break;
-    case siit::Action::hairpin: check_emitted(packet, 6); break;
-    case siit::Action::reply: check_emitted(packet, from_ipv4 ? 4 : 6); break;
-    case siit::Action::drop: break;
+    case siit::Action::forward:
+        check_emitted(packet, from_ipv4 ? 6 : 4);
+        break;
+    case siit::Action::hairpin:
+        check_emitted(packet, 6);
+        break;
+    case siit::Action::reply:
+        check_emitted(packet, from_ipv4 ? 4 : 6);
+        break;
+    case siit::Action::drop:
+        break;
     }
-    for (const auto& extra : allocator.buffers) check_emitted(extra, 6);
+    for (const auto& extra : allocator.buffers)
+        check_emitted(extra, 6);
     return 0;
 }

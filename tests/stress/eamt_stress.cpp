@@ -30,21 +30,36 @@ constexpr std::uint32_t kRefusedVersion = 0xffffffff;
 
 EamEntry version_entry(std::uint32_t version, unsigned j) {
     Ipv6Address v6{};
-    v6.bytes = {0x20, 0x01, 0x0d, 0xb8, static_cast<std::uint8_t>(version >> 24), static_cast<std::uint8_t>(version >> 16),
-                static_cast<std::uint8_t>(version >> 8), static_cast<std::uint8_t>(version), 0, 0, 0,
-                static_cast<std::uint8_t>(j), 0, 0, 0, 0};
+    v6.bytes = {0x20,
+                0x01,
+                0x0d,
+                0xb8,
+                static_cast<std::uint8_t>(version >> 24),
+                static_cast<std::uint8_t>(version >> 16),
+                static_cast<std::uint8_t>(version >> 8),
+                static_cast<std::uint8_t>(version),
+                0,
+                0,
+                0,
+                static_cast<std::uint8_t>(j),
+                0,
+                0,
+                0,
+                0};
     return EamEntry{Ipv4Prefix{Ipv4Address{(10u << 24) | (j << 16)}, 16}, Ipv6Prefix{v6, 112}};
 }
 
 std::vector<EamEntry> version_table(std::uint32_t version) {
     std::vector<EamEntry> entries;
-    for (unsigned j = 0; j < kPrefixes; ++j) entries.push_back(version_entry(version, j));
+    for (unsigned j = 0; j < kPrefixes; ++j)
+        entries.push_back(version_entry(version, j));
     return entries;
 }
 
 std::uint32_t version_of(const EamEntry& e) {
     const auto& b = e.prefix6.address.bytes;
-    return (std::uint32_t{b[4]} << 24) | (std::uint32_t{b[5]} << 16) | (std::uint32_t{b[6]} << 8) | b[7];
+    return (std::uint32_t{b[4]} << 24) | (std::uint32_t{b[5]} << 16) | (std::uint32_t{b[6]} << 8) |
+           b[7];
 }
 
 double stress_seconds() {
@@ -52,7 +67,9 @@ double stress_seconds() {
     return s ? std::atof(s) : 3.0;
 }
 
-unsigned reader_count() { return std::max(2u, std::thread::hardware_concurrency()); }
+unsigned reader_count() {
+    return std::max(2u, std::thread::hardware_concurrency());
+}
 
 void stress(QuiescentStateTracker& qsbr, unsigned readers) {
     Eamt eamt(&qsbr);
@@ -74,10 +91,14 @@ void stress(QuiescentStateTracker& qsbr, unsigned readers) {
                 std::uint32_t seen = 0;
                 for (int i = 0; i < 32; ++i) {
                     const unsigned j = rng() % kPrefixes;
-                    const Ipv4Address v4{(10u << 24) | (j << 16) | static_cast<std::uint32_t>(rng() & 0xffff)};
+                    const Ipv4Address v4{(10u << 24) | (j << 16) |
+                                         static_cast<std::uint32_t>(rng() & 0xffff)};
                     const EamEntry* e = table->find4(v4);
                     ++local_lookups;
-                    if (!e) { ++local_failures; continue; }
+                    if (!e) {
+                        ++local_failures;
+                        continue;
+                    }
                     const std::uint32_t v = version_of(*e);
                     // The reverse lookup must land on the same entry of the same version.
                     const EamEntry* back = table->find6(eam_map_4to6(*e, v4));
@@ -85,7 +106,8 @@ void stress(QuiescentStateTracker& qsbr, unsigned readers) {
                     if (!back || !(*back == *e) || (seen != 0 && v != seen)) ++local_failures;
                     seen = v;
                 }
-                if (seen == kRefusedVersion || seen > newest || seen < last_version) ++local_failures;
+                if (seen == kRefusedVersion || seen > newest || seen < last_version)
+                    ++local_failures;
                 last_version = seen;
                 ++local_snapshots;
                 qsbr.quiescent(r); // the table pointer is dead from here on
@@ -98,7 +120,8 @@ void stress(QuiescentStateTracker& qsbr, unsigned readers) {
     }
 
     std::uint32_t version = 1, refused_batches = 0, published = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(stress_seconds());
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::duration<double>(stress_seconds());
     std::mt19937 rng(42);
     while (std::chrono::steady_clock::now() < deadline) {
         const std::uint32_t next = version + 1;
@@ -106,7 +129,8 @@ void stress(QuiescentStateTracker& qsbr, unsigned readers) {
         case 0: { // a batch: remove every entry of the running version, add the next one's
             std::vector<EamtChange> batch;
             for (unsigned j = 0; j < kPrefixes; ++j) {
-                batch.push_back(EamtChange::remove(version_entry(version, j).prefix4, std::nullopt));
+                batch.push_back(
+                    EamtChange::remove(version_entry(version, j).prefix4, std::nullopt));
                 batch.push_back(EamtChange::add(version_entry(next, j)));
             }
             announced.store(next, std::memory_order_release);
@@ -119,8 +143,10 @@ void stress(QuiescentStateTracker& qsbr, unsigned readers) {
             break;
         default: { // a batch that must be refused whole: the refused version's entries, one invalid
             std::vector<EamtChange> batch;
-            for (unsigned j = 0; j < kPrefixes; ++j) batch.push_back(EamtChange::add(version_entry(kRefusedVersion, j)));
-            batch.push_back(EamtChange::add(EamEntry{*Ipv4Prefix::parse("172.16.0.0/12"), *Ipv6Prefix::parse("2001:db8:ffff::/120")}));
+            for (unsigned j = 0; j < kPrefixes; ++j)
+                batch.push_back(EamtChange::add(version_entry(kRefusedVersion, j)));
+            batch.push_back(EamtChange::add(EamEntry{*Ipv4Prefix::parse("172.16.0.0/12"),
+                                                     *Ipv6Prefix::parse("2001:db8:ffff::/120")}));
             REQUIRE_FALSE(eamt.apply(batch).empty());
             ++refused_batches;
             continue;
@@ -131,11 +157,13 @@ void stress(QuiescentStateTracker& qsbr, unsigned readers) {
         eamt.reclaim(false);
     }
     stop = true;
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+        t.join();
     const std::size_t still_retired = eamt.reclaim(true);
 
-    INFO(readers << " readers, " << published << " versions published, " << refused_batches << " batches refused, "
-                 << snapshots.load() << " snapshots, " << lookups.load() << " lookups");
+    INFO(readers << " readers, " << published << " versions published, " << refused_batches
+                 << " batches refused, " << snapshots.load() << " snapshots, " << lookups.load()
+                 << " lookups");
     CHECK(failures.load() == 0);
     CHECK(published > 10);
     CHECK(refused_batches > 0);
@@ -145,13 +173,15 @@ void stress(QuiescentStateTracker& qsbr, unsigned readers) {
 
 } // namespace
 
-TEST_CASE("EAMT stress with ThreadQsbr: concurrent readers see whole published versions only", "[stress][eamt]") {
+TEST_CASE("EAMT stress with ThreadQsbr: concurrent readers see whole published versions only",
+          "[stress][eamt]") {
     ThreadQsbr qsbr(reader_count());
     stress(qsbr, reader_count());
 }
 
-TEST_CASE("EAMT stress with DPDK rte_rcu_qsbr: concurrent readers see whole published versions only",
-          "[stress][eamt]") {
+TEST_CASE(
+    "EAMT stress with DPDK rte_rcu_qsbr: concurrent readers see whole published versions only",
+    "[stress][eamt]") {
     siitd::RteQsbr qsbr(reader_count());
     stress(qsbr, reader_count());
 }

@@ -9,7 +9,7 @@
 namespace siit::test {
 
 class LinearEamt final : public EamLookup {
-public:
+  public:
     std::vector<EamEntry> entries;
 
     const EamEntry* find4(Ipv4Address address) const override {

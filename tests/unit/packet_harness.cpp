@@ -10,14 +10,16 @@ Outcome run_translator(Translator& translator, Direction direction, const Bytes&
     constexpr std::uint32_t kHeadroom = 128, kTailroom = 256;
     Bytes buffer(kHeadroom + input.size() + kTailroom, 0xee);
     std::memcpy(buffer.data() + kHeadroom, input.data(), input.size());
-    PacketBuffer packet{buffer.data() + kHeadroom, static_cast<std::uint32_t>(input.size()), kHeadroom,
-                        kTailroom};
+    PacketBuffer packet{buffer.data() + kHeadroom, static_cast<std::uint32_t>(input.size()),
+                        kHeadroom, kTailroom};
     VectorAllocator allocator;
-    Outcome outcome{direction == Direction::from_ipv4 ? translator.translate_4to6(packet, &allocator)
-                                                      : translator.translate_6to4(packet, &allocator),
+    Outcome outcome{direction == Direction::from_ipv4
+                        ? translator.translate_4to6(packet, &allocator)
+                        : translator.translate_6to4(packet, &allocator),
                     {}};
     // The buffer's bookkeeping must stay inside the buffer, whatever the verdict.
-    if (packet.data < buffer.data() || packet.data + packet.length + packet.tailroom > buffer.data() + buffer.size() ||
+    if (packet.data < buffer.data() ||
+        packet.data + packet.length + packet.tailroom > buffer.data() + buffer.size() ||
         packet.data - packet.headroom != buffer.data())
         throw std::logic_error("PacketBuffer bookkeeping left its buffer");
     if (outcome.verdict.action != Action::drop)
@@ -30,7 +32,8 @@ Outcome run_translator(Translator& translator, Direction direction, const Bytes&
 Bytes from_hex(const std::string& hex) {
     if (hex.size() % 2) throw std::invalid_argument("odd hex length");
     Bytes out(hex.size() / 2);
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = static_cast<std::uint8_t>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
     return out;
 }
 

@@ -19,12 +19,13 @@ struct Outcome {
 };
 
 class VectorAllocator final : public PacketAllocator {
-public:
+  public:
     std::vector<std::unique_ptr<std::uint8_t[]>> storage;
     std::vector<std::unique_ptr<PacketBuffer>> handed_out;
     PacketBuffer* allocate(std::uint32_t length) override {
         storage.emplace_back(new std::uint8_t[length]);
-        handed_out.push_back(std::make_unique<PacketBuffer>(PacketBuffer{storage.back().get(), 0, 0, length}));
+        handed_out.push_back(
+            std::make_unique<PacketBuffer>(PacketBuffer{storage.back().get(), 0, 0, length}));
         return handed_out.back().get();
     }
 };

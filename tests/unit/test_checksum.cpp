@@ -26,7 +26,8 @@ TEST_CASE("RFC1624 incremental update equals a full recomputation", "[checksum]"
     std::mt19937 rng(7);
     for (int round = 0; round < 2000; ++round) {
         std::vector<std::uint8_t> data(2 + rng() % 200);
-        for (auto& b : data) b = static_cast<std::uint8_t>(rng());
+        for (auto& b : data)
+            b = static_cast<std::uint8_t>(rng());
         data.resize(data.size() & ~std::size_t{1});
         const std::uint16_t before = checksum_of(data.data(), data.size());
         const std::size_t at = (rng() % (data.size() / 2)) * 2;

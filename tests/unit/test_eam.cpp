@@ -13,29 +13,38 @@ EamEntry entry(const char* v4, const char* v6) {
 
 TEST_CASE("RFC7757 3.2 equal suffix lengths copy the host bits", "[eam]") {
     const auto e = entry("192.0.2.0/24", "2001:db8:aaaa::/120");
-    CHECK(eam_map_4to6(e, *Ipv4Address::parse("192.0.2.1")) == Ipv6Address::parse("2001:db8:aaaa::1"));
-    CHECK(eam_map_6to4(e, *Ipv6Address::parse("2001:db8:aaaa::ff")) == Ipv4Address::parse("192.0.2.255"));
+    CHECK(eam_map_4to6(e, *Ipv4Address::parse("192.0.2.1")) ==
+          Ipv6Address::parse("2001:db8:aaaa::1"));
+    CHECK(eam_map_6to4(e, *Ipv6Address::parse("2001:db8:aaaa::ff")) ==
+          Ipv4Address::parse("192.0.2.255"));
 }
 
-TEST_CASE("RFC7757 3.2 a longer IPv6 suffix takes the IPv4 suffix right after the prefix", "[eam]") {
+TEST_CASE("RFC7757 3.2 a longer IPv6 suffix takes the IPv4 suffix right after the prefix",
+          "[eam]") {
     const auto e = entry("192.0.2.0/24", "2001:db8:aaaa::/112");
-    CHECK(eam_map_4to6(e, *Ipv4Address::parse("192.0.2.1")) == Ipv6Address::parse("2001:db8:aaaa::100"));
+    CHECK(eam_map_4to6(e, *Ipv4Address::parse("192.0.2.1")) ==
+          Ipv6Address::parse("2001:db8:aaaa::100"));
     // The IPv6 bits after the copied suffix are ignored on the way back.
-    CHECK(eam_map_6to4(e, *Ipv6Address::parse("2001:db8:aaaa::1ff")) == Ipv4Address::parse("192.0.2.1"));
+    CHECK(eam_map_6to4(e, *Ipv6Address::parse("2001:db8:aaaa::1ff")) ==
+          Ipv4Address::parse("192.0.2.1"));
 }
 
 TEST_CASE("RFC7757 3.2 single-address entries (/32 and /128)", "[eam]") {
     const auto e = entry("198.51.100.7/32", "2001:db8::7/128");
-    CHECK(eam_map_4to6(e, *Ipv4Address::parse("198.51.100.7")) == Ipv6Address::parse("2001:db8::7"));
-    CHECK(eam_map_6to4(e, *Ipv6Address::parse("2001:db8::7")) == Ipv4Address::parse("198.51.100.7"));
+    CHECK(eam_map_4to6(e, *Ipv4Address::parse("198.51.100.7")) ==
+          Ipv6Address::parse("2001:db8::7"));
+    CHECK(eam_map_6to4(e, *Ipv6Address::parse("2001:db8::7")) ==
+          Ipv4Address::parse("198.51.100.7"));
 }
 
 TEST_CASE("RFC7757 3.2 the whole IPv4 space (/0) maps bit for bit", "[eam]") {
     const auto e = entry("0.0.0.0/0", "2001:db8::/96");
-    CHECK(eam_map_4to6(e, *Ipv4Address::parse("203.0.113.9")) == Ipv6Address::parse("2001:db8::cb00:7109"));
+    CHECK(eam_map_4to6(e, *Ipv4Address::parse("203.0.113.9")) ==
+          Ipv6Address::parse("2001:db8::cb00:7109"));
 }
 
-TEST_CASE("RFC7757 3.2 entries whose IPv6 side has fewer suffix bits are refused with a reason", "[eam]") {
+TEST_CASE("RFC7757 3.2 entries whose IPv6 side has fewer suffix bits are refused with a reason",
+          "[eam]") {
     CHECK_FALSE(eam_entry_error(entry("192.0.2.0/24", "2001:db8::/120")));
     const auto error = eam_entry_error(entry("192.0.2.0/24", "2001:db8::/121"));
     REQUIRE(error);

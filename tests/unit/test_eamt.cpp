@@ -15,9 +15,15 @@ using namespace siit::test;
 
 namespace {
 
-EamEntry entry(const char* v4, const char* v6) { return EamEntry{*Ipv4Prefix::parse(v4), *Ipv6Prefix::parse(v6)}; }
-Ipv4Address a4(const char* s) { return *Ipv4Address::parse(s); }
-Ipv6Address a6(const char* s) { return *Ipv6Address::parse(s); }
+EamEntry entry(const char* v4, const char* v6) {
+    return EamEntry{*Ipv4Prefix::parse(v4), *Ipv6Prefix::parse(v6)};
+}
+Ipv4Address a4(const char* s) {
+    return *Ipv4Address::parse(s);
+}
+Ipv6Address a6(const char* s) {
+    return *Ipv6Address::parse(s);
+}
 
 Ipv6Address map4(const EamTable& t, const char* v4) {
     const EamEntry* e = t.find4(a4(v4));
@@ -40,15 +46,18 @@ bool mentions(const std::vector<std::string>& errors, const std::string& text) {
 
 TEST_CASE("RFC7757 3.3 EAMT example: lookups both ways through one table", "[eamt]") {
     Eamt eamt(nullptr);
-    REQUIRE(eamt.replace({entry("192.0.2.1/32", "2001:db8:aaaa::/128"), entry("192.0.2.2/32", "2001:db8:bbbb::b/128"),
-                          entry("192.0.2.16/28", "2001:db8:cccc::/124"), entry("192.0.2.128/26", "2001:db8:dddd::/64"),
+    REQUIRE(eamt.replace({entry("192.0.2.1/32", "2001:db8:aaaa::/128"),
+                          entry("192.0.2.2/32", "2001:db8:bbbb::b/128"),
+                          entry("192.0.2.16/28", "2001:db8:cccc::/124"),
+                          entry("192.0.2.128/26", "2001:db8:dddd::/64"),
                           entry("192.0.2.192/31", "64:ff9b::/127")})
                 .empty());
     const EamTable& t = *eamt.snapshot();
     CHECK(map4(t, "192.0.2.1") == a6("2001:db8:aaaa::"));
     CHECK(map4(t, "192.0.2.2") == a6("2001:db8:bbbb::b"));
     CHECK(map4(t, "192.0.2.24") == a6("2001:db8:cccc::8"));
-    CHECK(map4(t, "192.0.2.129") == a6("2001:db8:dddd:0:400::")); // 6 suffix bits right after /64: 000001
+    CHECK(map4(t, "192.0.2.129") ==
+          a6("2001:db8:dddd:0:400::")); // 6 suffix bits right after /64: 000001
     CHECK(map4(t, "192.0.2.193") == a6("64:ff9b::1"));
     CHECK(map6(t, "2001:db8:cccc::f") == a4("192.0.2.31"));
     CHECK(map6(t, "2001:db8:dddd:0:fc00::") == a4("192.0.2.191"));
@@ -60,7 +69,8 @@ TEST_CASE("RFC7757 3.3 EAMT example: lookups both ways through one table", "[eam
 TEST_CASE("RFC7757 3.2 longest prefix wins independently on each side", "[eamt]") {
     Eamt eamt(nullptr);
     // IPv4 overlap: a /32 inside a /24. IPv6 overlap: a /128 inside a /120 of another entry.
-    REQUIRE(eamt.replace({entry("192.0.2.0/24", "2001:db8:1::/120"), entry("192.0.2.7/32", "2001:db8:2::7/128"),
+    REQUIRE(eamt.replace({entry("192.0.2.0/24", "2001:db8:1::/120"),
+                          entry("192.0.2.7/32", "2001:db8:2::7/128"),
                           entry("198.51.100.9/32", "2001:db8:1::9/128")})
                 .empty());
     const EamTable& t = *eamt.snapshot();
@@ -72,7 +82,9 @@ TEST_CASE("RFC7757 3.2 longest prefix wins independently on each side", "[eamt]"
 
 TEST_CASE("RFC7757 3.2 /0, /32 and /128 entries", "[eamt]") {
     Eamt eamt(nullptr);
-    REQUIRE(eamt.replace({entry("0.0.0.0/0", "2001:db8:ffff::/96"), entry("203.0.113.5/32", "2001:db8::5/128")}).empty());
+    REQUIRE(eamt.replace({entry("0.0.0.0/0", "2001:db8:ffff::/96"),
+                          entry("203.0.113.5/32", "2001:db8::5/128")})
+                .empty());
     const EamTable& t = *eamt.snapshot();
     CHECK(map4(t, "8.8.8.8") == a6("2001:db8:ffff::808:808"));
     CHECK(map4(t, "203.0.113.5") == a6("2001:db8::5"));
@@ -97,12 +109,14 @@ TEST_CASE("EAMT refuses invalid, duplicate and conflicting entries, naming both"
     CHECK(mentions(errors, "both map the IPv6 prefix 2001:db8:1::/120"));
     errors = eamt.apply({EamtChange::remove(Ipv4Prefix::parse("203.0.113.0/24"), std::nullopt)});
     CHECK(mentions(errors, "no EAM entry 203.0.113.0/24 to remove"));
-    errors = eamt.apply({EamtChange::remove(Ipv4Prefix::parse("192.0.2.0/24"), Ipv6Prefix::parse("2001:db8:7::/120"))});
+    errors = eamt.apply({EamtChange::remove(Ipv4Prefix::parse("192.0.2.0/24"),
+                                            Ipv6Prefix::parse("2001:db8:7::/120"))});
     CHECK(mentions(errors, "no EAM entry 192.0.2.0/24 <-> 2001:db8:7::/120"));
     errors = eamt.apply({EamtChange::remove(Ipv4Prefix::parse("192.0.2.0/24"), std::nullopt),
                          EamtChange::remove(std::nullopt, Ipv6Prefix::parse("2001:db8:1::/120"))});
     CHECK(mentions(errors, "change 2: EAM 192.0.2.0/24 <-> 2001:db8:1::/120 is removed twice"));
-    errors = eamt.replace({entry("10.0.0.0/8", "2001:db8:a::/104"), entry("10.0.0.0/8", "2001:db8:a::/104")});
+    errors = eamt.replace(
+        {entry("10.0.0.0/8", "2001:db8:a::/104"), entry("10.0.0.0/8", "2001:db8:a::/104")});
     CHECK(mentions(errors, "is listed twice"));
     // Nothing of the above reached the workers.
     CHECK(eamt.snapshot() == before);
@@ -113,9 +127,10 @@ TEST_CASE("EAMT batch with one bad change is refused whole and names the change"
     Eamt eamt(nullptr);
     REQUIRE(eamt.replace({entry("192.0.2.0/24", "2001:db8:1::/120")}).empty());
     const EamTable* before = eamt.snapshot();
-    const auto errors = eamt.apply({EamtChange::add(entry("198.51.100.0/24", "2001:db8:2::/120")),
-                                    EamtChange::remove(Ipv4Prefix::parse("192.0.2.0/24"), std::nullopt),
-                                    EamtChange::add(entry("203.0.113.0/24", "2001:db8:3::/121"))});
+    const auto errors =
+        eamt.apply({EamtChange::add(entry("198.51.100.0/24", "2001:db8:2::/120")),
+                    EamtChange::remove(Ipv4Prefix::parse("192.0.2.0/24"), std::nullopt),
+                    EamtChange::add(entry("203.0.113.0/24", "2001:db8:3::/121"))});
     REQUIRE(errors.size() == 1);
     CHECK(mentions(errors, "203.0.113.0/24 <-> 2001:db8:3::/121"));
     CHECK(eamt.snapshot() == before);
@@ -144,7 +159,7 @@ TEST_CASE("EAMT old versions are freed only after every reader is quiescent", "[
     const EamTable* held = eamt.snapshot(); // reader 0 holds version 2 ...
     REQUIRE(eamt.replace({entry("198.51.100.0/24", "2001:db8:2::/120")}).empty());
     qsbr.quiescent(1);
-    CHECK(eamt.reclaim(false) == 1); // ... so it stays
+    CHECK(eamt.reclaim(false) == 1);     // ... so it stays
     CHECK(held->find4(a4("192.0.2.9"))); // and is still readable
     qsbr.offline(0);                     // an offline reader holds nothing
     CHECK(eamt.reclaim(false) == 0);
@@ -158,12 +173,15 @@ TEST_CASE("EAMT lookups agree with a linear longest-prefix search on random tabl
         for (int i = 0; i < 300; ++i) {
             const unsigned l4 = 8 + rng() % 25;
             const unsigned l6 = 96 - rng() % 40 + (rng() % 2 ? 0 : 32 - (32 - l4)); // varied, valid
-            Ipv4Prefix p4{Ipv4Address{static_cast<std::uint32_t>(rng()) & Ipv4Prefix{{}, static_cast<std::uint8_t>(l4)}.mask()},
+            Ipv4Prefix p4{Ipv4Address{static_cast<std::uint32_t>(rng()) &
+                                      Ipv4Prefix{{}, static_cast<std::uint8_t>(l4)}.mask()},
                           static_cast<std::uint8_t>(l4)};
             const unsigned len6 = std::min(128u - (32u - l4), l6);
             Ipv6Address v6;
-            for (auto& b : v6.bytes) b = static_cast<std::uint8_t>(rng() % 4); // dense, to force overlaps
-            for (unsigned bit = len6; bit < 128; ++bit) v6.set_bit(bit, false);
+            for (auto& b : v6.bytes)
+                b = static_cast<std::uint8_t>(rng() % 4); // dense, to force overlaps
+            for (unsigned bit = len6; bit < 128; ++bit)
+                v6.set_bit(bit, false);
             const EamEntry e{p4, Ipv6Prefix{v6, static_cast<std::uint8_t>(len6)}};
             bool clash = false;
             for (const auto& other : entries)
@@ -177,13 +195,15 @@ TEST_CASE("EAMT lookups agree with a linear longest-prefix search on random tabl
         const EamTable& t = *eamt.snapshot();
         for (int probe = 0; probe < 2000; ++probe) {
             const auto& e = entries[rng() % entries.size()];
-            const Ipv4Address v4{e.prefix4.address.value | (static_cast<std::uint32_t>(rng()) & ~e.prefix4.mask())};
+            const Ipv4Address v4{e.prefix4.address.value |
+                                 (static_cast<std::uint32_t>(rng()) & ~e.prefix4.mask())};
             const EamEntry* got4 = t.find4(v4);
             const EamEntry* want4 = oracle.find4(v4);
             REQUIRE(got4);
             CHECK(*got4 == *want4);
             Ipv6Address v6 = e.prefix6.address;
-            for (unsigned bit = e.prefix6.length; bit < 128; ++bit) v6.set_bit(bit, rng() % 2);
+            for (unsigned bit = e.prefix6.length; bit < 128; ++bit)
+                v6.set_bit(bit, rng() % 2);
             const EamEntry* got6 = t.find6(v6);
             const EamEntry* want6 = oracle.find6(v6);
             REQUIRE(got6);
@@ -216,7 +236,8 @@ Bytes ipv6_packet(const char* src, const char* dst, std::uint8_t next, Bytes l4)
     std::uint32_t acc = std::uint32_t{ipv6_address_sum(p.data() + 8, p.data() + 24)} +
                         ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(l4.size()), next);
     const std::size_t at = next == 58 ? 42 : 46;
-    store16(p.data() + at, static_cast<std::uint16_t>(~fold_sum(add_to_sum(acc, p.data() + 40, l4.size()))));
+    store16(p.data() + at,
+            static_cast<std::uint16_t>(~fold_sum(add_to_sum(acc, p.data() + 40, l4.size()))));
     return p;
 }
 

@@ -35,10 +35,13 @@ TEST_CASE("RFC6052 2.2 u-octet and suffix are ignored when extracting", "[rfc605
           Ipv4Address::parse("192.0.2.33"));
 }
 
-TEST_CASE("RFC6052 2.2 only the six lengths are valid, and outside addresses are refused", "[rfc6052]") {
+TEST_CASE("RFC6052 2.2 only the six lengths are valid, and outside addresses are refused",
+          "[rfc6052]") {
     for (unsigned length = 0; length <= 128; ++length) {
-        const bool valid = length == 32 || length == 40 || length == 48 || length == 56 || length == 64 || length == 96;
+        const bool valid = length == 32 || length == 40 || length == 48 || length == 56 ||
+                           length == 64 || length == 96;
         CHECK(rfc6052_valid_length(length) == valid);
     }
-    CHECK_FALSE(rfc6052_extract(*Ipv6Prefix::parse("64:ff9b::/96"), *Ipv6Address::parse("64:ff9c::1")));
+    CHECK_FALSE(
+        rfc6052_extract(*Ipv6Prefix::parse("64:ff9b::/96"), *Ipv6Address::parse("64:ff9c::1")));
 }

@@ -22,19 +22,25 @@ struct World {
     LinearEamt eamt;
     World() {
         config.pool6 = *Ipv6Prefix::parse("64:ff9b::/96");
-        config.hairpin_mode = HairpinMode::off; // the round trip sends EAM addresses back on purpose
-        eamt.entries.push_back({*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")});
-        eamt.entries.push_back({*Ipv4Prefix::parse("203.0.113.0/28"), *Ipv6Prefix::parse("2001:db8:200::/64")});
-        eamt.entries.push_back({*Ipv4Prefix::parse("203.0.113.5/32"), *Ipv6Prefix::parse("2001:db8:300::5/128")});
+        config.hairpin_mode =
+            HairpinMode::off; // the round trip sends EAM addresses back on purpose
+        eamt.entries.push_back(
+            {*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")});
+        eamt.entries.push_back(
+            {*Ipv4Prefix::parse("203.0.113.0/28"), *Ipv6Prefix::parse("2001:db8:200::/64")});
+        eamt.entries.push_back(
+            {*Ipv4Prefix::parse("203.0.113.5/32"), *Ipv6Prefix::parse("2001:db8:300::5/128")});
     }
 };
 
 // Valid L4 for `protocol`: random header fields and payload, checksum computed with `pseudo`.
-Bytes random_l4(std::mt19937& rng, std::uint8_t protocol, std::size_t payload_length, std::uint32_t pseudo) {
+Bytes random_l4(std::mt19937& rng, std::uint8_t protocol, std::size_t payload_length,
+                std::uint32_t pseudo) {
     Bytes l4;
     const std::size_t header = protocol == 6 ? 20 : 8;
     l4.resize(header + payload_length);
-    for (auto& b : l4) b = static_cast<std::uint8_t>(rng());
+    for (auto& b : l4)
+        b = static_cast<std::uint8_t>(rng());
     std::size_t checksum_at = 0;
     if (protocol == 6) {
         l4[12] = 0x50; // data offset 5
@@ -43,7 +49,8 @@ Bytes random_l4(std::mt19937& rng, std::uint8_t protocol, std::size_t payload_le
         store16(l4.data() + 4, static_cast<std::uint16_t>(l4.size()));
         checksum_at = 6;
     } else if (protocol == 1 || protocol == 58) {
-        l4[0] = static_cast<std::uint8_t>(protocol == 1 ? (rng() % 2 ? 8 : 0) : (rng() % 2 ? 128 : 129));
+        l4[0] = static_cast<std::uint8_t>(protocol == 1 ? (rng() % 2 ? 8 : 0)
+                                                        : (rng() % 2 ? 128 : 129));
         l4[1] = 0;
         checksum_at = 2;
     } else {
@@ -58,10 +65,12 @@ Bytes random_l4(std::mt19937& rng, std::uint8_t protocol, std::size_t payload_le
 
 std::uint32_t ipv4_pseudo(const std::uint8_t* header, std::uint8_t protocol, std::size_t length) {
     if (protocol == 1) return 0;
-    return std::uint32_t{ipv4_address_sum(header + 12, header + 16)} + protocol + static_cast<std::uint32_t>(length);
+    return std::uint32_t{ipv4_address_sum(header + 12, header + 16)} + protocol +
+           static_cast<std::uint32_t>(length);
 }
 std::uint32_t ipv6_pseudo(const std::uint8_t* header, std::uint8_t protocol, std::size_t length) {
-    return std::uint32_t{ipv6_address_sum(header + 8, header + 24)} + ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(length), protocol);
+    return std::uint32_t{ipv6_address_sum(header + 8, header + 24)} +
+           ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(length), protocol);
 }
 
 bool transport_checksum_valid(const Bytes& packet, bool ipv6) {
@@ -69,7 +78,8 @@ bool transport_checksum_valid(const Bytes& packet, bool ipv6) {
     const std::uint8_t protocol = ipv6 ? packet[6] : packet[9];
     if (protocol != 1 && protocol != 6 && protocol != 17 && protocol != 58) return true;
     const std::size_t length = packet.size() - header;
-    const std::uint32_t pseudo = ipv6 ? ipv6_pseudo(packet.data(), protocol, length) : ipv4_pseudo(packet.data(), protocol, length);
+    const std::uint32_t pseudo = ipv6 ? ipv6_pseudo(packet.data(), protocol, length)
+                                      : ipv4_pseudo(packet.data(), protocol, length);
     return fold_sum(add_to_sum(pseudo, packet.data() + header, length)) == 0xffff;
 }
 
@@ -86,14 +96,16 @@ Ipv4Address random_public_ipv4(std::mt19937& rng) {
 Ipv6Address random_eam_ipv6(std::mt19937& rng, const LinearEamt& eamt) {
     const auto& e = eamt.entries[rng() % eamt.entries.size()];
     const std::uint32_t host_bits = 32u - e.prefix4.length;
-    const std::uint32_t host = host_bits == 0 ? 0 : static_cast<std::uint32_t>(rng()) & ((1u << host_bits) - 1u);
+    const std::uint32_t host =
+        host_bits == 0 ? 0 : static_cast<std::uint32_t>(rng()) & ((1u << host_bits) - 1u);
     const Ipv4Address v4{e.prefix4.address.value | host};
     return eam_map_4to6(*eamt.find4(v4), v4);
 }
 
 } // namespace
 
-TEST_CASE("Round trip 4->6->4 gives back the IPv4 packet but TTL, Identification, DF", "[roundtrip]") {
+TEST_CASE("Round trip 4->6->4 gives back the IPv4 packet but TTL, Identification, DF",
+          "[roundtrip]") {
     World world;
     std::mt19937 rng(20261122);
     const std::uint8_t protocols[] = {1, 6, 17, 47};
@@ -108,9 +120,13 @@ TEST_CASE("Round trip 4->6->4 gives back the IPv4 packet but TTL, Identification
         packet[9] = protocol;
         random_public_ipv4(rng).to_bytes(packet.data() + 12);
         const Ipv6Address host6 = random_eam_ipv6(rng, world.eamt);
-        world.eamt.find6(host6) ? eam_map_6to4(*world.eamt.find6(host6), host6).to_bytes(packet.data() + 16) : void();
+        world.eamt.find6(host6)
+            ? eam_map_6to4(*world.eamt.find6(host6), host6).to_bytes(packet.data() + 16)
+            : void();
         const std::size_t payload = rng() % 1100;
-        const Bytes l4 = random_l4(rng, protocol, payload, ipv4_pseudo(packet.data(), protocol, (protocol == 6 ? 20 : 8) + payload));
+        const Bytes l4 =
+            random_l4(rng, protocol, payload,
+                      ipv4_pseudo(packet.data(), protocol, (protocol == 6 ? 20 : 8) + payload));
         packet.insert(packet.end(), l4.begin(), l4.end());
         store16(packet.data() + 2, static_cast<std::uint16_t>(packet.size()));
         store16(packet.data() + 10, checksum_of(packet.data(), 20));
@@ -134,7 +150,8 @@ TEST_CASE("Round trip 4->6->4 gives back the IPv4 packet but TTL, Identification
     }
 }
 
-TEST_CASE("Round trip 6->4->6 gives back the IPv6 packet but Hop Limit and Flow Label", "[roundtrip]") {
+TEST_CASE("Round trip 6->4->6 gives back the IPv6 packet but Hop Limit and Flow Label",
+          "[roundtrip]") {
     World world;
     std::mt19937 rng(7915);
     const std::uint8_t protocols[] = {58, 6, 17, 47};
@@ -142,13 +159,16 @@ TEST_CASE("Round trip 6->4->6 gives back the IPv6 packet but Hop Limit and Flow 
         const std::uint8_t protocol = protocols[rng() % 4];
         Bytes packet(40);
         const std::uint8_t traffic_class = static_cast<std::uint8_t>(rng());
-        store32(packet.data(), (6u << 28) | (std::uint32_t{traffic_class} << 20) | (rng() & 0xfffff));
+        store32(packet.data(),
+                (6u << 28) | (std::uint32_t{traffic_class} << 20) | (rng() & 0xfffff));
         packet[6] = protocol;
         packet[7] = static_cast<std::uint8_t>(3 + rng() % 250);
         random_eam_ipv6(rng, world.eamt).to_bytes(packet.data() + 8);
         rfc6052_embed(*world.config.pool6, random_public_ipv4(rng)).to_bytes(packet.data() + 24);
         const std::size_t payload = rng() % 1100;
-        const Bytes l4 = random_l4(rng, protocol, payload, ipv6_pseudo(packet.data(), protocol, (protocol == 6 ? 20 : 8) + payload));
+        const Bytes l4 =
+            random_l4(rng, protocol, payload,
+                      ipv6_pseudo(packet.data(), protocol, (protocol == 6 ? 20 : 8) + payload));
         packet.insert(packet.end(), l4.begin(), l4.end());
         store16(packet.data() + 4, static_cast<std::uint16_t>(packet.size() - 40));
 
@@ -164,7 +184,8 @@ TEST_CASE("Round trip 6->4->6 gives back the IPv6 packet but Hop Limit and Flow 
         const Bytes& back = six.packets[0];
         REQUIRE(back.size() == packet.size());
         CHECK(load32(back.data()) == (load32(packet.data()) & 0xfff00000u)); // Flow Label zeroed
-        CHECK(Bytes(back.begin() + 4, back.begin() + 7) == Bytes(packet.begin() + 4, packet.begin() + 7));
+        CHECK(Bytes(back.begin() + 4, back.begin() + 7) ==
+              Bytes(packet.begin() + 4, packet.begin() + 7));
         CHECK(back[7] == packet[7] - 2);
         CHECK(Bytes(back.begin() + 8, back.end()) == Bytes(packet.begin() + 8, packet.end()));
     }
