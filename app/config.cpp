@@ -1,0 +1,287 @@
+// JSON configuration parsing; see config.hpp. The schema is documented in docs/siitd.conf.md.
+#include "config.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "siit/rfc6052.hpp"
+
+namespace siitd {
+
+namespace {
+
+using nlohmann::json;
+
+// Collects problems as "FILE: FIELD: REASON".
+class Problems {
+  public:
+    Problems(const std::string& file, std::vector<std::string>& out) : file_(file), out_(out) {}
+    void add(const std::string& field, const std::string& reason) {
+        out_.push_back(file_ + ": " + field + ": " + reason);
+    }
+    bool any() const { return !out_.empty(); }
+
+  private:
+    const std::string& file_;
+    std::vector<std::string>& out_;
+};
+
+std::optional<std::array<std::uint8_t, 6>> parse_mac(const std::string& text) {
+    std::array<std::uint8_t, 6> mac{};
+    unsigned values[6];
+    char tail;
+    if (std::sscanf(text.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &values[0], &values[1], &values[2],
+                    &values[3], &values[4], &values[5], &tail) != 6)
+        return std::nullopt;
+    for (int i = 0; i < 6; ++i)
+        mac[i] = static_cast<std::uint8_t>(values[i]);
+    return mac;
+}
+
+// Typed field readers: each reports a wrong type or value under the field's full name.
+template <typename T>
+bool read(const json& object, const char* key, const std::string& path, T& out,
+          Problems& problems) {
+    if (!object.contains(key)) return false;
+    try {
+        out = object.at(key).get<T>();
+        return true;
+    } catch (const json::exception&) {
+        problems.add(path + key, std::string("wrong type (expected ") +
+                                     (std::is_same_v<T, bool>          ? "true or false"
+                                      : std::is_integral_v<T>          ? "a number"
+                                      : std::is_same_v<T, std::string> ? "a string"
+                                                                       : "a list of strings") +
+                                     ")");
+        return false;
+    }
+}
+
+template <typename T>
+void read_number(const json& object, const char* key, const std::string& path, T& out,
+                 std::uint64_t min, std::uint64_t max, Problems& problems) {
+    std::int64_t value = 0;
+    if (!read(object, key, path, value, problems)) return;
+    if (value < static_cast<std::int64_t>(min) || static_cast<std::uint64_t>(value) > max) {
+        problems.add(path + key,
+                     "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        return;
+    }
+    out = static_cast<T>(value);
+}
+
+void reject_unknown(const json& object, const std::string& path,
+                    std::initializer_list<const char*> known, Problems& problems) {
+    for (const auto& [key, value] : object.items()) {
+        bool ok = false;
+        for (const char* k : known)
+            ok |= key == k;
+        if (!ok) problems.add(path + key, "unknown setting");
+    }
+}
+
+void parse_translation(const json& t, Config& config, Problems& problems) {
+    const std::string path = "translation.";
+    if (!t.is_object()) {
+        problems.add("translation", "must be an object");
+        return;
+    }
+    reject_unknown(t, path,
+                   {"pool6", "eamt", "denylist4", "pool6791v4", "pool6791v6", "own-ipv4",
+                    "own-ipv6", "reset-traffic-class", "reset-tos", "new-tos",
+                    "amend-udp-checksum-zero", "lowest-ipv6-mtu", "mtu-plateaus",
+                    "eam-hairpin-mode"},
+                   problems);
+    siit::TranslatorConfig& x = config.translation;
+    std::string text;
+    if (read(t, "pool6", path, text, problems)) {
+        const auto prefix = siit::Ipv6Prefix::parse(text);
+        if (!prefix || !siit::rfc6052_valid_length(prefix->length))
+            problems.add(path + "pool6",
+                         "'" + text + "' is not an IPv6 prefix of length 32, 40, 48, 56, 64 or 96");
+        else
+            x.pool6 = prefix;
+    }
+    if (t.contains("eamt")) {
+        if (!t["eamt"].is_array())
+            problems.add(path + "eamt", "must be a list of {\"ipv4\": ..., \"ipv6\": ...}");
+        else
+            for (std::size_t i = 0; i < t["eamt"].size(); ++i) {
+                const json& e = t["eamt"][i];
+                const std::string where = path + "eamt[" + std::to_string(i) + "]";
+                std::string v4, v6;
+                if (!e.is_object() || !read(e, "ipv4", where + ".", v4, problems) ||
+                    !read(e, "ipv6", where + ".", v6, problems)) {
+                    problems.add(where, "needs \"ipv4\" and \"ipv6\" prefixes");
+                    continue;
+                }
+                const auto p4 = siit::Ipv4Prefix::parse(v4);
+                const auto p6 = siit::Ipv6Prefix::parse(v6);
+                if (!p4)
+                    problems.add(where + ".ipv4",
+                                 "'" + v4 + "' is not an IPv4 prefix (host bits must be zero)");
+                if (!p6)
+                    problems.add(where + ".ipv6",
+                                 "'" + v6 + "' is not an IPv6 prefix (host bits must be zero)");
+                if (p4 && p6) config.eamt.push_back({*p4, *p6});
+            }
+    }
+    std::vector<std::string> list;
+    if (read(t, "denylist4", path, list, problems))
+        for (const auto& item : list) {
+            if (const auto p = siit::Ipv4Prefix::parse(item))
+                x.denylist4.push_back(*p);
+            else
+                problems.add(path + "denylist4", "'" + item + "' is not an IPv4 prefix");
+        }
+    auto read_v4 = [&](const char* key, auto& out) {
+        if (read(t, key, path, text, problems)) {
+            if (const auto a = siit::Ipv4Address::parse(text))
+                out = *a;
+            else
+                problems.add(path + key, "'" + text + "' is not an IPv4 address");
+        }
+    };
+    auto read_v6 = [&](const char* key, auto& out) {
+        if (read(t, key, path, text, problems)) {
+            if (const auto a = siit::Ipv6Address::parse(text))
+                out = *a;
+            else
+                problems.add(path + key, "'" + text + "' is not an IPv6 address");
+        }
+    };
+    read_v4("pool6791v4", x.pool6791v4);
+    read_v6("pool6791v6", x.pool6791v6);
+    read_v4("own-ipv4", x.own_ipv4);
+    read_v6("own-ipv6", x.own_ipv6);
+    read(t, "reset-traffic-class", path, x.reset_traffic_class, problems);
+    read(t, "reset-tos", path, x.reset_tos, problems);
+    read_number(t, "new-tos", path, x.new_tos, 0, 255, problems);
+    read(t, "amend-udp-checksum-zero", path, x.amend_udp_checksum_zero, problems);
+    read_number(t, "lowest-ipv6-mtu", path, x.lowest_ipv6_mtu, 1280, 65535, problems);
+    std::vector<std::int64_t> plateaus;
+    if (read(t, "mtu-plateaus", path, plateaus, problems)) {
+        x.mtu_plateaus.clear();
+        for (auto p : plateaus) {
+            if (p < 68 || p > 65535)
+                problems.add(path + "mtu-plateaus", "every plateau must be between 68 and 65535");
+            else
+                x.mtu_plateaus.push_back(static_cast<std::uint16_t>(p));
+        }
+        std::sort(x.mtu_plateaus.rbegin(), x.mtu_plateaus.rend());
+    }
+    if (read(t, "eam-hairpin-mode", path, text, problems)) {
+        if (text == "off")
+            x.hairpin_mode = siit::HairpinMode::off;
+        else if (text == "simple")
+            x.hairpin_mode = siit::HairpinMode::simple;
+        else if (text == "intrinsic")
+            x.hairpin_mode = siit::HairpinMode::intrinsic;
+        else
+            problems.add(path + "eam-hairpin-mode", "must be off, simple or intrinsic");
+    }
+}
+
+void parse_port(const json& p, std::size_t index, Config& config, Problems& problems) {
+    const std::string path = "ports[" + std::to_string(index) + "].";
+    if (!p.is_object()) {
+        problems.add("ports[" + std::to_string(index) + "]", "must be an object");
+        return;
+    }
+    reject_unknown(p, path, {"name", "device", "role", "next-hop-mac", "mac", "mtu", "rx-queues"},
+                   problems);
+    PortConfig port;
+    port.name = "port" + std::to_string(index);
+    read(p, "name", path, port.name, problems);
+    if (!read(p, "device", path, port.device, problems))
+        problems.add(path + "device", "missing (a PCI address or vdev name)");
+    std::string text;
+    if (read(p, "role", path, text, problems)) {
+        if (text == "ipv4")
+            port.role = PortRole::ipv4;
+        else if (text == "ipv6")
+            port.role = PortRole::ipv6;
+        else if (text == "both")
+            port.role = PortRole::both;
+        else
+            problems.add(path + "role", "must be ipv4, ipv6 or both");
+    }
+    if (read(p, "next-hop-mac", path, text, problems)) {
+        if (const auto mac = parse_mac(text))
+            port.next_hop_mac = *mac;
+        else
+            problems.add(path + "next-hop-mac",
+                         "'" + text + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+    }
+    if (read(p, "mac", path, text, problems)) {
+        if (const auto mac = parse_mac(text))
+            port.mac = *mac;
+        else
+            problems.add(path + "mac", "'" + text + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+    }
+    read_number(p, "mtu", path, port.mtu, 1280, 9600, problems);
+    read_number(p, "rx-queues", path, port.rx_queues, 1, 64, problems);
+    config.ports.push_back(port);
+}
+
+} // namespace
+
+std::optional<Config> parse_config(const std::string& text, const std::string& file,
+                                   std::vector<std::string>& errors) {
+    Problems problems(file, errors);
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::parse_error& e) {
+        problems.add("(file)", std::string("not valid JSON: ") + e.what());
+        return std::nullopt;
+    }
+    if (!root.is_object()) {
+        problems.add("(file)", "must be a JSON object");
+        return std::nullopt;
+    }
+    reject_unknown(root, "",
+                   {"eal", "ports", "translation", "burst", "mbufs", "icmp-errors-per-second",
+                    "icmp-error-burst"},
+                   problems);
+    Config config;
+    read(root, "eal", "", config.eal_args, problems);
+    read_number(root, "burst", "", config.burst, 1, 256, problems);
+    read_number(root, "mbufs", "", config.mbufs, 1023, 1u << 24, problems);
+    read_number(root, "icmp-errors-per-second", "", config.icmp_errors_per_second, 0, 1000000,
+                problems);
+    read_number(root, "icmp-error-burst", "", config.icmp_error_burst, 1, 100000, problems);
+    if (!root.contains("ports") || !root["ports"].is_array() || root["ports"].empty())
+        problems.add("ports", "needs a list of at least one port");
+    else
+        for (std::size_t i = 0; i < root["ports"].size(); ++i)
+            parse_port(root["ports"][i], i, config, problems);
+    if (root.contains("translation")) parse_translation(root["translation"], config, problems);
+    if (!config.translation.pool6 && config.eamt.empty())
+        problems.add("translation", "neither pool6 nor an EAMT entry: nothing could be translated");
+
+    // Topology: one port of role "both", or one "ipv4" and one "ipv6".
+    unsigned v4 = 0, v6 = 0, both = 0;
+    for (const auto& p : config.ports)
+        (p.role == PortRole::ipv4 ? v4 : p.role == PortRole::ipv6 ? v6 : both)++;
+    if (!config.ports.empty() &&
+        !((both == 1 && v4 == 0 && v6 == 0) || (both == 0 && v4 == 1 && v6 == 1)))
+        problems.add("ports", "one port with role \"both\" (one-armed), or one \"ipv4\" and one "
+                              "\"ipv6\" port (two-armed)");
+    if (problems.any()) return std::nullopt;
+    return config;
+}
+
+std::optional<Config> load_config(const std::string& file, std::vector<std::string>& errors) {
+    std::ifstream in(file);
+    if (!in) {
+        errors.push_back(file + ": cannot be read");
+        return std::nullopt;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), file, errors);
+}
+
+} // namespace siitd

@@ -1,0 +1,50 @@
+// siitd's configuration file: EAL options, ports, and the translation settings, as JSON.
+// A bad file is refused with the file, the field and the reason (every problem, not the first).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "siit/config.hpp"
+#include "siit/eam.hpp"
+
+namespace siitd {
+
+// Which packets a port carries: its translated traffic leaves through the port of the other
+// family; a port with role "both" is one-armed (translated packets leave where they came in).
+enum class PortRole : std::uint8_t { ipv4, ipv6, both };
+
+struct PortConfig {
+    std::string name; // for logs and counters
+    std::string
+        device; // a PCI address or a vdev name as EAL knows it ("net_pcap0", "0000:03:00.0")
+    PortRole role = PortRole::both;
+    std::array<std::uint8_t, 6> next_hop_mac{}; // destination MAC of translated packets sent here
+    std::optional<std::array<std::uint8_t, 6>> mac; // override the port's own MAC
+    std::uint32_t mtu = 1500;
+    std::uint16_t rx_queues = 1;
+};
+
+struct Config {
+    std::vector<std::string> eal_args; // passed to rte_eal_init after the program name
+    std::vector<PortConfig> ports;
+    siit::TranslatorConfig translation;
+    std::vector<siit::EamEntry> eamt;
+    std::uint16_t burst = 32;
+    std::uint32_t mbufs = 8191;
+    // ICMP errors the translator generates, per worker: a token bucket (RFC 4443 §2.4(f)).
+    std::uint32_t icmp_errors_per_second = 1000;
+    std::uint32_t icmp_error_burst = 50;
+};
+
+// Parses `text` (the contents of `file`). On failure returns nothing and fills `errors` with one
+// line per problem: "FILE: FIELD: REASON".
+std::optional<Config> parse_config(const std::string& text, const std::string& file,
+                                   std::vector<std::string>& errors);
+// Reads and parses `file`.
+std::optional<Config> load_config(const std::string& file, std::vector<std::string>& errors);
+
+} // namespace siitd

@@ -1,0 +1,393 @@
+// Ports and workers; see dataplane.hpp. The per-packet work is in worker_loop: strip L2, translate
+// with lib/, put L2 back, batch per egress port, burst out.
+#include "dataplane.hpp"
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "siit/bytes.hpp"
+#include "siit/translator.hpp"
+
+namespace siitd {
+
+namespace {
+
+constexpr std::uint16_t kEthertypeIpv4 = 0x0800, kEthertypeIpv6 = 0x86dd, kEthertypeVlan = 0x8100;
+constexpr std::uint16_t kRxDescriptors = 1024, kTxDescriptors = 1024;
+constexpr unsigned kMaxFragments = 64;
+
+// Extra packets (IPv6 fragments) come from the worker's mempool.
+class MbufAllocator final : public siit::PacketAllocator {
+  public:
+    explicit MbufAllocator(rte_mempool* pool) : pool_(pool) {}
+    siit::PacketBuffer* allocate(std::uint32_t length) override {
+        if (count_ == kMaxFragments) return nullptr;
+        rte_mbuf* m = rte_pktmbuf_alloc(pool_);
+        if (!m) return nullptr;
+        if (rte_pktmbuf_tailroom(m) < length) {
+            rte_pktmbuf_free(m);
+            return nullptr;
+        }
+        mbufs_[count_] = m;
+        buffers_[count_] = {rte_pktmbuf_mtod(m, std::uint8_t*), 0, rte_pktmbuf_headroom(m),
+                            static_cast<std::uint32_t>(rte_pktmbuf_tailroom(m))};
+        return &buffers_[count_++];
+    }
+    unsigned count() const { return count_; }
+    rte_mbuf* mbuf(unsigned i) const { return mbufs_[i]; }
+    const siit::PacketBuffer& buffer(unsigned i) const { return buffers_[i]; }
+    void release_all() {
+        for (unsigned i = 0; i < count_; ++i)
+            rte_pktmbuf_free(mbufs_[i]);
+        count_ = 0;
+    }
+    void forget_all() { count_ = 0; }
+
+  private:
+    rte_mempool* pool_;
+    unsigned count_ = 0;
+    rte_mbuf* mbufs_[kMaxFragments];
+    siit::PacketBuffer buffers_[kMaxFragments];
+};
+
+// RFC 4443 §2.4(f): a token bucket per worker for the ICMP errors it generates.
+class TokenBucket {
+  public:
+    TokenBucket(std::uint32_t per_second, std::uint32_t burst)
+        : per_second_(per_second), burst_(burst), tokens_(burst), hz_(rte_get_tsc_hz()),
+          last_(rte_get_tsc_cycles()) {}
+    bool take() {
+        const std::uint64_t now = rte_get_tsc_cycles();
+        const std::uint64_t earned = (now - last_) * per_second_ / hz_;
+        if (earned > 0) {
+            tokens_ = static_cast<std::uint32_t>(std::min<std::uint64_t>(burst_, tokens_ + earned));
+            last_ = now;
+        }
+        if (tokens_ == 0) return false;
+        --tokens_;
+        return true;
+    }
+
+  private:
+    std::uint64_t per_second_, burst_, tokens_, hz_, last_;
+};
+
+// Packets waiting for one egress port's TX burst.
+struct TxQueue {
+    rte_mbuf* mbufs[512];
+    unsigned count = 0;
+};
+
+// Writes the Ethernet header (with the ingress VLAN tag, if any) in front of the packet.
+bool put_l2(rte_mbuf* m, const std::array<std::uint8_t, 6>& dst,
+            const std::array<std::uint8_t, 6>& src, std::uint16_t vlan_tci, bool tagged) {
+    const std::uint16_t l2 = tagged ? 18 : 14;
+    auto* eth = reinterpret_cast<std::uint8_t*>(rte_pktmbuf_prepend(m, l2));
+    if (!eth) return false;
+    const std::uint8_t version = eth[l2] >> 4;
+    std::memcpy(eth, dst.data(), 6);
+    std::memcpy(eth + 6, src.data(), 6);
+    if (tagged) {
+        siit::store16(eth + 12, kEthertypeVlan);
+        siit::store16(eth + 14, vlan_tci);
+    }
+    siit::store16(eth + l2 - 2, version == 4 ? kEthertypeIpv4 : kEthertypeIpv6);
+    return true;
+}
+
+int launch_worker(void* arg);
+
+struct LaunchArg {
+    Dataplane* dataplane;
+    unsigned index;
+};
+
+} // namespace
+
+Dataplane::Dataplane(const Config& config, siit::Eamt& eamt, RteQsbr& qsbr)
+    : config_(config), eamt_(eamt), qsbr_(qsbr), translation_(config.translation) {}
+
+bool Dataplane::start(std::string& error) {
+    // Workers: one per (port, RX queue), spread over the worker lcores, or all on this lcore.
+    std::vector<unsigned> lcores;
+    unsigned lcore;
+    RTE_LCORE_FOREACH_WORKER(lcore) lcores.push_back(lcore);
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> queues;
+    for (std::uint16_t p = 0; p < config_.ports.size(); ++p)
+        for (std::uint16_t q = 0; q < config_.ports[p].rx_queues; ++q)
+            queues.emplace_back(p, q);
+    const unsigned worker_count =
+        lcores.empty() ? 1 : static_cast<unsigned>(std::min(lcores.size(), queues.size()));
+    plans_.resize(worker_count);
+    for (unsigned w = 0; w < worker_count; ++w) {
+        plans_[w].index = w;
+        plans_[w].lcore = lcores.empty() ? rte_get_main_lcore() : lcores[w];
+    }
+    for (std::size_t i = 0; i < queues.size(); ++i)
+        plans_[i % worker_count].rx.push_back(queues[i]);
+    stats_.assign(worker_count, WorkerStats{});
+
+    std::uint32_t largest_mtu = 1500;
+    for (const auto& p : config_.ports)
+        largest_mtu = std::max(largest_mtu, p.mtu);
+    const std::uint32_t buffer_size =
+        std::max<std::uint32_t>(RTE_MBUF_DEFAULT_BUF_SIZE,
+                                RTE_PKTMBUF_HEADROOM + largest_mtu + 18 + siit::kRequiredTailroom);
+    pool_ = rte_pktmbuf_pool_create("siitd_mbufs", config_.mbufs, 256, 0,
+                                    static_cast<std::uint16_t>(buffer_size),
+                                    static_cast<int>(rte_socket_id()));
+    if (!pool_) {
+        error = "cannot create the mbuf pool (" + std::to_string(config_.mbufs) + " mbufs of " +
+                std::to_string(buffer_size) + " bytes): " + rte_strerror(rte_errno);
+        return false;
+    }
+
+    for (std::size_t i = 0; i < config_.ports.size(); ++i) {
+        Port port;
+        port.config = config_.ports[i];
+        const std::string& device = port.config.device;
+        if (rte_eth_dev_get_port_by_name(device.c_str(), &port.id) != 0) {
+            error = "port " + port.config.name + ": no DPDK device '" + device +
+                    "' (is it probed? --vdev or PCI allow list)";
+            return false;
+        }
+        rte_eth_dev_info info{};
+        rte_eth_dev_info_get(port.id, &info);
+        rte_eth_conf conf{};
+        if (port.config.rx_queues > 1) {
+            conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+            conf.rx_adv_conf.rss_conf.rss_hf =
+                info.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+        }
+        if (port.config.rx_queues > info.max_rx_queues || worker_count > info.max_tx_queues) {
+            error =
+                "port " + port.config.name + ": needs " + std::to_string(port.config.rx_queues) +
+                " RX and " + std::to_string(worker_count) + " TX queues; the device has " +
+                std::to_string(info.max_rx_queues) + " and " + std::to_string(info.max_tx_queues);
+            return false;
+        }
+        int rc = rte_eth_dev_configure(port.id, port.config.rx_queues,
+                                       static_cast<std::uint16_t>(worker_count), &conf);
+        if (rc != 0) {
+            error = "port " + port.config.name + ": rte_eth_dev_configure: " + rte_strerror(-rc);
+            return false;
+        }
+        // Not every virtual device lets its MTU be set; the translator uses the configured one.
+        rte_eth_dev_set_mtu(port.id, static_cast<std::uint16_t>(port.config.mtu));
+        const int socket = rte_eth_dev_socket_id(port.id);
+        for (std::uint16_t q = 0; q < port.config.rx_queues; ++q)
+            if ((rc = rte_eth_rx_queue_setup(port.id, q, kRxDescriptors,
+                                             static_cast<unsigned>(socket), nullptr, pool_)) != 0) {
+                error = "port " + port.config.name + ": RX queue " + std::to_string(q) + ": " +
+                        rte_strerror(-rc);
+                return false;
+            }
+        for (std::uint16_t q = 0; q < worker_count; ++q)
+            if ((rc = rte_eth_tx_queue_setup(port.id, q, kTxDescriptors,
+                                             static_cast<unsigned>(socket), nullptr)) != 0) {
+                error = "port " + port.config.name + ": TX queue " + std::to_string(q) + ": " +
+                        rte_strerror(-rc);
+                return false;
+            }
+        if (port.config.mac) {
+            rte_ether_addr mac;
+            std::memcpy(mac.addr_bytes, port.config.mac->data(), 6);
+            rte_eth_dev_default_mac_addr_set(port.id, &mac);
+        }
+        if ((rc = rte_eth_dev_start(port.id)) != 0) {
+            error = "port " + port.config.name + ": rte_eth_dev_start: " + rte_strerror(-rc);
+            return false;
+        }
+        rte_eth_promiscuous_enable(port.id);
+        rte_ether_addr mac;
+        rte_eth_macaddr_get(port.id, &mac);
+        std::memcpy(port.mac.data(), mac.addr_bytes, 6);
+        if (port.config.role != PortRole::ipv6) ipv4_port_ = static_cast<int>(i);
+        if (port.config.role != PortRole::ipv4) ipv6_port_ = static_cast<int>(i);
+        ports_.push_back(port);
+    }
+    translation_.ipv4_mtu = ports_[static_cast<std::size_t>(ipv4_port_)].config.mtu;
+    translation_.ipv6_mtu = ports_[static_cast<std::size_t>(ipv6_port_)].config.mtu;
+    return true;
+}
+
+namespace {
+int launch_worker(void* arg) {
+    auto* a = static_cast<LaunchArg*>(arg);
+    a->dataplane->worker_loop(a->index);
+    return 0;
+}
+} // namespace
+
+void Dataplane::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
+    stop_ = &stop;
+    exit_idle_ms_ = exit_idle_ms;
+    std::vector<LaunchArg> args(plans_.size());
+    bool main_works = false;
+    for (unsigned w = 0; w < plans_.size(); ++w) {
+        args[w] = {this, w};
+        if (plans_[w].lcore == rte_get_main_lcore())
+            main_works = true;
+        else
+            rte_eal_remote_launch(launch_worker, &args[w], plans_[w].lcore);
+    }
+    if (main_works)
+        for (unsigned w = 0; w < plans_.size(); ++w)
+            if (plans_[w].lcore == rte_get_main_lcore()) worker_loop(w);
+    rte_eal_mp_wait_lcore();
+}
+
+void Dataplane::worker_loop(unsigned index) {
+    const WorkerPlan& plan = plans_[index];
+    WorkerStats& stats = stats_[index];
+    siit::Translator translator(translation_, eamt_.snapshot());
+    translator.seed_ipv4_id(static_cast<std::uint16_t>(rte_rand()));
+    MbufAllocator allocator(pool_);
+    TokenBucket icmp_bucket(config_.icmp_errors_per_second, config_.icmp_error_burst);
+    std::vector<TxQueue> tx(ports_.size());
+    const std::uint16_t burst = config_.burst;
+    rte_mbuf* rx[256];
+    const std::uint64_t idle_limit = exit_idle_ms_ * (rte_get_tsc_hz() / 1000);
+    std::uint64_t last_packet = rte_get_tsc_cycles();
+    const auto tx_queue = static_cast<std::uint16_t>(index);
+
+    qsbr_.online(index);
+    while (!stop_->load(std::memory_order_relaxed)) {
+        // One EAMT version per burst: a packet never sees half of an update.
+        translator.set_eamt(eamt_.snapshot());
+        unsigned received = 0;
+        for (const auto& [port_index, queue] : plan.rx) {
+            const Port& in_port = ports_[port_index];
+            const std::uint16_t n = rte_eth_rx_burst(in_port.id, queue, rx, burst);
+            received += n;
+            stats.add(ShellCounter::rx_packets, n);
+            for (std::uint16_t i = 0; i < n; ++i) {
+                rte_mbuf* m = rx[i];
+                if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], void*));
+                if (m->nb_segs != 1) {
+                    stats.add(ShellCounter::drop_multi_segment);
+                    rte_pktmbuf_free(m);
+                    continue;
+                }
+                auto* eth = rte_pktmbuf_mtod(m, std::uint8_t*);
+                if (m->data_len < 14) {
+                    stats.add(ShellCounter::drop_runt_frame);
+                    rte_pktmbuf_free(m);
+                    continue;
+                }
+                std::uint16_t ethertype = siit::load16(eth + 12);
+                std::uint16_t l2 = 14, vlan_tci = 0;
+                const bool tagged = ethertype == kEthertypeVlan;
+                if (tagged) {
+                    if (m->data_len < 18) {
+                        stats.add(ShellCounter::drop_runt_frame);
+                        rte_pktmbuf_free(m);
+                        continue;
+                    }
+                    vlan_tci = siit::load16(eth + 14);
+                    ethertype = siit::load16(eth + 16);
+                    l2 = 18;
+                }
+                if (ethertype != kEthertypeIpv4 && ethertype != kEthertypeIpv6) {
+                    stats.add(ShellCounter::drop_not_ip);
+                    rte_pktmbuf_free(m);
+                    continue;
+                }
+                std::array<std::uint8_t, 6> sender;
+                std::memcpy(sender.data(), eth + 6, 6);
+                rte_pktmbuf_adj(m, l2);
+                siit::PacketBuffer packet{rte_pktmbuf_mtod(m, std::uint8_t*), m->data_len,
+                                          rte_pktmbuf_headroom(m),
+                                          static_cast<std::uint32_t>(rte_pktmbuf_tailroom(m))};
+                const siit::Verdict verdict = ethertype == kEthertypeIpv4
+                                                  ? translator.translate_4to6(packet, &allocator)
+                                                  : translator.translate_6to4(packet, &allocator);
+                stats.add(verdict.counter);
+                if (verdict.action == siit::Action::drop) {
+                    allocator.release_all();
+                    rte_pktmbuf_free(m);
+                    continue;
+                }
+                if (verdict.action == siit::Action::reply && !icmp_bucket.take()) {
+                    stats.add(ShellCounter::icmp_errors_rate_limited);
+                    rte_pktmbuf_free(m);
+                    continue;
+                }
+                // Where it goes, and to whom.
+                std::size_t out = port_index;
+                const std::array<std::uint8_t, 6>* dst = &sender;
+                if (verdict.action != siit::Action::reply) {
+                    const bool to_ipv6 =
+                        verdict.action == siit::Action::hairpin || ethertype == kEthertypeIpv4;
+                    out = static_cast<std::size_t>(to_ipv6 ? ipv6_port_ : ipv4_port_);
+                    dst = &ports_[out].config.next_hop_mac;
+                } else {
+                    stats.add(ShellCounter::icmp_errors_sent);
+                }
+                m->data_off = static_cast<std::uint16_t>(packet.data -
+                                                         static_cast<std::uint8_t*>(m->buf_addr));
+                m->data_len = static_cast<std::uint16_t>(packet.length);
+                m->pkt_len = packet.length;
+                TxQueue& q = tx[out];
+                if (put_l2(m, *dst, ports_[out].mac, vlan_tci, tagged) &&
+                    q.count < std::size(q.mbufs))
+                    q.mbufs[q.count++] = m;
+                else {
+                    stats.add(ShellCounter::tx_dropped);
+                    rte_pktmbuf_free(m);
+                }
+                for (unsigned f = 0; f < allocator.count(); ++f) {
+                    rte_mbuf* frag = allocator.mbuf(f);
+                    const siit::PacketBuffer& b = allocator.buffer(f);
+                    frag->data_len = static_cast<std::uint16_t>(b.length);
+                    frag->pkt_len = b.length;
+                    if (put_l2(frag, *dst, ports_[out].mac, vlan_tci, tagged) &&
+                        q.count < std::size(q.mbufs))
+                        q.mbufs[q.count++] = frag;
+                    else {
+                        stats.add(ShellCounter::tx_dropped);
+                        rte_pktmbuf_free(frag);
+                    }
+                }
+                allocator.forget_all();
+            }
+        }
+        for (std::size_t p = 0; p < tx.size(); ++p) {
+            TxQueue& q = tx[p];
+            if (q.count == 0) continue;
+            const std::uint16_t sent = rte_eth_tx_burst(ports_[p].id, tx_queue, q.mbufs,
+                                                        static_cast<std::uint16_t>(q.count));
+            stats.add(ShellCounter::tx_packets, sent);
+            if (sent < q.count) {
+                stats.add(ShellCounter::tx_dropped, q.count - sent);
+                rte_pktmbuf_free_bulk(q.mbufs + sent, q.count - sent);
+            }
+            q.count = 0;
+        }
+        qsbr_.quiescent(index);
+        const std::uint64_t now = rte_get_tsc_cycles();
+        if (received)
+            last_packet = now;
+        else if (idle_limit && now - last_packet > idle_limit)
+            break;
+    }
+    qsbr_.offline(index);
+}
+
+void Dataplane::shutdown() {
+    for (const Port& p : ports_) {
+        rte_eth_dev_stop(p.id);
+        rte_eth_dev_close(p.id);
+    }
+    ports_.clear();
+    if (pool_) rte_mempool_free(pool_);
+    pool_ = nullptr;
+}
+
+} // namespace siitd

@@ -1,0 +1,61 @@
+// The DPDK shell: ports, queues, mbufs and the workers that move packets between them through
+// lib/'s translator. Fast path rules: no lock, no allocation besides mbufs, no system call.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "rcu_qsbr.hpp"
+#include "siit/eamt.hpp"
+#include "stats.hpp"
+
+struct rte_mempool;
+
+namespace siitd {
+
+struct Port {
+    PortConfig config;
+    std::uint16_t id = 0;
+    std::array<std::uint8_t, 6> mac{};
+};
+
+// One worker polls some (port, RX queue) pairs and owns TX queue `index` on every port.
+struct WorkerPlan {
+    unsigned index = 0;
+    unsigned lcore = 0;
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> rx; // (port index, queue)
+};
+
+class Dataplane {
+  public:
+    Dataplane(const Config& config, siit::Eamt& eamt, RteQsbr& qsbr);
+    // Configures and starts every port. Returns false, with a message, when a port cannot be used.
+    bool start(std::string& error);
+    // Runs every worker (on worker lcores, and on the calling lcore when there are none) until
+    // `stop` is set, or until no packet arrived for `exit_idle_ms` (0: never).
+    void run(const std::atomic<bool>& stop, unsigned exit_idle_ms);
+    void shutdown();
+    const std::vector<WorkerStats>& stats() const { return stats_; }
+    unsigned worker_count() const { return static_cast<unsigned>(plans_.size()); }
+
+    // The loop of worker `index`; public for rte_eal_remote_launch's trampoline.
+    void worker_loop(unsigned index);
+
+  private:
+    const Config& config_;
+    siit::Eamt& eamt_;
+    RteQsbr& qsbr_;
+    siit::TranslatorConfig translation_; // config's, with the MTUs of the ports filled in
+    std::vector<Port> ports_;
+    std::vector<WorkerPlan> plans_;
+    std::vector<WorkerStats> stats_;
+    rte_mempool* pool_ = nullptr;
+    const std::atomic<bool>* stop_ = nullptr;
+    unsigned exit_idle_ms_ = 0;
+    int ipv4_port_ = -1, ipv6_port_ = -1; // indexes into ports_; equal when one-armed
+};
+
+} // namespace siitd

@@ -1,0 +1,124 @@
+// siitd: the stateless IPv4/IPv6 translator's data plane. Reads its JSON configuration, starts
+// DPDK with the EAL options it names, and translates between its ports until SIGINT or SIGTERM.
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_log.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "config.hpp"
+#include "dataplane.hpp"
+#include "rcu_qsbr.hpp"
+#include "siit/eamt.hpp"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) {
+    g_stop.store(true);
+}
+
+int log_level_value(const std::string& name) {
+    if (name == "error") return RTE_LOG_ERR;
+    if (name == "warning") return RTE_LOG_WARNING;
+    if (name == "info") return RTE_LOG_INFO;
+    return RTE_LOG_DEBUG;
+}
+
+// Validates everything that can be validated without DPDK: the file, and the EAMT as a table.
+std::optional<siitd::Config> check(const std::string& file) {
+    std::vector<std::string> errors;
+    auto config = siitd::load_config(file, errors);
+    if (config) {
+        siit::EamTable::build(config->eamt, errors);
+        for (auto& e : errors)
+            e = file + ": translation.eamt: " + e;
+    }
+    for (const auto& e : errors)
+        std::cerr << "siitd: " << e << "\n";
+    if (!errors.empty()) return std::nullopt;
+    return config;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{
+        "siitd: kernel-bypass stateless IPv4/IPv6 translator (RFC 7915, RFC 6052, RFC 7757) on "
+        "DPDK.\n"
+        "Translates between the ports named in FILE until SIGINT or SIGTERM; the file's \"eal\" "
+        "list\n"
+        "holds the DPDK EAL options (cores, memory, --vdev devices). Schema: docs/siitd.conf.md.",
+        "siitd"};
+    std::string config_file, check_file, log_level = "info";
+    unsigned exit_idle_ms = 0;
+    bool print_stats = false;
+    app.add_option("-c,--config", config_file, "configuration file (JSON) to run with")
+        ->check(CLI::ExistingFile);
+    app.add_option("--check-config", check_file,
+                   "validate FILE and exit: 0 when valid, 2 with every problem listed")
+        ->check(CLI::ExistingFile);
+    app.add_option("--log-level", log_level, "error, warning, info or debug (logs go to stderr)")
+        ->check(CLI::IsMember({"error", "warning", "info", "debug"}));
+    app.add_option(
+        "--exit-idle-ms", exit_idle_ms,
+        "stop after no packet arrived for this many milliseconds (for replaying pcap files)");
+    app.add_flag("--stats-json", print_stats,
+                 "print every counter as one JSON object on stdout at exit");
+    CLI11_PARSE(app, argc, argv);
+
+    if (!check_file.empty()) {
+        const auto config = check(check_file);
+        if (!config) return 2;
+        std::cout << check_file << ": valid (" << config->ports.size() << " ports, "
+                  << config->eamt.size() << " EAMT entries)\n";
+        return 0;
+    }
+    if (config_file.empty()) {
+        std::cerr << "siitd: --config FILE is required (see --help)\n";
+        return 2;
+    }
+    const auto config = check(config_file);
+    if (!config) return 2;
+
+    std::vector<std::string> eal_args{"siitd"};
+    eal_args.insert(eal_args.end(), config->eal_args.begin(), config->eal_args.end());
+    eal_args.push_back("--log-level=" + std::to_string(log_level_value(log_level)));
+    std::vector<char*> eal_argv;
+    for (auto& a : eal_args)
+        eal_argv.push_back(a.data());
+    if (rte_eal_init(static_cast<int>(eal_argv.size()), eal_argv.data()) < 0) {
+        std::cerr << "siitd: " << config_file
+                  << ": eal: DPDK refused these EAL options: " << rte_strerror(rte_errno) << "\n";
+        return 2;
+    }
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+
+    int rc = 0;
+    {
+        siitd::RteQsbr qsbr(RTE_MAX_LCORE);
+        siit::Eamt eamt(&qsbr);
+        eamt.replace(config->eamt); // validated by check() above
+        siitd::Dataplane dataplane(*config, eamt, qsbr);
+        std::string error;
+        if (!dataplane.start(error)) {
+            std::cerr << "siitd: " << config_file << ": ports: " << error << "\n";
+            rc = 2;
+        } else {
+            RTE_LOG(INFO, USER1, "siitd: %u worker(s) translating; EAMT %zu entries\n",
+                    dataplane.worker_count(), config->eamt.size());
+            dataplane.run(g_stop, exit_idle_ms);
+            RTE_LOG(INFO, USER1, "siitd: stopping\n");
+            if (print_stats) std::cout << siitd::stats_json(dataplane.stats()) << std::endl;
+        }
+        dataplane.shutdown();
+        eamt.reclaim(true);
+    }
+    rte_eal_cleanup();
+    return rc;
+}

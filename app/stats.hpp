@@ -1,0 +1,44 @@
+// siitd's counters: every translator outcome (lib/siit/counters.hpp) plus what the shell itself
+// counts. One block per worker, cache-line separated, written only by its worker; readers sum.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "siit/counters.hpp"
+
+namespace siitd {
+
+#define SIITD_SHELL_COUNTERS(X)                                                                    \
+    X(rx_packets, "packets received")                                                              \
+    X(tx_packets, "packets sent")                                                                  \
+    X(tx_dropped, "packets the NIC's TX queue did not take")                                       \
+    X(drop_not_ip, "frames that are neither IPv4 nor IPv6 (ARP, NDP go to the kernel in issue 6)") \
+    X(drop_multi_segment, "multi-segment mbufs (jumbo frames need a larger mbuf size)")            \
+    X(drop_runt_frame, "frames shorter than their Ethernet header")                                \
+    X(icmp_errors_sent, "ICMP errors the translator generated and sent")                           \
+    X(icmp_errors_rate_limited, "ICMP errors not sent: the per-worker token bucket was empty")
+
+enum class ShellCounter : std::uint16_t {
+#define SIITD_ENUM(name, description) name,
+    SIITD_SHELL_COUNTERS(SIITD_ENUM)
+#undef SIITD_ENUM
+        count
+};
+
+struct alignas(64) WorkerStats {
+    std::array<std::uint64_t, siit::kCounterCount> translator{};
+    std::array<std::uint64_t, static_cast<std::size_t>(ShellCounter::count)> shell{};
+    void add(siit::Counter c) { ++translator[static_cast<std::size_t>(c)]; }
+    void add(ShellCounter c, std::uint64_t n = 1) { shell[static_cast<std::size_t>(c)] += n; }
+};
+
+// Sums every worker's counters into (name, value) pairs, shell counters first.
+std::vector<std::pair<std::string, std::uint64_t>>
+sum_stats(const std::vector<WorkerStats>& workers);
+// The same as a JSON object, for `--stats-json`, telemetry and the control socket.
+std::string stats_json(const std::vector<WorkerStats>& workers);
+
+} // namespace siitd
