@@ -6,6 +6,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_mbuf.h>
 
 #include <algorithm>
@@ -195,11 +196,6 @@ bool Dataplane::start(std::string& error) {
                         rte_strerror(-rc);
                 return false;
             }
-        if (port.config.mac) {
-            rte_ether_addr mac;
-            std::memcpy(mac.addr_bytes, port.config.mac->data(), 6);
-            rte_eth_dev_default_mac_addr_set(port.id, &mac);
-        }
         if ((rc = rte_eth_dev_start(port.id)) != 0) {
             error = "port " + port.config.name + ": rte_eth_dev_start: " + rte_strerror(-rc);
             return false;
@@ -208,6 +204,17 @@ bool Dataplane::start(std::string& error) {
         rte_ether_addr mac;
         rte_eth_macaddr_get(port.id, &mac);
         std::memcpy(port.mac.data(), mac.addr_bytes, 6);
+        // siitd writes every Ethernet header itself, so the configured MAC is the source whether or
+        // not the device can take it as its own (net_pcap, for one, cannot).
+        if (port.config.mac) {
+            port.mac = *port.config.mac;
+            std::memcpy(mac.addr_bytes, port.mac.data(), 6);
+            if ((rc = rte_eth_dev_default_mac_addr_set(port.id, &mac)) != 0)
+                RTE_LOG(WARNING, USER1,
+                        "siitd: port %s: the device keeps its own MAC (%s); frames still leave "
+                        "from the configured one\n",
+                        port.config.name.c_str(), rte_strerror(-rc));
+        }
         if (port.config.role != PortRole::ipv6) ipv4_port_ = static_cast<int>(i);
         if (port.config.role != PortRole::ipv4) ipv6_port_ = static_cast<int>(i);
         ports_.push_back(port);

@@ -71,9 +71,19 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1
 run_catch "unit (release)" build/tests/unit-tests
 run_catch "unit (asan+ubsan)" build-sanitize/tests/unit-tests
+run_catch "app (release)" build/tests/app-tests
+run_catch "app (asan+ubsan)" build-sanitize/tests/app-tests
 export TSAN_OPTIONS=halt_on_error=1
 run_catch "stress (tsan)" build-tsan/tests/stress-tests
 run_catch "stress (asan+ubsan)" build-sanitize/tests/stress-tests
+
+# Golden pcaps: every scenario under pcaps/ through the real siitd on net_pcap.
+golden_log=$(mktemp)
+/usr/bin/python3 tests/pcap/run-golden.py build/app/siitd | tee "$golden_log" | grep -v '^ok golden'
+read -r gp gf < <(sed -n 's/^golden: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$golden_log")
+if [ -z "${gp:-}" ]; then gp=0; gf=1; echo "golden: the runner printed no total"; fi
+passed=$((passed + gp)); failed=$((failed + gf))
+rm -f "$golden_log"
 
 # Formatting: every C++ file as .clang-format says.
 if find lib app ctl tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run -Werror 2>/tmp/siit-format.log; then

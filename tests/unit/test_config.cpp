@@ -1,0 +1,100 @@
+// app/config.cpp: siitd's configuration file: a good file parses; every bad one is refused with
+// the file, the field and the reason, all problems at once.
+#include <catch2/catch.hpp>
+
+#include "config.hpp"
+
+using namespace siitd;
+
+namespace {
+
+const char* kGood = R"({
+  "eal": ["--no-huge", "-m", "256"],
+  "ports": [{"name": "v4", "device": "net_null0", "role": "ipv4", "next-hop-mac": "02:00:00:00:00:01", "mtu": 1500},
+            {"name": "v6", "device": "net_null1", "role": "ipv6", "next-hop-mac": "02:00:00:00:00:02", "rx-queues": 2}],
+  "burst": 64,
+  "translation": {
+    "pool6": "64:ff9b::/96",
+    "eamt": [{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8:1::/120"}],
+    "denylist4": ["203.0.113.0/24"],
+    "pool6791v4": "192.0.2.200",
+    "reset-tos": true, "new-tos": 16, "lowest-ipv6-mtu": 1400,
+    "mtu-plateaus": [1500, 9000, 1280],
+    "eam-hairpin-mode": "simple"
+  }
+})";
+
+bool has(const std::vector<std::string>& errors, const std::string& text) {
+    for (const auto& e : errors)
+        if (e.find(text) != std::string::npos) return true;
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("siitd config: a complete file parses into every setting", "[config]") {
+    std::vector<std::string> errors;
+    const auto c = parse_config(kGood, "good.json", errors);
+    INFO((errors.empty() ? std::string() : errors.front()));
+    REQUIRE(c);
+    CHECK(c->eal_args.size() == 3);
+    REQUIRE(c->ports.size() == 2);
+    CHECK(c->ports[0].role == PortRole::ipv4);
+    CHECK(c->ports[1].rx_queues == 2);
+    CHECK(c->ports[1].next_hop_mac[5] == 2);
+    CHECK(c->burst == 64);
+    CHECK(c->translation.pool6->to_string() == "64:ff9b::/96");
+    CHECK(c->eamt.size() == 1);
+    CHECK(c->translation.denylist4.size() == 1);
+    CHECK(c->translation.pool6791v4->to_string() == "192.0.2.200");
+    CHECK(c->translation.reset_tos);
+    CHECK(c->translation.new_tos == 16);
+    CHECK(c->translation.lowest_ipv6_mtu == 1400);
+    CHECK(c->translation.mtu_plateaus == std::vector<std::uint16_t>{9000, 1500, 1280});
+    CHECK(c->translation.hairpin_mode == siit::HairpinMode::simple);
+}
+
+TEST_CASE("siitd config: every problem is named with file, field and reason", "[config]") {
+    std::vector<std::string> errors;
+    const auto c = parse_config(R"({
+      "ports": [{"device": "net_null0", "role": "sideways", "next-hop-mac": "02:00:00", "mtu": 100, "colour": "red"}],
+      "burst": "many",
+      "translation": {"pool6": "64:ff9b::/80", "eamt": [{"ipv4": "192.0.2.1/24", "ipv6": "2001:db8::/120"}],
+                      "eam-hairpin-mode": "sometimes", "pool6791v6": "not-an-address"}
+    })",
+                                "bad.json", errors);
+    CHECK_FALSE(c);
+    CHECK(has(errors, "bad.json: ports[0].role: must be ipv4, ipv6 or both"));
+    CHECK(has(errors, "bad.json: ports[0].next-hop-mac: '02:00:00' is not a MAC address"));
+    CHECK(has(errors, "bad.json: ports[0].mtu: must be between 1280 and 9600"));
+    CHECK(has(errors, "bad.json: ports[0].colour: unknown setting"));
+    CHECK(has(errors, "bad.json: burst: wrong type (expected a number)"));
+    CHECK(has(errors, "bad.json: translation.pool6: '64:ff9b::/80' is not an IPv6 prefix of length "
+                      "32, 40, 48, 56, 64 or 96"));
+    CHECK(has(errors, "bad.json: translation.eamt[0].ipv4: '192.0.2.1/24' is not an IPv4 prefix "
+                      "(host bits must be zero)"));
+    CHECK(has(errors, "bad.json: translation.eam-hairpin-mode: must be off, simple or intrinsic"));
+    CHECK(has(errors, "bad.json: translation.pool6791v6: 'not-an-address' is not an IPv6 address"));
+}
+
+TEST_CASE("siitd config: malformed JSON, missing ports and impossible topologies are refused",
+          "[config]") {
+    std::vector<std::string> errors;
+    CHECK_FALSE(parse_config("{\"ports\": [", "cut.json", errors));
+    CHECK(has(errors, "cut.json: (file): not valid JSON"));
+    errors.clear();
+    CHECK_FALSE(parse_config("[]", "list.json", errors));
+    CHECK(has(errors, "list.json: (file): must be a JSON object"));
+    errors.clear();
+    CHECK_FALSE(parse_config(R"({"translation": {"pool6": "64:ff9b::/96"}})", "none.json", errors));
+    CHECK(has(errors, "none.json: ports: needs a list of at least one port"));
+    errors.clear();
+    CHECK_FALSE(parse_config(
+        R"({"ports": [{"device": "a", "role": "ipv4"}, {"device": "b", "role": "ipv4"}],
+                                 "translation": {"pool6": "64:ff9b::/96"}})",
+        "two4.json", errors));
+    CHECK(has(errors, "two4.json: ports: one port with role \"both\""));
+    errors.clear();
+    CHECK_FALSE(parse_config(R"({"ports": [{"device": "a"}]})", "empty.json", errors));
+    CHECK(has(errors, "empty.json: translation: neither pool6 nor an EAMT entry"));
+}
