@@ -85,6 +85,21 @@ if [ -z "${gp:-}" ]; then gp=0; gf=1; echo "golden: the runner printed no total"
 passed=$((passed + gp)); failed=$((failed + gf))
 rm -f "$golden_log"
 
+# End to end: real kernels in network namespaces, siitd on net_af_packet (needs root).
+for scenario in tests/e2e/*_test.sh; do
+  e2e_log=$(mktemp)
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$scenario: needs root (network namespaces)"; echo "e2e: 0 passed, 1 failed" >"$e2e_log"
+  else
+    timeout 300 bash "$scenario" 2>&1 | tee "$e2e_log" | grep -v '^ok e2e'
+  fi
+  read -r ep ef < <(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$e2e_log")
+  if [ -z "${ep:-}" ]; then ep=0; ef=1; echo "$scenario: printed no total"; fi
+  echo "$(basename "$scenario"): $ep passed, $ef failed"
+  passed=$((passed + ep)); failed=$((failed + ef))
+  rm -f "$e2e_log"; unset ep ef
+done
+
 # Formatting: every C++ file as .clang-format says.
 if find lib app ctl tests -name '*.cpp' -o -name '*.hpp' | xargs clang-format --dry-run -Werror 2>/tmp/siit-format.log; then
   echo "format: 1 passed, 0 failed"; passed=$((passed + 1))

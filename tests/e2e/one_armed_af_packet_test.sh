@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# One-armed siitd on net_af_packet: one port, translated packets leave where they came in. A
+# host with an IPv6 address and an IPv4 address on the same link pings its own IPv4 address
+# through the translator: IPv6 echo -> siitd -> IPv4 echo to the host -> IPv4 reply -> siitd ->
+# IPv6 reply. Both legs are checked by the host's kernel. Static neighbours stand in for ARP/NDP
+# until issue 6.
+set -u
+source "$(dirname "$0")/lib.sh"
+trap e2e_cleanup EXIT
+
+H=${PREFIX}h RT=${PREFIX}rt
+e2e_ns "$H"; e2e_ns "$RT"
+ip link add s0 netns "$RT" type veth peer name eth0 netns "$H"
+ip netns exec "$RT" sysctl -qw net.ipv6.conf.s0.disable_ipv6=1
+ip -n "$RT" link set s0 up
+ip -n "$H" link set eth0 up
+ip netns exec "$H" ethtool -K eth0 tx off tso off gso off >/dev/null
+ip -n "$H" addr add 2001:db8:100::5/64 dev eth0 nodad
+ip -n "$H" addr add 192.0.2.10/24 dev eth0
+S=$(mac_of "$RT" s0) M=$(mac_of "$H" eth0)
+ip -n "$H" -6 route add 64:ff9b::/96 via fe80::1 dev eth0
+ip -n "$H" -6 neigh add fe80::1 lladdr "$S" dev eth0 nud permanent
+ip -n "$H" route add 198.51.100.0/24 via 192.0.2.1 dev eth0
+ip -n "$H" neigh add 192.0.2.1 lladdr "$S" dev eth0 nud permanent
+
+cat >"$E2E_TMP/siitd.json" <<JSON
+{
+  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
+          "--vdev", "net_af_packet0,iface=s0"],
+  "ports": [{"name": "lan", "device": "net_af_packet0", "role": "both", "next-hop-mac": "$M"}],
+  "mbufs": 2047,
+  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
+}
+JSON
+start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
+check "one-armed: a host reaches its own IPv4 address over IPv6 through siitd and back" \
+  ip netns exec "$H" ping -6 -c 3 -i 0.2 -W 2 64:ff9b::192.0.2.10
+stats=$(stop_siitd)
+check "one-armed: siitd translated the echoes both ways on its one port" /usr/bin/python3 -c "
+import json; s = json.loads('''$stats''')
+assert s['translated_6to4_icmp_echo'] >= 3 and s['translated_4to6_icmp_echo'] >= 3, s"
+e2e_summary
