@@ -59,3 +59,62 @@ stop_siitd() {
 }
 
 e2e_summary() { echo "e2e: $E2E_PASSED passed, $E2E_FAILED failed"; [ "$E2E_FAILED" -eq 0 ]; }
+
+# The two-armed topology: an IPv6-only host ($H6, 2001:db8:100::5, reached from IPv4 as
+# 198.51.100.5 through the EAM 198.51.100.0/24 <-> 2001:db8:100::/120), an IPv4-only host ($H4,
+# 192.0.2.10, reached from IPv6 as 64:ff9b::192.0.2.10 through pool6), and a router namespace
+# ($RT) whose veth ends s6 and s4 siitd drives with net_af_packet. Writes $E2E_TMP/siitd.json.
+two_armed_topology() {
+  H6=${PREFIX}h6 H4=${PREFIX}h4 RT=${PREFIX}rt
+  e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
+  ip link add s6 netns "$RT" type veth peer name eth0 netns "$H6"
+  ip link add s4 netns "$RT" type veth peer name eth0 netns "$H4"
+  for i in s4 s6; do
+    ip netns exec "$RT" sysctl -qw net.ipv6.conf.$i.disable_ipv6=1
+    ip -n "$RT" link set "$i" up
+  done
+  # A veth hands af_packet TCP and UDP with the checksum left to "hardware" (only the pseudo-
+  # header sum in the field) and TCP segments larger than the MTU: make the hosts' kernels finish
+  # both, as they would for a real NIC without offloads.
+  for ns in "$H6" "$H4"; do
+    ip -n "$ns" link set eth0 up
+    ip netns exec "$ns" ethtool -K eth0 tx off tso off gso off >/dev/null
+  done
+  ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
+  ip -n "$H4" addr add 192.0.2.10/24 dev eth0
+  local s6 s4 m6 m4
+  s6=$(mac_of "$RT" s6) s4=$(mac_of "$RT" s4) m6=$(mac_of "$H6" eth0) m4=$(mac_of "$H4" eth0)
+  # Static neighbours for siitd until it answers ARP/NDP through the kernel (issue 6).
+  ip -n "$H6" -6 route add 64:ff9b::/96 via fe80::1 dev eth0
+  ip -n "$H6" -6 neigh add fe80::1 lladdr "$s6" dev eth0 nud permanent
+  ip -n "$H4" route add 198.51.100.0/24 via 192.0.2.1 dev eth0
+  ip -n "$H4" neigh add 192.0.2.1 lladdr "$s4" dev eth0 nud permanent
+  cat >"$E2E_TMP/siitd.json" <<JSON
+{
+  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
+          "--vdev", "net_af_packet0,iface=s4", "--vdev", "net_af_packet1,iface=s6"],
+  "ports": [{"name": "ipv4-side", "device": "net_af_packet0", "role": "ipv4", "next-hop-mac": "$m4"},
+            {"name": "ipv6-side", "device": "net_af_packet1", "role": "ipv6", "next-hop-mac": "$m6"}],
+  "mbufs": 2047,
+  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
+}
+JSON
+}
+
+# Serves $2 (a directory) over HTTP on the IPv6 host's address, port 8080, in namespace $1.
+serve_http() { # ns directory
+  ip netns exec "$1" /usr/bin/python3 -m http.server --bind 2001:db8:100::5 8080 --directory "$2" >/dev/null 2>&1 &
+  E2E_PIDS+=($!)
+}
+
+# Fetches http://198.51.100.5:8080/PATH from namespace $1 and checks that it contains $3; retries
+# while the server starts (bounded: 50 tries).
+fetch_http() { # ns path needle
+  for _ in $(seq 1 50); do
+    ip netns exec "$1" /usr/bin/python3 -c \
+      "import urllib.request,sys; r=urllib.request.urlopen('http://198.51.100.5:8080/$2', timeout=2); sys.exit(0 if b'$3' in r.read() else 1)" \
+      2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
