@@ -337,31 +337,24 @@ void Dataplane::worker_loop(unsigned index) {
                 } else {
                     stats.add(ShellCounter::icmp_errors_sent);
                 }
-                m->data_off = static_cast<std::uint16_t>(packet.data -
-                                                         static_cast<std::uint8_t*>(m->buf_addr));
-                m->data_len = static_cast<std::uint16_t>(packet.length);
-                m->pkt_len = packet.length;
                 TxQueue& q = tx[out];
-                if (put_l2(m, *dst, ports_[out].mac, vlan_tci, tagged) &&
-                    q.count < std::size(q.mbufs))
-                    q.mbufs[q.count++] = m;
-                else {
-                    stats.add(ShellCounter::tx_dropped);
-                    rte_pktmbuf_free(m);
-                }
-                for (unsigned f = 0; f < allocator.count(); ++f) {
-                    rte_mbuf* frag = allocator.mbuf(f);
-                    const siit::PacketBuffer& b = allocator.buffer(f);
-                    frag->data_len = static_cast<std::uint16_t>(b.length);
-                    frag->pkt_len = b.length;
-                    if (put_l2(frag, *dst, ports_[out].mac, vlan_tci, tagged) &&
-                        q.count < std::size(q.mbufs))
-                        q.mbufs[q.count++] = frag;
-                    else {
-                        stats.add(ShellCounter::tx_dropped);
-                        rte_pktmbuf_free(frag);
+                // Sets the mbuf to the translated packet `b`, writes L2, and queues it for `out`.
+                auto enqueue = [&](rte_mbuf* mbuf, const siit::PacketBuffer& b) {
+                    mbuf->data_off = static_cast<std::uint16_t>(
+                        b.data - static_cast<std::uint8_t*>(mbuf->buf_addr));
+                    mbuf->data_len = static_cast<std::uint16_t>(b.length);
+                    mbuf->pkt_len = b.length;
+                    if (put_l2(mbuf, *dst, ports_[out].mac, vlan_tci, tagged) &&
+                        q.count < std::size(q.mbufs)) {
+                        q.mbufs[q.count++] = mbuf;
+                        return;
                     }
-                }
+                    stats.add(ShellCounter::tx_dropped);
+                    rte_pktmbuf_free(mbuf);
+                };
+                enqueue(m, packet);
+                for (unsigned f = 0; f < allocator.count(); ++f)
+                    enqueue(allocator.mbuf(f), allocator.buffer(f));
                 allocator.forget_all();
             }
         }
