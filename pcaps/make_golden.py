@@ -16,7 +16,7 @@ import os
 import shutil
 from collections import Counter, OrderedDict
 
-from scapy.all import ARP, Ether, Raw, wrpcap
+from scapy.all import ARP, IP, UDP, Dot1Q, Ether, Raw, wrpcap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "tests", "fixtures", "rfc7915.txt")
@@ -94,7 +94,7 @@ def frames_out(case, siitd_mac, next_hop_mac):
 EAL = ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0"]
 
 
-def write_scenario(name, cases, translation, mtu, extra_frames=(), extra_counters=None):
+def write_scenario(name, cases, translation, mtu, extra_frames=(), extra_counters=None, vlan=None, settings=None):
     d = os.path.join(HERE, name)
     os.makedirs(d, exist_ok=True)
     inputs, expected = [], []
@@ -103,6 +103,12 @@ def write_scenario(name, cases, translation, mtu, extra_frames=(), extra_counter
         inputs.append(frame_in(c, CLIENT_MAC, SIITD_MAC))
         expected += frames_out(c, SIITD_MAC, NEXT_HOP_MAC)
         counters[c["counter"]] += 1
+    if vlan is not None:  # the same frames with an 802.1Q tag, which siitd must keep
+        def tag(f):
+            e = Ether(bytes(f))
+            return Ether(src=e.src, dst=e.dst, type=0x8100) / Dot1Q(vlan=vlan, type=e.type) / e.payload
+        inputs = [tag(f) for f in inputs]
+        expected = [tag(f) for f in expected]
     inputs += list(extra_frames)
     counters.update(extra_counters or {})
     counters["rx_packets"] = len(inputs)
@@ -119,6 +125,7 @@ def write_scenario(name, cases, translation, mtu, extra_frames=(), extra_counter
                 "mtu": mtu}],
         mbufs=2047,
         translation=translation)
+    config.update(settings or {})
     json.dump(config, open(os.path.join(d, "config.json"), "w"), indent=2)
     json.dump(dict(sorted(counters.items())), open(os.path.join(d, "counters.json"), "w"), indent=2)
 
@@ -185,8 +192,17 @@ def main():
                      Raw(b"\x02\x00\x00\x00\x00\xaa\x02\x00\x00\x00"))
             extra_counters = {"drop_not_ip": 1, "drop_runt_frame": 1}
         write_scenario(name, group, translation, mtu, extra, extra_counters)
-    write_two_armed("two-armed-base", groups[base_key], json.loads(base_key)[0])
-    print(f"make_golden: {len(groups) + 1} scenarios from {len(cases) - len(skipped)} fixtures "
+    base_cases, base_translation = groups[base_key], json.loads(base_key)[0]
+    write_two_armed("two-armed-base", base_cases, base_translation)
+    forwarded = [c for c in base_cases if c["action"] == "forward"][:12]
+    write_scenario("one-armed-vlan", forwarded, base_translation, 1500, vlan=100)
+    # RFC 4443 2.4(f): a bucket of one error and no refill: five TTL-expired packets, one error.
+    expiring = [c for c in base_cases if c["counter"] == "drop_ipv4_ttl_expired"]
+    rate_cases = [dict(expiring[0], outputs=expiring[0]["outputs"] if i == 0 else []) for i in range(5)]
+    write_scenario("one-armed-icmp-rate-limit", rate_cases, base_translation, 1500,
+                   extra_counters={"icmp_errors_rate_limited": 4},
+                   settings={"icmp-errors-per-second": 0, "icmp-error-burst": 1})
+    print(f"make_golden: {len(groups) + 3} scenarios from {len(cases) - len(skipped)} fixtures "
           f"({len(skipped)} with unequal IPv4/IPv6 MTUs stay unit-only)")
 
 

@@ -57,8 +57,9 @@ def normalise_ipv4(b, off, problems, outer):
 def normalise(frame):
     b = bytearray(frame)
     problems = []
-    if len(b) >= 14 and b[12:14] == b"\x08\x00":
-        normalise_ipv4(b, 14, problems, True)
+    l2 = 18 if len(b) >= 18 and b[12:14] == b"\x81\x00" else 14  # behind an 802.1Q tag
+    if len(b) >= l2 and b[l2 - 2:l2] == b"\x08\x00":
+        normalise_ipv4(b, l2, problems, True)
     return bytes(b), problems
 
 
