@@ -110,11 +110,13 @@ int main(int argc, char** argv) {
             std::cerr << "siitd: " << config_file << ": ports: " << error << "\n";
             rc = 2;
         } else {
+            siitd::register_telemetry(dataplane.stats());
             RTE_LOG(INFO, USER1, "siitd: %u worker(s) translating; EAMT %zu entries\n",
                     dataplane.worker_count(), config->eamt.size());
             dataplane.run(g_stop, exit_idle_ms);
             RTE_LOG(INFO, USER1, "siitd: stopping\n");
             if (print_stats) std::cout << siitd::stats_json(dataplane.stats()) << std::endl;
+            siitd::unregister_telemetry();
         }
         dataplane.shutdown();
         eamt.reclaim(true);

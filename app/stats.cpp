@@ -1,6 +1,9 @@
 // Counter summation; see stats.hpp.
 #include "stats.hpp"
 
+#include <rte_telemetry.h>
+
+#include <atomic>
 #include <nlohmann/json.hpp>
 
 namespace siitd {
@@ -26,6 +29,30 @@ sum_stats(const std::vector<WorkerStats>& workers) {
         out.emplace_back(std::string(siit::counter_name(static_cast<siit::Counter>(i))), total);
     }
     return out;
+}
+
+namespace {
+std::atomic<const std::vector<WorkerStats>*> g_telemetry_stats{nullptr};
+
+// Runs on DPDK's telemetry thread: reads the workers' counters without stopping them (aligned
+// 64-bit loads; a sum may lag a packet behind, never tear).
+int telemetry_stats(const char*, const char*, rte_tel_data* d) {
+    rte_tel_data_start_dict(d);
+    if (g_telemetry_stats)
+        for (const auto& [name, value] : sum_stats(*g_telemetry_stats))
+            rte_tel_data_add_dict_u64(d, name.c_str(), value);
+    return 0;
+}
+} // namespace
+
+void unregister_telemetry() {
+    g_telemetry_stats.store(nullptr, std::memory_order_release);
+}
+
+void register_telemetry(const std::vector<WorkerStats>& workers) {
+    g_telemetry_stats.store(&workers, std::memory_order_release);
+    rte_telemetry_register_cmd("/siitd/stats", telemetry_stats,
+                               "Every siitd counter, summed over workers. Takes no parameters");
 }
 
 std::string stats_json(const std::vector<WorkerStats>& workers) {

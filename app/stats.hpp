@@ -38,7 +38,12 @@ struct alignas(64) WorkerStats {
 // Sums every worker's counters into (name, value) pairs, shell counters first.
 std::vector<std::pair<std::string, std::uint64_t>>
 sum_stats(const std::vector<WorkerStats>& workers);
-// The same as a JSON object, for `--stats-json`, telemetry and the control socket.
+// The same as a JSON object, for `--stats-json` and the control socket.
 std::string stats_json(const std::vector<WorkerStats>& workers);
+// Serves the sums as DPDK telemetry command /siitd/stats (dpdk-telemetry.py shows it). The
+// workers' counters must outlive the EAL.
+void register_telemetry(const std::vector<WorkerStats>& workers);
+// Stops serving them (before the workers' counters go away); the command then answers empty.
+void unregister_telemetry();
 
 } // namespace siitd

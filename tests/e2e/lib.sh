@@ -15,6 +15,7 @@ e2e_cleanup() {
   for pid in "${E2E_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${E2E_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
   for ns in "${E2E_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
+  rm -rf "/var/run/dpdk/$PREFIX" # the EAL runtime directory of our --file-prefix
   rm -rf "$E2E_TMP"
 }
 
@@ -39,9 +40,10 @@ check() { # description, command...
   fi
 }
 
-# Starts siitd inside namespace $1 with config $2; waits (bounded) until its ports are up.
+# Starts siitd inside namespace $1 (empty: this one) with config $2; waits (bounded) until its
+# ports are up.
 start_siitd() { # ns config
-  ip netns exec "$1" "$SIITD" --config "$2" --stats-json --log-level info >"$E2E_TMP/siitd.out" 2>"$E2E_TMP/siitd.err" &
+  ${1:+ip netns exec "$1"} "$SIITD" --config "$2" --stats-json --log-level info >"$E2E_TMP/siitd.out" 2>"$E2E_TMP/siitd.err" &
   E2E_PIDS+=($!)
   SIITD_PID=$!
   for _ in $(seq 1 100); do
