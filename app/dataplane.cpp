@@ -104,11 +104,6 @@ bool put_l2(rte_mbuf* m, const std::array<std::uint8_t, 6>& dst,
 
 int launch_worker(void* arg);
 
-struct LaunchArg {
-    Dataplane* dataplane;
-    unsigned index;
-};
-
 } // namespace
 
 Dataplane::Dataplane(const Config& config, siit::Eamt& eamt, RteQsbr& qsbr)
@@ -226,28 +221,37 @@ bool Dataplane::start(std::string& error) {
 
 namespace {
 int launch_worker(void* arg) {
-    auto* a = static_cast<LaunchArg*>(arg);
-    a->dataplane->worker_loop(a->index);
+    auto* a = static_cast<std::pair<Dataplane*, unsigned>*>(arg);
+    a->first->worker_loop(a->second);
     return 0;
 }
 } // namespace
 
-void Dataplane::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
+bool Dataplane::launch(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
     stop_ = &stop;
     exit_idle_ms_ = exit_idle_ms;
-    std::vector<LaunchArg> args(plans_.size());
-    bool main_works = false;
+    launch_args_.resize(plans_.size());
+    bool all_remote = true;
     for (unsigned w = 0; w < plans_.size(); ++w) {
-        args[w] = {this, w};
+        launch_args_[w] = {this, w};
         if (plans_[w].lcore == rte_get_main_lcore())
-            main_works = true;
+            all_remote = false;
         else
-            rte_eal_remote_launch(launch_worker, &args[w], plans_[w].lcore);
+            rte_eal_remote_launch(launch_worker, &launch_args_[w], plans_[w].lcore);
     }
-    if (main_works)
-        for (unsigned w = 0; w < plans_.size(); ++w)
-            if (plans_[w].lcore == rte_get_main_lcore()) worker_loop(w);
+    return all_remote;
+}
+
+void Dataplane::wait() {
     rte_eal_mp_wait_lcore();
+}
+
+void Dataplane::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
+    launch(stop, exit_idle_ms);
+    // Without worker lcores the one worker runs here, on the main lcore.
+    for (unsigned w = 0; w < plans_.size(); ++w)
+        if (plans_[w].lcore == rte_get_main_lcore()) worker_loop(w);
+    wait();
 }
 
 void Dataplane::worker_loop(unsigned index) {

@@ -37,6 +37,10 @@ class Dataplane {
     // Runs every worker (on worker lcores, and on the calling lcore when there are none) until
     // `stop` is set, or until no packet arrived for `exit_idle_ms` (0: never).
     void run(const std::atomic<bool>& stop, unsigned exit_idle_ms);
+    // The same in two steps, for callers that keep the main lcore busy (benchmarks): launch()
+    // starts the workers on worker lcores (false when there are none), wait() joins them.
+    bool launch(const std::atomic<bool>& stop, unsigned exit_idle_ms);
+    void wait();
     void shutdown();
     const std::vector<WorkerStats>& stats() const { return stats_; }
     unsigned worker_count() const { return static_cast<unsigned>(plans_.size()); }
@@ -54,6 +58,7 @@ class Dataplane {
     std::vector<WorkerStats> stats_;
     rte_mempool* pool_ = nullptr;
     const std::atomic<bool>* stop_ = nullptr;
+    std::vector<std::pair<Dataplane*, unsigned>> launch_args_; // rte_eal_remote_launch's arguments
     unsigned exit_idle_ms_ = 0;
     int ipv4_port_ = -1, ipv6_port_ = -1; // indexes into ports_; equal when one-armed
 };

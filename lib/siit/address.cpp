@@ -31,15 +31,6 @@ std::string Ipv4Address::to_string() const {
     return out;
 }
 
-Ipv6Address Ipv6Address::from_bytes(const std::uint8_t* p) {
-    Ipv6Address a;
-    std::memcpy(a.bytes.data(), p, 16);
-    return a;
-}
-void Ipv6Address::to_bytes(std::uint8_t* p) const {
-    std::memcpy(p, bytes.data(), 16);
-}
-
 void Ipv6Address::set_bit(unsigned index, bool on) {
     const auto mask = static_cast<std::uint8_t>(1u << (7 - index % 8));
     if (on)

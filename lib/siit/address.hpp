@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,8 +24,12 @@ struct Ipv4Address {
 struct Ipv6Address {
     std::array<std::uint8_t, 16> bytes{}; // network byte order
 
-    static Ipv6Address from_bytes(const std::uint8_t* p);
-    void to_bytes(std::uint8_t* p) const;
+    static Ipv6Address from_bytes(const std::uint8_t* p) {
+        Ipv6Address a;
+        std::memcpy(a.bytes.data(), p, 16);
+        return a;
+    }
+    void to_bytes(std::uint8_t* p) const { std::memcpy(p, bytes.data(), 16); }
     static std::optional<Ipv6Address> parse(std::string_view text);
     std::string to_string() const;
     // Bit `index` counted from the most significant bit (0) to the least (127).

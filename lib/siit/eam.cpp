@@ -1,6 +1,8 @@
 // RFC 7757 §3.2 suffix arithmetic; see eam.hpp.
 #include "siit/eam.hpp"
 
+#include <cstring>
+
 namespace siit {
 
 std::optional<std::string> eam_entry_error(const EamEntry& entry) {
@@ -15,23 +17,44 @@ std::optional<std::string> eam_entry_error(const EamEntry& entry) {
     return std::nullopt;
 }
 
+namespace {
+
+// Addresses as 128-bit integers, so that the suffix is one shift and one mask (the hot path).
+__extension__ typedef unsigned __int128 U128;
+
+U128 to_u128(const Ipv6Address& a) {
+    std::uint64_t hi, lo;
+    std::memcpy(&hi, a.bytes.data(), 8);
+    std::memcpy(&lo, a.bytes.data() + 8, 8);
+    return (static_cast<U128>(__builtin_bswap64(hi)) << 64) | __builtin_bswap64(lo);
+}
+
+Ipv6Address from_u128(U128 v) {
+    Ipv6Address a;
+    const std::uint64_t hi = __builtin_bswap64(static_cast<std::uint64_t>(v >> 64));
+    const std::uint64_t lo = __builtin_bswap64(static_cast<std::uint64_t>(v));
+    std::memcpy(a.bytes.data(), &hi, 8);
+    std::memcpy(a.bytes.data() + 8, &lo, 8);
+    return a;
+}
+
+} // namespace
+
 Ipv6Address eam_map_4to6(const EamEntry& entry, Ipv4Address address) {
-    Ipv6Address out = entry.prefix6.address;
     const unsigned suffix_bits = 32u - entry.prefix4.length;
-    for (unsigned i = 0; i < suffix_bits; ++i) {
-        const bool bit = (address.value >> (suffix_bits - 1 - i)) & 1;
-        out.set_bit(entry.prefix6.length + i, bit);
-    }
-    return out;
+    if (suffix_bits == 0) return entry.prefix6.address;
+    const std::uint64_t suffix = address.value & ((std::uint64_t{1} << suffix_bits) - 1);
+    const unsigned shift = 128u - entry.prefix6.length - suffix_bits;
+    return from_u128(to_u128(entry.prefix6.address) | (static_cast<U128>(suffix) << shift));
 }
 
 Ipv4Address eam_map_6to4(const EamEntry& entry, const Ipv6Address& address) {
-    std::uint32_t value = entry.prefix4.address.value;
     const unsigned suffix_bits = 32u - entry.prefix4.length;
-    for (unsigned i = 0; i < suffix_bits; ++i)
-        if (address.bit(entry.prefix6.length + i))
-            value |= std::uint32_t{1} << (suffix_bits - 1 - i);
-    return Ipv4Address{value};
+    if (suffix_bits == 0) return entry.prefix4.address;
+    const unsigned shift = 128u - entry.prefix6.length - suffix_bits;
+    const auto suffix = static_cast<std::uint32_t>((to_u128(address) >> shift) &
+                                                   ((std::uint64_t{1} << suffix_bits) - 1));
+    return Ipv4Address{entry.prefix4.address.value | suffix};
 }
 
 } // namespace siit

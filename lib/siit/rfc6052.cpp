@@ -32,6 +32,10 @@ bool rfc6052_valid_length(unsigned length) {
 
 Ipv6Address rfc6052_embed(const Ipv6Prefix& prefix, Ipv4Address v4) {
     Ipv6Address out = prefix.address;
+    if (prefix.length == 96) { // the common case (64:ff9b::/96): the address is the last 4 bytes
+        v4.to_bytes(out.bytes.data() + 12);
+        return out;
+    }
     for (unsigned i = prefix.length / 8; i < 16; ++i)
         out.bytes[i] = 0;
     unsigned positions[4];
