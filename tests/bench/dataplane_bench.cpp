@@ -59,8 +59,12 @@ std::vector<Frame> make_templates() {
             store16(ip + 4, 10);
             ip[6] = 17;
             ip[7] = 64;
-            const std::uint8_t src[16] = {0x20, 0x01, 0x0d, 0xb8, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(i)};
-            const std::uint8_t dst[16] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, static_cast<std::uint8_t>(i)};
+            const std::uint8_t src[16] = {
+                0x20, 0x01, 0x0d, 0xb8, 0x01, 0, 0, 0,
+                0,    0,    0,    0,    0,    0, 0, static_cast<std::uint8_t>(i)};
+            const std::uint8_t dst[16] = {
+                0, 0x64, 0xff, 0x9b, 0,   0, 0, 0,
+                0, 0,    0,    0,    192, 0, 2, static_cast<std::uint8_t>(i)};
             std::memcpy(ip + 8, src, 16);
             std::memcpy(ip + 24, dst, 16);
             udp = ip + 40;
@@ -69,9 +73,13 @@ std::vector<Frame> make_templates() {
         store16(udp, 1000);
         store16(udp + 2, 2000);
         store16(udp + 4, static_cast<std::uint16_t>(udp_length));
-        std::uint32_t pseudo = from_ipv4 ? std::uint32_t{ipv4_address_sum(ip + 12, ip + 16)} + 17 + static_cast<std::uint32_t>(udp_length)
-                                         : std::uint32_t{ipv6_address_sum(ip + 8, ip + 24)} + ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(udp_length), 17);
-        store16(udp + 6, static_cast<std::uint16_t>(~fold_sum(add_to_sum(pseudo, udp, udp_length))));
+        std::uint32_t pseudo =
+            from_ipv4 ? std::uint32_t{ipv4_address_sum(ip + 12, ip + 16)} + 17 +
+                            static_cast<std::uint32_t>(udp_length)
+                      : std::uint32_t{ipv6_address_sum(ip + 8, ip + 24)} +
+                            ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(udp_length), 17);
+        store16(udp + 6,
+                static_cast<std::uint16_t>(~fold_sum(add_to_sum(pseudo, udp, udp_length))));
         frames.push_back(f);
     }
     return frames;
@@ -93,7 +101,8 @@ struct Rings {
 };
 
 // Feeds until `seconds` pass, counting how many frames came back (were sent by the worker).
-double feed(const Rings& rings, const std::vector<Frame>& templates, double seconds, bool& stalled) {
+double feed(const Rings& rings, const std::vector<Frame>& templates, double seconds,
+            bool& stalled) {
     using Clock = std::chrono::steady_clock;
     std::uint64_t returned = 0;
     const auto start = Clock::now();
@@ -112,10 +121,13 @@ double feed(const Rings& rings, const std::vector<Frame>& templates, double seco
         if (now >= end) break;
         for (rte_ring* tx : rings.tx) {
             const unsigned n = rte_ring_dequeue_burst(tx, objs, 64, nullptr);
-            for (unsigned i = 0; i < n; ++i) restore(static_cast<rte_mbuf*>(objs[i]), templates);
+            for (unsigned i = 0; i < n; ++i)
+                restore(static_cast<rte_mbuf*>(objs[i]), templates);
             returned += n;
             unsigned done = 0;
-            while (done < n) done += rte_ring_enqueue_burst(rings.rx[next_rx++ % rings.rx.size()], objs + done, n - done, nullptr);
+            while (done < n)
+                done += rte_ring_enqueue_burst(rings.rx[next_rx++ % rings.rx.size()], objs + done,
+                                               n - done, nullptr);
         }
     }
     stalled = returned == at_warm;
@@ -141,13 +153,15 @@ int plain_forward(void* arg) {
                 std::memcpy(eth + 6, mac, 6);
             }
         std::uint16_t sent = 0;
-        while (sent < n) sent += rte_eth_tx_burst(a->port, a->queue, burst + sent, n - sent);
+        while (sent < n)
+            sent += rte_eth_tx_burst(a->port, a->queue, burst + sent, n - sent);
     }
     return 0;
 }
 
 // The translator alone on this core, the packet hot in cache: what translation itself costs.
-double translator_ns_per_packet(const std::vector<Frame>& templates, const siitd::Config& config, const Eamt& eamt) {
+double translator_ns_per_packet(const std::vector<Frame>& templates, const siitd::Config& config,
+                                const Eamt& eamt) {
     Translator translator(config.translation, eamt.snapshot());
     alignas(64) std::uint8_t buffer[256];
     constexpr int kRounds = 4000000;
@@ -157,10 +171,13 @@ double translator_ns_per_packet(const std::vector<Frame>& templates, const siitd
         const Frame& f = templates[static_cast<std::size_t>(i) % templates.size()];
         std::memcpy(buffer + 128, f.data() + 14, f.size() - 14);
         PacketBuffer packet{buffer + 128, static_cast<std::uint32_t>(f.size() - 14), 128, 64};
-        const Verdict v = f[12] == 0x08 ? translator.translate_4to6(packet, nullptr) : translator.translate_6to4(packet, nullptr);
+        const Verdict v = f[12] == 0x08 ? translator.translate_4to6(packet, nullptr)
+                                        : translator.translate_6to4(packet, nullptr);
         sink += static_cast<std::uint64_t>(v.counter) + packet.data[0];
     }
-    const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / kRounds;
+    const double ns =
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() /
+        kRounds;
     return sink == 0 ? -ns : ns;
 }
 
@@ -169,10 +186,12 @@ double translator_ns_per_packet(const std::vector<Frame>& templates, const siitd
 int main(int argc, char** argv) {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
     std::string lcores = argc > 2 ? argv[2] : "0-1";
-    std::vector<std::string> eal{"dataplane-bench", "-l", lcores, "--no-huge", "-m", "1024", "--no-pci", "--no-shconf",
-                                 "--log-level=lib.eal:error"};
+    std::vector<std::string> eal{"dataplane-bench", "-l",          lcores,
+                                 "--no-huge",       "-m",          "1024",
+                                 "--no-pci",        "--no-shconf", "--log-level=lib.eal:error"};
     std::vector<char*> eal_argv;
-    for (auto& a : eal) eal_argv.push_back(a.data());
+    for (auto& a : eal)
+        eal_argv.push_back(a.data());
     if (rte_eal_init(static_cast<int>(eal_argv.size()), eal_argv.data()) < 0) {
         std::fprintf(stderr, "dataplane-bench: rte_eal_init failed\n");
         return 1;
@@ -184,12 +203,16 @@ int main(int argc, char** argv) {
     }
     Rings rings;
     for (unsigned q = 0; q < workers; ++q) {
-        rings.rx.push_back(rte_ring_create(("bench_rx" + std::to_string(q)).c_str(), 8192, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ));
-        rings.tx.push_back(rte_ring_create(("bench_tx" + std::to_string(q)).c_str(), 8192, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ));
+        rings.rx.push_back(rte_ring_create(("bench_rx" + std::to_string(q)).c_str(), 8192,
+                                           SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ));
+        rings.tx.push_back(rte_ring_create(("bench_tx" + std::to_string(q)).c_str(), 8192,
+                                           SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ));
     }
-    const int ring_port = rte_eth_from_rings("bench", rings.rx.data(), workers, rings.tx.data(), workers, SOCKET_ID_ANY);
+    const int ring_port = rte_eth_from_rings("bench", rings.rx.data(), workers, rings.tx.data(),
+                                             workers, SOCKET_ID_ANY);
     char ring_name[RTE_ETH_NAME_MAX_LEN];
-    if (ring_port < 0 || rte_eth_dev_get_name_by_port(static_cast<std::uint16_t>(ring_port), ring_name) != 0) {
+    if (ring_port < 0 ||
+        rte_eth_dev_get_name_by_port(static_cast<std::uint16_t>(ring_port), ring_name) != 0) {
         std::fprintf(stderr, "dataplane-bench: rte_eth_from_rings failed\n");
         return 1;
     }
@@ -202,7 +225,8 @@ int main(int argc, char** argv) {
     config.ports.push_back(port);
     config.translation.pool6 = *Ipv6Prefix::parse("64:ff9b::/96");
     config.translation.hairpin_mode = HairpinMode::off;
-    config.eamt.push_back({*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")});
+    config.eamt.push_back(
+        {*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")});
     siitd::RteQsbr qsbr(RTE_MAX_LCORE);
     Eamt eamt(&qsbr);
     eamt.replace(config.eamt);
@@ -214,7 +238,8 @@ int main(int argc, char** argv) {
     }
 
     const auto templates = make_templates();
-    rte_mempool* pool = rte_pktmbuf_pool_create("bench_frames", kInFlight * 2, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+    rte_mempool* pool = rte_pktmbuf_pool_create("bench_frames", kInFlight * 2, 256, 0,
+                                                RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
     auto fill = [&] {
         for (unsigned i = 0; i < kInFlight; ++i) {
             rte_mbuf* m = rte_pktmbuf_alloc(pool);
@@ -227,9 +252,11 @@ int main(int argc, char** argv) {
     auto drain = [&] {
         void* obj;
         for (auto* r : rings.rx)
-            while (rte_ring_dequeue(r, &obj) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(obj));
+            while (rte_ring_dequeue(r, &obj) == 0)
+                rte_pktmbuf_free(static_cast<rte_mbuf*>(obj));
         for (auto* r : rings.tx)
-            while (rte_ring_dequeue(r, &obj) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(obj));
+            while (rte_ring_dequeue(r, &obj) == 0)
+                rte_pktmbuf_free(static_cast<rte_mbuf*>(obj));
     };
 
     std::atomic<bool> stop{false};
@@ -244,7 +271,8 @@ int main(int argc, char** argv) {
         translated += w.translator[static_cast<std::size_t>(Counter::translated_4to6_udp)] +
                       w.translator[static_cast<std::size_t>(Counter::translated_6to4_udp)];
         for (std::size_t c = 0; c < kCounterCount; ++c)
-            if (counter_name(static_cast<Counter>(c)).starts_with("drop_")) dropped += w.translator[c];
+            if (counter_name(static_cast<Counter>(c)).starts_with("drop_"))
+                dropped += w.translator[c];
     }
     drain();
 
@@ -272,22 +300,32 @@ int main(int argc, char** argv) {
     const double mac_pps = forward_pps(true, mac_stalled);
     const double alone_ns = translator_ns_per_packet(templates, config, eamt);
 
-    std::printf("siitd data plane benchmark: %u worker core(s), 64-byte frames, UDP 4->6 to EAMT and 6->4 EAMT->pool6 (50/50)\n", workers);
-    std::printf("  translation (siitd worker loop): %8.2f Mpps  %6.1f Mpps/core  %6.1f ns/packet/core%s\n",
-                translated_pps / 1e6, translated_pps / 1e6 / workers, 1e9 * workers / translated_pps,
-                stalled ? "  (STALLED)" : "");
-    std::printf("  plain forwarding, io mode  (reference): %6.2f Mpps/core  %6.1f ns/packet/core%s\n", io_pps / 1e6 / workers,
-                1e9 * workers / io_pps, io_stalled ? "  (STALLED)" : "");
-    std::printf("  plain forwarding, mac mode (reference): %6.2f Mpps/core  %6.1f ns/packet/core%s\n", mac_pps / 1e6 / workers,
-                1e9 * workers / mac_pps, mac_stalled ? "  (STALLED)" : "");
-    std::printf("  translation / forwarding: %.0f%% of io mode, %.0f%% of mac mode (target: 80%%)\n",
-                100.0 * translated_pps / io_pps, 100.0 * translated_pps / mac_pps);
-    std::printf("  the translator alone, packet in cache (one core, no I/O): %.1f ns/packet (%.1f Mpps)\n", alone_ns,
-                1e3 / alone_ns);
-    std::printf("  %llu packets translated in the run, %llu translation drops\n", static_cast<unsigned long long>(translated),
+    std::printf("siitd data plane benchmark: %u worker core(s), 64-byte frames, UDP 4->6 to EAMT "
+                "and 6->4 EAMT->pool6 (50/50)\n",
+                workers);
+    std::printf(
+        "  translation (siitd worker loop): %8.2f Mpps  %6.1f Mpps/core  %6.1f ns/packet/core%s\n",
+        translated_pps / 1e6, translated_pps / 1e6 / workers, 1e9 * workers / translated_pps,
+        stalled ? "  (STALLED)" : "");
+    std::printf(
+        "  plain forwarding, io mode  (reference): %6.2f Mpps/core  %6.1f ns/packet/core%s\n",
+        io_pps / 1e6 / workers, 1e9 * workers / io_pps, io_stalled ? "  (STALLED)" : "");
+    std::printf(
+        "  plain forwarding, mac mode (reference): %6.2f Mpps/core  %6.1f ns/packet/core%s\n",
+        mac_pps / 1e6 / workers, 1e9 * workers / mac_pps, mac_stalled ? "  (STALLED)" : "");
+    std::printf(
+        "  translation / forwarding: %.0f%% of io mode, %.0f%% of mac mode (target: 80%%)\n",
+        100.0 * translated_pps / io_pps, 100.0 * translated_pps / mac_pps);
+    std::printf(
+        "  the translator alone, packet in cache (one core, no I/O): %.1f ns/packet (%.1f Mpps)\n",
+        alone_ns, 1e3 / alone_ns);
+    std::printf("  %llu packets translated in the run, %llu translation drops\n",
+                static_cast<unsigned long long>(translated),
                 static_cast<unsigned long long>(dropped));
-    std::printf("  (a feeder on the main lcore rewrites and re-feeds every frame, so frames cross cores; a NIC\n"
-                "   writes them into the last-level cache instead. On this 2-core VM all figures share the host.)\n");
+    std::printf("  (a feeder on the main lcore rewrites and re-feeds every frame, so frames cross "
+                "cores; a NIC\n"
+                "   writes them into the last-level cache instead. On this 2-core VM all figures "
+                "share the host.)\n");
     dataplane.shutdown();
     rte_eal_cleanup();
     return 0;
