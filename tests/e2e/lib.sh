@@ -62,6 +62,33 @@ stop_siitd() {
 
 e2e_summary() { echo "e2e: $E2E_PASSED passed, $E2E_FAILED failed"; [ "$E2E_FAILED" -eq 0 ]; }
 
+# Connects host namespace $1 (interface eth0) to router namespace $2 (interface $3) with a veth
+# pair. The router end carries no IPv6 of its own (siitd drives it through af_packet). A veth
+# hands af_packet TCP and UDP with the checksum left to "hardware" (only the pseudo-header sum in
+# the field) and TCP segments larger than the MTU: the host's kernel is made to finish both, as it
+# would for a real NIC without offloads.
+attach_host() { # host-ns router-ns router-iface
+  ip link add "$3" netns "$2" type veth peer name eth0 netns "$1"
+  ip netns exec "$2" sysctl -qw "net.ipv6.conf.$3.disable_ipv6=1"
+  ip -n "$2" link set "$3" up
+  ip -n "$1" link set eth0 up
+  ip netns exec "$1" ethtool -K eth0 tx off tso off gso off >/dev/null
+}
+
+# Static routes and neighbours on host $1 towards siitd's MAC $2 for family $3 (4, 6 or both),
+# until siitd answers ARP/NDP through the kernel (issue 6): pool6 via fe80::1, the EAM range via
+# 192.0.2.1. Each host gets only its own family's routes, so an IPv4-only host stays IPv4-only.
+route_via_siitd() { # host-ns siitd-mac family
+  if [ "$3" != 4 ]; then
+    ip -n "$1" -6 route add 64:ff9b::/96 via fe80::1 dev eth0
+    ip -n "$1" -6 neigh add fe80::1 lladdr "$2" dev eth0 nud permanent
+  fi
+  if [ "$3" != 6 ]; then
+    ip -n "$1" route add 198.51.100.0/24 via 192.0.2.1 dev eth0
+    ip -n "$1" neigh add 192.0.2.1 lladdr "$2" dev eth0 nud permanent
+  fi
+}
+
 # The two-armed topology: an IPv6-only host ($H6, 2001:db8:100::5, reached from IPv4 as
 # 198.51.100.5 through the EAM 198.51.100.0/24 <-> 2001:db8:100::/120), an IPv4-only host ($H4,
 # 192.0.2.10, reached from IPv6 as 64:ff9b::192.0.2.10 through pool6), and a router namespace
@@ -69,28 +96,14 @@ e2e_summary() { echo "e2e: $E2E_PASSED passed, $E2E_FAILED failed"; [ "$E2E_FAIL
 two_armed_topology() {
   H6=${PREFIX}h6 H4=${PREFIX}h4 RT=${PREFIX}rt
   e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
-  ip link add s6 netns "$RT" type veth peer name eth0 netns "$H6"
-  ip link add s4 netns "$RT" type veth peer name eth0 netns "$H4"
-  for i in s4 s6; do
-    ip netns exec "$RT" sysctl -qw net.ipv6.conf.$i.disable_ipv6=1
-    ip -n "$RT" link set "$i" up
-  done
-  # A veth hands af_packet TCP and UDP with the checksum left to "hardware" (only the pseudo-
-  # header sum in the field) and TCP segments larger than the MTU: make the hosts' kernels finish
-  # both, as they would for a real NIC without offloads.
-  for ns in "$H6" "$H4"; do
-    ip -n "$ns" link set eth0 up
-    ip netns exec "$ns" ethtool -K eth0 tx off tso off gso off >/dev/null
-  done
+  attach_host "$H6" "$RT" s6
+  attach_host "$H4" "$RT" s4
   ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
   ip -n "$H4" addr add 192.0.2.10/24 dev eth0
-  local s6 s4 m6 m4
-  s6=$(mac_of "$RT" s6) s4=$(mac_of "$RT" s4) m6=$(mac_of "$H6" eth0) m4=$(mac_of "$H4" eth0)
-  # Static neighbours for siitd until it answers ARP/NDP through the kernel (issue 6).
-  ip -n "$H6" -6 route add 64:ff9b::/96 via fe80::1 dev eth0
-  ip -n "$H6" -6 neigh add fe80::1 lladdr "$s6" dev eth0 nud permanent
-  ip -n "$H4" route add 198.51.100.0/24 via 192.0.2.1 dev eth0
-  ip -n "$H4" neigh add 192.0.2.1 lladdr "$s4" dev eth0 nud permanent
+  local m6 m4
+  m6=$(mac_of "$H6" eth0) m4=$(mac_of "$H4" eth0)
+  route_via_siitd "$H6" "$(mac_of "$RT" s6)" 6
+  route_via_siitd "$H4" "$(mac_of "$RT" s4)" 4
   cat >"$E2E_TMP/siitd.json" <<JSON
 {
   "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",

@@ -10,18 +10,11 @@ trap e2e_cleanup EXIT
 
 H=${PREFIX}h RT=${PREFIX}rt
 e2e_ns "$H"; e2e_ns "$RT"
-ip link add s0 netns "$RT" type veth peer name eth0 netns "$H"
-ip netns exec "$RT" sysctl -qw net.ipv6.conf.s0.disable_ipv6=1
-ip -n "$RT" link set s0 up
-ip -n "$H" link set eth0 up
-ip netns exec "$H" ethtool -K eth0 tx off tso off gso off >/dev/null
+attach_host "$H" "$RT" s0
 ip -n "$H" addr add 2001:db8:100::5/64 dev eth0 nodad
 ip -n "$H" addr add 192.0.2.10/24 dev eth0
-S=$(mac_of "$RT" s0) M=$(mac_of "$H" eth0)
-ip -n "$H" -6 route add 64:ff9b::/96 via fe80::1 dev eth0
-ip -n "$H" -6 neigh add fe80::1 lladdr "$S" dev eth0 nud permanent
-ip -n "$H" route add 198.51.100.0/24 via 192.0.2.1 dev eth0
-ip -n "$H" neigh add 192.0.2.1 lladdr "$S" dev eth0 nud permanent
+M=$(mac_of "$H" eth0)
+route_via_siitd "$H" "$(mac_of "$RT" s0)" both
 
 cat >"$E2E_TMP/siitd.json" <<JSON
 {
