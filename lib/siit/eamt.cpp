@@ -27,13 +27,21 @@ std::uint32_t mask32(unsigned length) {
     return length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
 }
 
+// Four big-endian words masked to their first `length` bits.
+void mask_words(const std::uint32_t (&words)[4], unsigned length, std::uint32_t (&out)[4]) {
+    for (unsigned i = 0; i < 4; ++i) {
+        const int bits = static_cast<int>(length) - static_cast<int>(32 * i);
+        out[i] = bits >= 32  ? words[i]
+                 : bits <= 0 ? 0
+                             : words[i] & mask32(static_cast<unsigned>(bits));
+    }
+}
+
 // The IPv6 address (or prefix) masked to `length` bits, as four big-endian words.
 void masked_words(const Ipv6Address& a, unsigned length, std::uint32_t (&out)[4]) {
-    for (unsigned i = 0; i < 4; ++i) {
-        const std::uint32_t word = load32(a.bytes.data() + 4 * i);
-        const int bits = static_cast<int>(length) - static_cast<int>(32 * i);
-        out[i] = bits >= 32 ? word : bits <= 0 ? 0 : word & mask32(static_cast<unsigned>(bits));
-    }
+    const std::uint32_t words[4] = {load32(a.bytes.data()), load32(a.bytes.data() + 4),
+                                    load32(a.bytes.data() + 8), load32(a.bytes.data() + 12)};
+    mask_words(words, length, out);
 }
 
 std::size_t capacity_for(std::size_t entries) { // load factor at most 0.5 after rounding
@@ -172,12 +180,7 @@ const EamEntry* EamTable::find6(const Ipv6Address& address) const {
     masked_words(address, 128, words);
     for (const std::uint8_t length : lengths6_) {
         std::uint32_t w[4];
-        for (unsigned i = 0; i < 4; ++i) {
-            const int bits = static_cast<int>(length) - static_cast<int>(32 * i);
-            w[i] = bits >= 32  ? words[i]
-                   : bits <= 0 ? 0
-                               : words[i] & mask32(static_cast<unsigned>(bits));
-        }
+        mask_words(words, length, w);
         const std::uint64_t hash = hash6(w, length);
         if (!filter_has(filter6_, filter_shift_, hash)) continue;
         if (const EamEntry* e = probe6(w, length, hash)) return e;
