@@ -81,19 +81,72 @@ void reject_unknown(const json& object, const std::string& path,
     }
 }
 
-void parse_translation(const json& t, Config& config, Problems& problems) {
-    const std::string path = "translation.";
-    if (!t.is_object()) {
-        problems.add("translation", "must be an object");
+// Puts the setting `key` of `x` back to its default; false for a key that has none.
+bool reset_to_default(const std::string& key, siit::TranslatorConfig& x) {
+    const siit::TranslatorConfig d;
+    if (key == "pool6")
+        x.pool6 = d.pool6;
+    else if (key == "denylist4")
+        x.denylist4 = d.denylist4;
+    else if (key == "pool6791v4")
+        x.pool6791v4 = d.pool6791v4;
+    else if (key == "pool6791v6")
+        x.pool6791v6 = d.pool6791v6;
+    else if (key == "own-ipv4")
+        x.own_ipv4 = d.own_ipv4;
+    else if (key == "own-ipv6")
+        x.own_ipv6 = d.own_ipv6;
+    else if (key == "reset-traffic-class")
+        x.reset_traffic_class = d.reset_traffic_class;
+    else if (key == "reset-tos")
+        x.reset_tos = d.reset_tos;
+    else if (key == "new-tos")
+        x.new_tos = d.new_tos;
+    else if (key == "amend-udp-checksum-zero")
+        x.amend_udp_checksum_zero = d.amend_udp_checksum_zero;
+    else if (key == "lowest-ipv6-mtu")
+        x.lowest_ipv6_mtu = d.lowest_ipv6_mtu;
+    else if (key == "mtu-plateaus")
+        x.mtu_plateaus = d.mtu_plateaus;
+    else if (key == "eam-hairpin-mode")
+        x.hairpin_mode = d.hairpin_mode;
+    else
+        return false;
+    return true;
+}
+
+const std::initializer_list<const char*> kTranslationKeys = {"pool6",
+                                                             "eamt",
+                                                             "denylist4",
+                                                             "pool6791v4",
+                                                             "pool6791v6",
+                                                             "own-ipv4",
+                                                             "own-ipv6",
+                                                             "reset-traffic-class",
+                                                             "reset-tos",
+                                                             "new-tos",
+                                                             "amend-udp-checksum-zero",
+                                                             "lowest-ipv6-mtu",
+                                                             "mtu-plateaus",
+                                                             "eam-hairpin-mode"};
+
+void parse_translation(const json& given, const std::string& path, siit::TranslatorConfig& x,
+                       std::optional<std::vector<siit::EamEntry>>& eamt, Problems& problems) {
+    if (!given.is_object()) {
+        problems.add(path.substr(0, path.size() - 1), "must be an object");
         return;
     }
-    reject_unknown(t, path,
-                   {"pool6", "eamt", "denylist4", "pool6791v4", "pool6791v6", "own-ipv4",
-                    "own-ipv6", "reset-traffic-class", "reset-tos", "new-tos",
-                    "amend-udp-checksum-zero", "lowest-ipv6-mtu", "mtu-plateaus",
-                    "eam-hairpin-mode"},
-                   problems);
-    siit::TranslatorConfig& x = config.translation;
+    reject_unknown(given, path, kTranslationKeys, problems);
+    // null: back to the default (the control socket's way to unset a setting).
+    json t = json::object();
+    for (const auto& [key, value] : given.items()) {
+        if (!value.is_null())
+            t[key] = value;
+        else if (key == "eamt")
+            eamt.emplace();
+        else
+            reset_to_default(key, x);
+    }
     std::string text;
     if (read(t, "pool6", path, text, problems)) {
         const auto prefix = siit::Ipv6Prefix::parse(text);
@@ -104,6 +157,7 @@ void parse_translation(const json& t, Config& config, Problems& problems) {
             x.pool6 = prefix;
     }
     if (t.contains("eamt")) {
+        eamt.emplace();
         if (!t["eamt"].is_array())
             problems.add(path + "eamt", "must be a list of {\"ipv4\": ..., \"ipv6\": ...}");
         else
@@ -124,17 +178,19 @@ void parse_translation(const json& t, Config& config, Problems& problems) {
                 if (!p6)
                     problems.add(where + ".ipv6",
                                  "'" + v6 + "' is not an IPv6 prefix (host bits must be zero)");
-                if (p4 && p6) config.eamt.push_back({*p4, *p6});
+                if (p4 && p6) eamt->push_back({*p4, *p6});
             }
     }
     std::vector<std::string> list;
-    if (read(t, "denylist4", path, list, problems))
+    if (read(t, "denylist4", path, list, problems)) {
+        x.denylist4.clear();
         for (const auto& item : list) {
             if (const auto p = siit::Ipv4Prefix::parse(item))
                 x.denylist4.push_back(*p);
             else
                 problems.add(path + "denylist4", "'" + item + "' is not an IPv4 prefix");
         }
+    }
     auto read_v4 = [&](const char* key, auto& out) {
         if (read(t, key, path, text, problems)) {
             if (const auto a = siit::Ipv4Address::parse(text))
@@ -181,6 +237,35 @@ void parse_translation(const json& t, Config& config, Problems& problems) {
         else
             problems.add(path + "eam-hairpin-mode", "must be off, simple or intrinsic");
     }
+}
+
+void parse_control(const json& c, ControlConfig& control, Problems& problems) {
+    const std::string path = "control.";
+    if (!c.is_object()) {
+        problems.add("control", "must be an object");
+        return;
+    }
+    reject_unknown(c, path,
+                   {"socket", "owner", "group", "mode", "max-clients", "max-message-bytes",
+                    "client-timeout-ms"},
+                   problems);
+    if (read(c, "socket", path, control.socket, problems) &&
+        (control.socket.empty() || control.socket.size() >= 108))
+        problems.add(path + "socket", "must be a path of 1 to 107 characters");
+    read(c, "owner", path, control.owner, problems);
+    read(c, "group", path, control.group, problems);
+    std::string mode;
+    if (read(c, "mode", path, mode, problems)) {
+        char* end = nullptr;
+        const unsigned long value = std::strtoul(mode.c_str(), &end, 8);
+        if (mode.empty() || *end != '\0' || value > 0777)
+            problems.add(path + "mode", "'" + mode + "' is not an octal file mode like \"0660\"");
+        else
+            control.mode = static_cast<std::uint32_t>(value);
+    }
+    read_number(c, "max-clients", path, control.max_clients, 1, 10000, problems);
+    read_number(c, "max-message-bytes", path, control.max_message_bytes, 4096, 1u << 30, problems);
+    read_number(c, "client-timeout-ms", path, control.client_timeout_ms, 10, 3600000, problems);
 }
 
 void parse_port(const json& p, std::size_t index, Config& config, Problems& problems) {
@@ -243,7 +328,7 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
     }
     reject_unknown(root, "",
                    {"eal", "ports", "translation", "burst", "mbufs", "icmp-errors-per-second",
-                    "icmp-error-burst"},
+                    "icmp-error-burst", "control"},
                    problems);
     Config config;
     read(root, "eal", "", config.eal_args, problems);
@@ -257,7 +342,12 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
     else
         for (std::size_t i = 0; i < root["ports"].size(); ++i)
             parse_port(root["ports"][i], i, config, problems);
-    if (root.contains("translation")) parse_translation(root["translation"], config, problems);
+    if (root.contains("translation")) {
+        std::optional<std::vector<siit::EamEntry>> eamt;
+        parse_translation(root["translation"], "translation.", config.translation, eamt, problems);
+        if (eamt) config.eamt = std::move(*eamt);
+    }
+    if (root.contains("control")) parse_control(root["control"], config.control, problems);
     if (!config.translation.pool6 && config.eamt.empty())
         problems.add("translation", "neither pool6 nor an EAMT entry: nothing could be translated");
 
@@ -282,6 +372,87 @@ std::optional<Config> load_config(const std::string& file, std::vector<std::stri
     std::stringstream text;
     text << in.rdbuf();
     return parse_config(text.str(), file, errors);
+}
+
+bool overlay_translation(const json& translation, const std::string& where,
+                         siit::TranslatorConfig& config,
+                         std::optional<std::vector<siit::EamEntry>>& eamt,
+                         std::vector<std::string>& errors) {
+    const std::size_t before = errors.size();
+    Problems problems(where, errors);
+    parse_translation(translation, "", config, eamt, problems);
+    return errors.size() == before;
+}
+
+std::string mac_to_string(const std::array<std::uint8_t, 6>& mac) {
+    char text[18];
+    std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+                  mac[3], mac[4], mac[5]);
+    return text;
+}
+
+json translation_to_json(const siit::TranslatorConfig& x, const std::vector<siit::EamEntry>* eamt) {
+    json t = json::object();
+    t["pool6"] = x.pool6 ? json(x.pool6->to_string()) : json(nullptr);
+    if (eamt) {
+        t["eamt"] = json::array();
+        for (const auto& e : *eamt)
+            t["eamt"].push_back({{"ipv4", e.prefix4.to_string()}, {"ipv6", e.prefix6.to_string()}});
+    }
+    t["denylist4"] = json::array();
+    for (const auto& p : x.denylist4)
+        t["denylist4"].push_back(p.to_string());
+    t["pool6791v4"] = x.pool6791v4 ? json(x.pool6791v4->to_string()) : json(nullptr);
+    t["pool6791v6"] = x.pool6791v6 ? json(x.pool6791v6->to_string()) : json(nullptr);
+    t["own-ipv4"] = x.own_ipv4.to_string();
+    t["own-ipv6"] = x.own_ipv6 ? json(x.own_ipv6->to_string()) : json(nullptr);
+    t["reset-traffic-class"] = x.reset_traffic_class;
+    t["reset-tos"] = x.reset_tos;
+    t["new-tos"] = x.new_tos;
+    t["amend-udp-checksum-zero"] = x.amend_udp_checksum_zero;
+    t["lowest-ipv6-mtu"] = x.lowest_ipv6_mtu;
+    t["mtu-plateaus"] = x.mtu_plateaus;
+    t["eam-hairpin-mode"] = x.hairpin_mode == siit::HairpinMode::off      ? "off"
+                            : x.hairpin_mode == siit::HairpinMode::simple ? "simple"
+                                                                          : "intrinsic";
+    return t;
+}
+
+json config_to_json(const Config& config) {
+    json root = json::object();
+    root["eal"] = config.eal_args;
+    root["ports"] = json::array();
+    for (const auto& p : config.ports) {
+        json port = {{"name", p.name},
+                     {"device", p.device},
+                     {"role", p.role == PortRole::ipv4   ? "ipv4"
+                              : p.role == PortRole::ipv6 ? "ipv6"
+                                                         : "both"},
+                     {"next-hop-mac", mac_to_string(p.next_hop_mac)},
+                     {"mtu", p.mtu},
+                     {"rx-queues", p.rx_queues}};
+        if (p.mac) port["mac"] = mac_to_string(*p.mac);
+        root["ports"].push_back(port);
+    }
+    // Unset optional settings are left out: null means "back to the default" only on the socket.
+    json translation = translation_to_json(config.translation, &config.eamt);
+    for (auto it = translation.begin(); it != translation.end();)
+        it = it->is_null() ? translation.erase(it) : std::next(it);
+    root["translation"] = translation;
+    root["burst"] = config.burst;
+    root["mbufs"] = config.mbufs;
+    root["icmp-errors-per-second"] = config.icmp_errors_per_second;
+    root["icmp-error-burst"] = config.icmp_error_burst;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", config.control.mode);
+    root["control"] = {{"socket", config.control.socket},
+                       {"mode", mode},
+                       {"max-clients", config.control.max_clients},
+                       {"max-message-bytes", config.control.max_message_bytes},
+                       {"client-timeout-ms", config.control.client_timeout_ms}};
+    if (!config.control.owner.empty()) root["control"]["owner"] = config.control.owner;
+    if (!config.control.group.empty()) root["control"]["group"] = config.control.group;
+    return root;
 }
 
 } // namespace siitd

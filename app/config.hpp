@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "siit/config.hpp"
 #include "siit/eam.hpp"
 
@@ -28,6 +30,17 @@ struct PortConfig {
     std::uint16_t rx_queues = 1;
 };
 
+// The control socket (docs/control-api.md).
+struct ControlConfig {
+    std::string socket = "/run/siitd/siitd.sock";
+    std::string owner; // user name the socket belongs to; empty: siitd's user
+    std::string group; // group allowed to use it; empty: siitd's group
+    std::uint32_t mode = 0660;
+    std::uint32_t max_clients = 64;
+    std::uint32_t max_message_bytes = 64u << 20; // a million EAMT entries fit
+    std::uint32_t client_timeout_ms = 5000;      // for a request to arrive whole once begun
+};
+
 struct Config {
     std::vector<std::string> eal_args; // passed to rte_eal_init after the program name
     std::vector<PortConfig> ports;
@@ -38,6 +51,7 @@ struct Config {
     // ICMP errors the translator generates, per worker: a token bucket (RFC 4443 §2.4(f)).
     std::uint32_t icmp_errors_per_second = 1000;
     std::uint32_t icmp_error_burst = 50;
+    ControlConfig control;
 };
 
 // Parses `text` (the contents of `file`). On failure returns nothing and fills `errors` with one
@@ -46,5 +60,23 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
                                    std::vector<std::string>& errors);
 // Reads and parses `file`.
 std::optional<Config> load_config(const std::string& file, std::vector<std::string>& errors);
+
+// Applies the settings in `translation` (an object with the keys of the file's "translation"
+// section) on top of `config`; a key whose value is null goes back to its default. When the object
+// has "eamt", `eamt` receives its entries. Returns false, with one "WHERE: FIELD: REASON" line per
+// problem in `errors`, when anything is wrong; `config` may then be partly changed, so callers
+// work on a copy.
+bool overlay_translation(const nlohmann::json& translation, const std::string& where,
+                         siit::TranslatorConfig& config,
+                         std::optional<std::vector<siit::EamEntry>>& eamt,
+                         std::vector<std::string>& errors);
+// The translation settings as the file's "translation" section, every key present (the EAMT only
+// when `eamt` is given).
+nlohmann::json translation_to_json(const siit::TranslatorConfig& config,
+                                   const std::vector<siit::EamEntry>* eamt);
+// A whole configuration file that parse_config reads back to `config`.
+nlohmann::json config_to_json(const Config& config);
+// "aa:bb:cc:dd:ee:ff".
+std::string mac_to_string(const std::array<std::uint8_t, 6>& mac);
 
 } // namespace siitd

@@ -106,8 +106,8 @@ int launch_worker(void* arg);
 
 } // namespace
 
-Dataplane::Dataplane(const Config& config, siit::Eamt& eamt, RteQsbr& qsbr)
-    : config_(config), eamt_(eamt), qsbr_(qsbr), translation_(config.translation) {}
+Dataplane::Dataplane(const Config& config, siit::TranslationState& state, RteQsbr& qsbr)
+    : config_(config), state_(state), qsbr_(qsbr) {}
 
 bool Dataplane::start(std::string& error) {
     // Workers: one per (port, RX queue), spread over the worker lcores, or all on this lcore.
@@ -214,8 +214,10 @@ bool Dataplane::start(std::string& error) {
         if (port.config.role != PortRole::ipv4) ipv6_port_ = static_cast<int>(i);
         ports_.push_back(port);
     }
-    translation_.ipv4_mtu = ports_[static_cast<std::size_t>(ipv4_port_)].config.mtu;
-    translation_.ipv6_mtu = ports_[static_cast<std::size_t>(ipv6_port_)].config.mtu;
+    siit::TranslatorConfig translation = state_.snapshot()->config;
+    translation.ipv4_mtu = ports_[static_cast<std::size_t>(ipv4_port_)].config.mtu;
+    translation.ipv6_mtu = ports_[static_cast<std::size_t>(ipv6_port_)].config.mtu;
+    state_.set_config(translation);
     return true;
 }
 
@@ -257,7 +259,8 @@ void Dataplane::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
 void Dataplane::worker_loop(unsigned index) {
     const WorkerPlan& plan = plans_[index];
     WorkerStats& stats = stats_[index];
-    siit::Translator translator(translation_, eamt_.snapshot());
+    const siit::TranslationVersion* version = state_.snapshot();
+    siit::Translator translator(version->config, version->eamt.get());
     translator.seed_ipv4_id(static_cast<std::uint16_t>(rte_rand()));
     MbufAllocator allocator(pool_);
     TokenBucket icmp_bucket(config_.icmp_errors_per_second, config_.icmp_error_burst);
@@ -270,8 +273,10 @@ void Dataplane::worker_loop(unsigned index) {
 
     qsbr_.online(index);
     while (!stop_->load(std::memory_order_relaxed)) {
-        // One EAMT version per burst: a packet never sees half of an update.
-        translator.set_eamt(eamt_.snapshot());
+        // One version per burst: a packet never sees half of an update.
+        version = state_.snapshot();
+        translator.set_config(&version->config);
+        translator.set_eamt(version->eamt.get());
         unsigned received = 0;
         for (const auto& [port_index, queue] : plan.rx) {
             const Port& in_port = ports_[port_index];

@@ -9,7 +9,7 @@
 
 #include "config.hpp"
 #include "rcu_qsbr.hpp"
-#include "siit/eamt.hpp"
+#include "siit/translation_state.hpp"
 #include "stats.hpp"
 
 struct rte_mempool;
@@ -31,7 +31,9 @@ struct WorkerPlan {
 
 class Dataplane {
   public:
-    Dataplane(const Config& config, siit::Eamt& eamt, RteQsbr& qsbr);
+    // `state` holds the settings and EAMT the workers translate with; start() fills in the MTUs of
+    // the ports.
+    Dataplane(const Config& config, siit::TranslationState& state, RteQsbr& qsbr);
     // Configures and starts every port. Returns false, with a message, when a port cannot be used.
     bool start(std::string& error);
     // Runs every worker (on worker lcores, and on the calling lcore when there are none) until
@@ -50,9 +52,8 @@ class Dataplane {
 
   private:
     const Config& config_;
-    siit::Eamt& eamt_;
+    siit::TranslationState& state_;
     RteQsbr& qsbr_;
-    siit::TranslatorConfig translation_; // config's, with the MTUs of the ports filled in
     std::vector<Port> ports_;
     std::vector<WorkerPlan> plans_;
     std::vector<WorkerStats> stats_;

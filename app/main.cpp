@@ -13,7 +13,7 @@
 #include "config.hpp"
 #include "dataplane.hpp"
 #include "rcu_qsbr.hpp"
-#include "siit/eamt.hpp"
+#include "siit/translation_state.hpp"
 
 namespace {
 
@@ -102,9 +102,9 @@ int main(int argc, char** argv) {
     int rc = 0;
     {
         siitd::RteQsbr qsbr(RTE_MAX_LCORE);
-        siit::Eamt eamt(&qsbr);
-        eamt.replace(config->eamt); // validated by check() above
-        siitd::Dataplane dataplane(*config, eamt, qsbr);
+        siit::TranslationState state(&qsbr);
+        state.replace_all(config->translation, config->eamt); // validated by check() above
+        siitd::Dataplane dataplane(*config, state, qsbr);
         std::string error;
         if (!dataplane.start(error)) {
             std::cerr << "siitd: " << config_file << ": ports: " << error << "\n";
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
             siitd::unregister_telemetry();
         }
         dataplane.shutdown();
-        eamt.reclaim(true);
+        state.reclaim(true);
     }
     rte_eal_cleanup();
     return rc;

@@ -204,24 +204,14 @@ std::size_t EamTable::memory_bytes() const {
            (filter4_.capacity() + filter6_.capacity()) * sizeof(std::uint64_t);
 }
 
-Eamt::Eamt(QuiescentStateTracker* tracker) : tracker_(tracker) {
-    std::vector<std::string> errors;
-    current_.store(EamTable::build({}, errors).release(), std::memory_order_release);
-}
-
-Eamt::~Eamt() {
-    // Readers are gone by now (the owner stops workers first); free everything.
-    retired_.clear();
-    delete current_.load(std::memory_order_acquire);
-}
-
-std::vector<std::string> Eamt::apply(const std::vector<EamtChange>& changes) {
-    std::lock_guard lock(writer_mutex_);
-    const EamTable* old = current_.load(std::memory_order_acquire);
+std::optional<std::vector<EamEntry>>
+EamTable::with_changes(const std::vector<EamtChange>& changes,
+                       std::vector<std::string>& errors) const {
+    const EamTable* old = this;
     const auto& old_entries = old->entries();
     std::vector<bool> removed(old_entries.size());
     std::vector<EamEntry> added;
-    std::vector<std::string> errors;
+    const std::size_t errors_before = errors.size();
     for (std::size_t i = 0; i < changes.size(); ++i) {
         const EamtChange& c = changes[i];
         const std::string where = "change " + std::to_string(i + 1) + ": ";
@@ -261,41 +251,13 @@ std::vector<std::string> Eamt::apply(const std::vector<EamtChange>& changes) {
         }
         removed[index] = true;
     }
-    if (!errors.empty()) return errors;
+    if (errors.size() != errors_before) return std::nullopt;
     std::vector<EamEntry> next;
     next.reserve(old_entries.size() + added.size());
     for (std::size_t i = 0; i < old_entries.size(); ++i)
         if (!removed[i]) next.push_back(old_entries[i]);
     next.insert(next.end(), added.begin(), added.end());
-    return publish(std::move(next));
-}
-
-std::vector<std::string> Eamt::replace(std::vector<EamEntry> entries) {
-    std::lock_guard lock(writer_mutex_);
-    return publish(std::move(entries));
-}
-
-std::vector<std::string> Eamt::publish(std::vector<EamEntry> entries) {
-    std::vector<std::string> errors;
-    auto table = EamTable::build(std::move(entries), errors);
-    if (!table) return errors;
-    const EamTable* old = current_.exchange(table.release(), std::memory_order_acq_rel);
-    if (!tracker_) {
-        delete old;
-        return errors;
-    }
-    retired_.emplace_back(tracker_->start(), std::unique_ptr<const EamTable>(old));
-    // Free what earlier publications retired, without waiting for anybody.
-    while (!retired_.empty() && tracker_->check(retired_.front().first, false))
-        retired_.pop_front();
-    return errors;
-}
-
-std::size_t Eamt::reclaim(bool wait) {
-    std::lock_guard lock(writer_mutex_);
-    while (!retired_.empty() && tracker_ && tracker_->check(retired_.front().first, wait))
-        retired_.pop_front();
-    return retired_.size();
+    return next;
 }
 
 } // namespace siit

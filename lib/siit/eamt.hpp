@@ -5,31 +5,34 @@
 // (masked prefix, length), probed from the longest prefix length in use to the shortest. A small
 // bit filter per direction (16 bits per entry, cache-resident) answers "certainly absent" for most
 // lengths without touching the large table; its loads do not depend on each other, so the CPU
-// overlaps them. docs/eamt.md has the measurements behind this choice. The Eamt
-// holds the current version behind one atomic pointer. Writers build a whole new version (a batch
-// is seen by workers all or nothing) and publish it with one release store; the old version is
-// freed only after every reader has passed a quiescent state (qsbr.hpp).
+// overlaps them. docs/eamt.md has the measurements behind this choice.
 //
-// Who may call what, concurrently:
-// - EamTable::find4/find6/exact4/exact6/entries: any number of threads, on a version they hold.
-// - Eamt::snapshot: any number of readers; the version stays valid until the reader's next
-//   quiescent state.
-// - Eamt::apply/replace/reclaim: writers; they serialise among themselves.
+// Versions are published to the workers, together with the other settings, by TranslationState
+// (translation_state.hpp). Any number of threads may call the const methods of a version they hold.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "siit/eam.hpp"
-#include "siit/qsbr.hpp"
 
 namespace siit {
+
+// One change in a batch. A removal names the IPv4 prefix, the IPv6 prefix, or both.
+struct EamtChange {
+    enum class Kind : std::uint8_t { add, remove };
+    Kind kind = Kind::add;
+    std::optional<Ipv4Prefix> prefix4;
+    std::optional<Ipv6Prefix> prefix6;
+
+    static EamtChange add(const EamEntry& e) { return {Kind::add, e.prefix4, e.prefix6}; }
+    static EamtChange remove(std::optional<Ipv4Prefix> p4, std::optional<Ipv6Prefix> p6) {
+        return {Kind::remove, p4, p6};
+    }
+};
 
 class EamTable final : public EamLookup {
   public:
@@ -47,6 +50,11 @@ class EamTable final : public EamLookup {
     // The entry with exactly this prefix, or null.
     const EamEntry* exact4(const Ipv4Prefix& prefix) const;
     const EamEntry* exact6(const Ipv6Prefix& prefix) const;
+    // The entries this version would have after `changes`, applied all or none: on any refused
+    // change returns nothing and appends one message per refusal to `errors`, naming the change by
+    // its position in the batch and its prefixes. build() still checks the result as a table.
+    std::optional<std::vector<EamEntry>> with_changes(const std::vector<EamtChange>& changes,
+                                                      std::vector<std::string>& errors) const;
     // Every entry, sorted by IPv4 prefix then length.
     const std::vector<EamEntry>& entries() const { return entries_; }
     // Bytes this version occupies (entries and both hash tables).
@@ -85,49 +93,6 @@ class EamTable final : public EamLookup {
     unsigned table_shift_ = 63;
     std::vector<std::uint8_t> lengths4_; // prefix lengths in use, longest first
     std::vector<std::uint8_t> lengths6_;
-};
-
-// One change in a batch. A removal names the IPv4 prefix, the IPv6 prefix, or both.
-struct EamtChange {
-    enum class Kind : std::uint8_t { add, remove };
-    Kind kind = Kind::add;
-    std::optional<Ipv4Prefix> prefix4;
-    std::optional<Ipv6Prefix> prefix6;
-
-    static EamtChange add(const EamEntry& e) { return {Kind::add, e.prefix4, e.prefix6}; }
-    static EamtChange remove(std::optional<Ipv4Prefix> p4, std::optional<Ipv6Prefix> p6) {
-        return {Kind::remove, p4, p6};
-    }
-};
-
-class Eamt {
-  public:
-    // `tracker` tells when readers have moved past an old version; null means there are no
-    // concurrent readers and old versions are freed at once. It must outlive the Eamt.
-    explicit Eamt(QuiescentStateTracker* tracker);
-    ~Eamt();
-    Eamt(const Eamt&) = delete;
-    Eamt& operator=(const Eamt&) = delete;
-
-    // Readers: the current version. No lock, no read-modify-write, no system call.
-    const EamTable* snapshot() const { return current_.load(std::memory_order_acquire); }
-
-    // Applies every change, or none: returns one message per refused change (naming it by its
-    // position in the batch and its prefixes), and then the running table is untouched.
-    std::vector<std::string> apply(const std::vector<EamtChange>& changes);
-    // Replaces the whole table, or nothing, likewise.
-    std::vector<std::string> replace(std::vector<EamEntry> entries);
-    // Frees the retired versions that no reader can still hold; waits for readers when `wait`.
-    // Returns how many versions are still retired.
-    std::size_t reclaim(bool wait);
-
-  private:
-    std::vector<std::string> publish(std::vector<EamEntry> entries);
-
-    QuiescentStateTracker* tracker_;
-    std::mutex writer_mutex_; // serialises writers; readers never take it
-    std::atomic<const EamTable*> current_;
-    std::deque<std::pair<std::uint64_t, std::unique_ptr<const EamTable>>> retired_;
 };
 
 } // namespace siit

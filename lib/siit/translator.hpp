@@ -63,6 +63,7 @@ class Translator {
     const TranslatorConfig& config() const { return *config_; }
     const EamLookup* eamt() const { return eamt_; }
     void set_eamt(const EamLookup* eamt) { eamt_ = eamt; }
+    void set_config(const TranslatorConfig* config) { config_ = config; }
     // The IPv4 Identification the next generated ID starts from (tests make it deterministic).
     void seed_ipv4_id(std::uint16_t next) { next_ipv4_id_ = next; }
     std::uint16_t next_ipv4_id() { return next_ipv4_id_++; }

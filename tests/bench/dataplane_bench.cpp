@@ -161,8 +161,8 @@ int plain_forward(void* arg) {
 
 // The translator alone on this core, the packet hot in cache: what translation itself costs.
 double translator_ns_per_packet(const std::vector<Frame>& templates, const siitd::Config& config,
-                                const Eamt& eamt) {
-    Translator translator(config.translation, eamt.snapshot());
+                                const TranslationState& eamt) {
+    Translator translator(config.translation, eamt.table());
     alignas(64) std::uint8_t buffer[256];
     constexpr int kRounds = 4000000;
     std::uint64_t sink = 0;
@@ -228,8 +228,8 @@ int main(int argc, char** argv) {
     config.eamt.push_back(
         {*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")});
     siitd::RteQsbr qsbr(RTE_MAX_LCORE);
-    Eamt eamt(&qsbr);
-    eamt.replace(config.eamt);
+    TranslationState eamt(&qsbr);
+    eamt.replace_all(config.translation, config.eamt);
     siitd::Dataplane dataplane(config, eamt, qsbr);
     std::string error;
     if (!dataplane.start(error)) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "siit/eamt.hpp"
+#include "siit/translation_state.hpp"
 
 using namespace siit;
 using Clock = std::chrono::steady_clock;
@@ -90,7 +91,7 @@ long max_rss_kib() {
 void bench_size(std::size_t n, std::size_t lookups, std::mt19937_64& rng) {
     const auto entries = make_entries(n, rng);
     const long rss_before = max_rss_kib();
-    Eamt eamt(nullptr);
+    TranslationState eamt(nullptr);
     const auto load_start = Clock::now();
     const auto errors = eamt.replace(entries);
     const double load_ms =
@@ -99,7 +100,7 @@ void bench_size(std::size_t n, std::size_t lookups, std::mt19937_64& rng) {
         std::printf("load refused: %s\n", errors.front().c_str());
         return;
     }
-    const EamTable& table = *eamt.snapshot();
+    const EamTable& table = *eamt.table();
     std::printf("\n%zu entries: loaded as one batch in %.1f ms; table %.1f bytes/entry; peak RSS "
                 "grew %.1f MiB\n",
                 n, load_ms, static_cast<double>(table.memory_bytes()) / static_cast<double>(n),

@@ -20,6 +20,7 @@
 
 #include "rcu_qsbr.hpp"
 #include "siit/eamt.hpp"
+#include "siit/translation_state.hpp"
 
 using namespace siit;
 
@@ -72,7 +73,7 @@ unsigned reader_count() {
 }
 
 void stress(QuiescentStateTracker& qsbr, unsigned readers) {
-    Eamt eamt(&qsbr);
+    TranslationState eamt(&qsbr);
     std::atomic<std::uint32_t> announced{1}; // the newest version a writer may have published
     REQUIRE(eamt.replace(version_table(1)).empty());
 
@@ -86,7 +87,7 @@ void stress(QuiescentStateTracker& qsbr, unsigned readers) {
             std::uint32_t last_version = 0;
             std::uint64_t local_lookups = 0, local_failures = 0, local_snapshots = 0;
             while (!stop.load(std::memory_order_relaxed)) {
-                const EamTable* table = eamt.snapshot();
+                const EamTable* table = eamt.table();
                 const std::uint32_t newest = announced.load(std::memory_order_acquire);
                 std::uint32_t seen = 0;
                 for (int i = 0; i < 32; ++i) {

@@ -9,6 +9,7 @@
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
 #include "siit/eamt.hpp"
+#include "siit/translation_state.hpp"
 
 using namespace siit;
 using namespace siit::test;
@@ -45,14 +46,14 @@ bool mentions(const std::vector<std::string>& errors, const std::string& text) {
 } // namespace
 
 TEST_CASE("RFC7757 3.3 EAMT example: lookups both ways through one table", "[eamt]") {
-    Eamt eamt(nullptr);
+    TranslationState eamt(nullptr);
     REQUIRE(eamt.replace({entry("192.0.2.1/32", "2001:db8:aaaa::/128"),
                           entry("192.0.2.2/32", "2001:db8:bbbb::b/128"),
                           entry("192.0.2.16/28", "2001:db8:cccc::/124"),
                           entry("192.0.2.128/26", "2001:db8:dddd::/64"),
                           entry("192.0.2.192/31", "64:ff9b::/127")})
                 .empty());
-    const EamTable& t = *eamt.snapshot();
+    const EamTable& t = *eamt.table();
     CHECK(map4(t, "192.0.2.1") == a6("2001:db8:aaaa::"));
     CHECK(map4(t, "192.0.2.2") == a6("2001:db8:bbbb::b"));
     CHECK(map4(t, "192.0.2.24") == a6("2001:db8:cccc::8"));
@@ -67,13 +68,13 @@ TEST_CASE("RFC7757 3.3 EAMT example: lookups both ways through one table", "[eam
 }
 
 TEST_CASE("RFC7757 3.2 longest prefix wins independently on each side", "[eamt]") {
-    Eamt eamt(nullptr);
+    TranslationState eamt(nullptr);
     // IPv4 overlap: a /32 inside a /24. IPv6 overlap: a /128 inside a /120 of another entry.
     REQUIRE(eamt.replace({entry("192.0.2.0/24", "2001:db8:1::/120"),
                           entry("192.0.2.7/32", "2001:db8:2::7/128"),
                           entry("198.51.100.9/32", "2001:db8:1::9/128")})
                 .empty());
-    const EamTable& t = *eamt.snapshot();
+    const EamTable& t = *eamt.table();
     CHECK(map4(t, "192.0.2.7") == a6("2001:db8:2::7"));
     CHECK(map4(t, "192.0.2.8") == a6("2001:db8:1::8"));
     CHECK(map6(t, "2001:db8:1::9") == a4("198.51.100.9"));
@@ -81,11 +82,11 @@ TEST_CASE("RFC7757 3.2 longest prefix wins independently on each side", "[eamt]"
 }
 
 TEST_CASE("RFC7757 3.2 /0, /32 and /128 entries", "[eamt]") {
-    Eamt eamt(nullptr);
+    TranslationState eamt(nullptr);
     REQUIRE(eamt.replace({entry("0.0.0.0/0", "2001:db8:ffff::/96"),
                           entry("203.0.113.5/32", "2001:db8::5/128")})
                 .empty());
-    const EamTable& t = *eamt.snapshot();
+    const EamTable& t = *eamt.table();
     CHECK(map4(t, "8.8.8.8") == a6("2001:db8:ffff::808:808"));
     CHECK(map4(t, "203.0.113.5") == a6("2001:db8::5"));
     CHECK(map6(t, "2001:db8:ffff::808:808") == a4("8.8.8.8"));
@@ -94,9 +95,9 @@ TEST_CASE("RFC7757 3.2 /0, /32 and /128 entries", "[eamt]") {
 }
 
 TEST_CASE("EAMT refuses invalid, duplicate and conflicting entries, naming both", "[eamt]") {
-    Eamt eamt(nullptr);
+    TranslationState eamt(nullptr);
     REQUIRE(eamt.replace({entry("192.0.2.0/24", "2001:db8:1::/120")}).empty());
-    const EamTable* before = eamt.snapshot();
+    const EamTable* before = eamt.table();
 
     auto errors = eamt.apply({EamtChange::add(entry("198.51.100.0/24", "2001:db8:2::/121"))});
     CHECK(mentions(errors, "RFC 7757 §3.2"));
@@ -119,36 +120,36 @@ TEST_CASE("EAMT refuses invalid, duplicate and conflicting entries, naming both"
         {entry("10.0.0.0/8", "2001:db8:a::/104"), entry("10.0.0.0/8", "2001:db8:a::/104")});
     CHECK(mentions(errors, "is listed twice"));
     // Nothing of the above reached the workers.
-    CHECK(eamt.snapshot() == before);
-    CHECK(eamt.snapshot()->entries().size() == 1);
+    CHECK(eamt.table() == before);
+    CHECK(eamt.table()->entries().size() == 1);
 }
 
 TEST_CASE("EAMT batch with one bad change is refused whole and names the change", "[eamt]") {
-    Eamt eamt(nullptr);
+    TranslationState eamt(nullptr);
     REQUIRE(eamt.replace({entry("192.0.2.0/24", "2001:db8:1::/120")}).empty());
-    const EamTable* before = eamt.snapshot();
+    const EamTable* before = eamt.table();
     const auto errors =
         eamt.apply({EamtChange::add(entry("198.51.100.0/24", "2001:db8:2::/120")),
                     EamtChange::remove(Ipv4Prefix::parse("192.0.2.0/24"), std::nullopt),
                     EamtChange::add(entry("203.0.113.0/24", "2001:db8:3::/121"))});
     REQUIRE(errors.size() == 1);
     CHECK(mentions(errors, "203.0.113.0/24 <-> 2001:db8:3::/121"));
-    CHECK(eamt.snapshot() == before);
-    CHECK(eamt.snapshot()->find4(a4("192.0.2.1")));
-    CHECK_FALSE(eamt.snapshot()->find4(a4("198.51.100.1")));
+    CHECK(eamt.table() == before);
+    CHECK(eamt.table()->find4(a4("192.0.2.1")));
+    CHECK_FALSE(eamt.table()->find4(a4("198.51.100.1")));
     // The good part alone goes through, in one publication.
     CHECK(eamt.apply({EamtChange::add(entry("198.51.100.0/24", "2001:db8:2::/120")),
                       EamtChange::remove(Ipv4Prefix::parse("192.0.2.0/24"), std::nullopt)})
               .empty());
-    CHECK(eamt.snapshot()->find4(a4("198.51.100.1")));
-    CHECK_FALSE(eamt.snapshot()->find4(a4("192.0.2.1")));
+    CHECK(eamt.table()->find4(a4("198.51.100.1")));
+    CHECK_FALSE(eamt.table()->find4(a4("192.0.2.1")));
 }
 
 TEST_CASE("EAMT old versions are freed only after every reader is quiescent", "[eamt][qsbr]") {
     ThreadQsbr qsbr(2);
     qsbr.online(0);
     qsbr.online(1);
-    Eamt eamt(&qsbr);
+    TranslationState eamt(&qsbr);
     REQUIRE(eamt.replace({entry("192.0.2.0/24", "2001:db8:1::/120")}).empty());
     CHECK(eamt.reclaim(false) == 1); // the empty initial version: readers have not moved on
     qsbr.quiescent(0);
@@ -156,7 +157,7 @@ TEST_CASE("EAMT old versions are freed only after every reader is quiescent", "[
     qsbr.quiescent(1);
     CHECK(eamt.reclaim(false) == 0);
 
-    const EamTable* held = eamt.snapshot(); // reader 0 holds version 2 ...
+    const EamTable* held = eamt.table(); // reader 0 holds version 2 ...
     REQUIRE(eamt.replace({entry("198.51.100.0/24", "2001:db8:2::/120")}).empty());
     qsbr.quiescent(1);
     CHECK(eamt.reclaim(false) == 1);     // ... so it stays
@@ -190,9 +191,9 @@ TEST_CASE("EAMT lookups agree with a linear longest-prefix search on random tabl
             entries.push_back(e);
         }
         oracle.entries = entries;
-        Eamt eamt(nullptr);
+        TranslationState eamt(nullptr);
         REQUIRE(eamt.replace(entries).empty());
-        const EamTable& t = *eamt.snapshot();
+        const EamTable& t = *eamt.table();
         for (int probe = 0; probe < 2000; ++probe) {
             const auto& e = entries[rng() % entries.size()];
             const Ipv4Address v4{e.prefix4.address.value |
@@ -244,9 +245,9 @@ Bytes ipv6_packet(const char* src, const char* dst, std::uint8_t next, Bytes l4)
 } // namespace
 
 TEST_CASE("RFC7757 4.2 hairpinning in each mode: off, simple, intrinsic", "[eamt][hairpin]") {
-    Eamt eamt(nullptr);
+    TranslationState eamt(nullptr);
     REQUIRE(eamt.replace({entry("198.51.100.0/24", "2001:db8:100::/120")}).empty());
-    const EamTable* table = eamt.snapshot();
+    const EamTable* table = eamt.table();
     Bytes udp(16, 0x61);
     store16(udp.data(), 1000);
     store16(udp.data() + 2, 2000);

@@ -1,0 +1,75 @@
+// What the workers translate with: the settings and the EAMT, published together as one immutable
+// version behind one atomic pointer, so that a worker never sees half of a change (a new pool6
+// with the old EAMT, or half of a batch).
+//
+// Writers (the control plane) build a whole new version and publish it with one atomic exchange;
+// the old version is freed only after every reader has passed a quiescent state (qsbr.hpp). A
+// version shares its EamTable with the next one when only the settings change, so changing one
+// setting costs a copy of the settings, not a rebuild of a million-entry table.
+//
+// Who may call what, concurrently:
+// - snapshot(): any number of readers, with no lock, no read-modify-write, no system call; the
+//   version stays valid until the reader's next quiescent state.
+// - every other method: writers; they serialise among themselves.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "siit/config.hpp"
+#include "siit/eamt.hpp"
+#include "siit/qsbr.hpp"
+
+namespace siit {
+
+struct TranslationVersion {
+    TranslatorConfig config;
+    // Shared between consecutive versions; only writers copy or drop these references.
+    std::shared_ptr<const EamTable> eamt;
+    std::uint64_t serial = 0; // 1 for the first version, one more for each publication
+};
+
+class TranslationState {
+  public:
+    // `tracker` tells when readers have moved past an old version; null means there are no
+    // concurrent readers and old versions are freed at once. It must outlive this object.
+    explicit TranslationState(QuiescentStateTracker* tracker);
+    ~TranslationState();
+    TranslationState(const TranslationState&) = delete;
+    TranslationState& operator=(const TranslationState&) = delete;
+
+    // Readers: the current version.
+    const TranslationVersion* snapshot() const { return current_.load(std::memory_order_acquire); }
+    // Readers: the current EAMT (a shortcut for snapshot()->eamt).
+    const EamTable* table() const { return snapshot()->eamt.get(); }
+
+    // Each of these publishes a new version, or nothing: on refusal it returns one message per
+    // problem and the running version is untouched.
+    // An EAMT batch (EamTable::with_changes).
+    std::vector<std::string> apply(const std::vector<EamtChange>& changes);
+    // A whole new EAMT.
+    std::vector<std::string> replace(std::vector<EamEntry> entries);
+    // New settings, keeping the EAMT.
+    void set_config(const TranslatorConfig& config);
+    // New settings and a new EAMT in one step.
+    std::vector<std::string> replace_all(const TranslatorConfig& config,
+                                         std::vector<EamEntry> entries);
+    // Frees the retired versions that no reader can still hold; waits for readers when `wait`.
+    // Returns how many versions are still retired.
+    std::size_t reclaim(bool wait);
+
+  private:
+    void publish(TranslatorConfig config, std::shared_ptr<const EamTable> eamt);
+
+    QuiescentStateTracker* tracker_;
+    std::mutex writer_mutex_; // serialises writers; readers never take it
+    std::atomic<const TranslationVersion*> current_;
+    std::deque<std::pair<std::uint64_t, std::unique_ptr<const TranslationVersion>>> retired_;
+};
+
+} // namespace siit
