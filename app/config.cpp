@@ -12,6 +12,7 @@ namespace siitd {
 namespace {
 
 using nlohmann::json;
+constexpr std::size_t kMaxPortsInConfig = 8; // stats.hpp's kMaxPorts
 
 // Collects problems as "FILE: FIELD: REASON".
 class Problems {
@@ -355,6 +356,8 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
     unsigned v4 = 0, v6 = 0, both = 0;
     for (const auto& p : config.ports)
         (p.role == PortRole::ipv4 ? v4 : p.role == PortRole::ipv6 ? v6 : both)++;
+    if (config.ports.size() > kMaxPortsInConfig)
+        problems.add("ports", "at most " + std::to_string(kMaxPortsInConfig) + " ports");
     if (!config.ports.empty() &&
         !((both == 1 && v4 == 0 && v6 == 0) || (both == 0 && v4 == 1 && v6 == 1)))
         problems.add("ports", "one port with role \"both\" (one-armed), or one \"ipv4\" and one "

@@ -283,6 +283,7 @@ void Dataplane::worker_loop(unsigned index) {
             const std::uint16_t n = rte_eth_rx_burst(in_port.id, queue, rx, burst);
             received += n;
             stats.add(ShellCounter::rx_packets, n);
+            stats.port_rx[port_index] += n;
             for (std::uint16_t i = 0; i < n; ++i) {
                 rte_mbuf* m = rx[i];
                 if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], void*));
@@ -373,6 +374,7 @@ void Dataplane::worker_loop(unsigned index) {
             const std::uint16_t sent = rte_eth_tx_burst(ports_[p].id, tx_queue, q.mbufs,
                                                         static_cast<std::uint16_t>(q.count));
             stats.add(ShellCounter::tx_packets, sent);
+            stats.port_tx[p] += sent;
             if (sent < q.count) {
                 stats.add(ShellCounter::tx_dropped, q.count - sent);
                 rte_pktmbuf_free_bulk(q.mbufs + sent, q.count - sent);

@@ -46,6 +46,8 @@ class Dataplane {
     void shutdown();
     const std::vector<WorkerStats>& stats() const { return stats_; }
     unsigned worker_count() const { return static_cast<unsigned>(plans_.size()); }
+    const std::vector<WorkerPlan>& plans() const { return plans_; }
+    const std::vector<Port>& ports() const { return ports_; }
 
     // The loop of worker `index`; public for rte_eal_remote_launch's trampoline.
     void worker_loop(unsigned index);

@@ -11,6 +11,8 @@
 #include <iostream>
 
 #include "config.hpp"
+#include "control_api.hpp"
+#include "control_server.hpp"
 #include "dataplane.hpp"
 #include "rcu_qsbr.hpp"
 #include "siit/translation_state.hpp"
@@ -56,7 +58,8 @@ int main(int argc, char** argv) {
         "siitd"};
     std::string config_file, check_file, log_level = "info";
     unsigned exit_idle_ms = 0;
-    bool print_stats = false;
+    bool print_stats = false, no_control = false;
+    std::string socket_path;
     app.add_option("-c,--config", config_file, "configuration file (JSON) to run with")
         ->check(CLI::ExistingFile);
     app.add_option("--check-config", check_file,
@@ -69,6 +72,12 @@ int main(int argc, char** argv) {
         "stop after no packet arrived for this many milliseconds (for replaying pcap files)");
     app.add_flag("--stats-json", print_stats,
                  "print every counter as one JSON object on stdout at exit");
+    app.add_option("--socket", socket_path,
+                   "control socket path for siitctl (overrides control.socket in FILE; default "
+                   "/run/siitd/siitd.sock)");
+    app.add_flag("--no-control", no_control,
+                 "serve no control socket (replaying pcap files, benchmarks)");
+    app.set_version_flag("--version", "siitd " SIITD_VERSION);
     CLI11_PARSE(app, argc, argv);
 
     if (!check_file.empty()) {
@@ -82,8 +91,9 @@ int main(int argc, char** argv) {
         std::cerr << "siitd: --config FILE is required (see --help)\n";
         return 2;
     }
-    const auto config = check(config_file);
+    auto config = check(config_file);
     if (!config) return 2;
+    if (!socket_path.empty()) config->control.socket = socket_path;
 
     std::vector<std::string> eal_args{"siitd"};
     eal_args.insert(eal_args.end(), config->eal_args.begin(), config->eal_args.end());
@@ -110,11 +120,35 @@ int main(int argc, char** argv) {
             std::cerr << "siitd: " << config_file << ": ports: " << error << "\n";
             rc = 2;
         } else {
+            // The control thread only starts once the ports run, and stops before they do.
+            std::unique_ptr<siitd::ControlApi> api;
+            std::unique_ptr<siitd::ControlServer> server;
+            if (!no_control) {
+                server = std::make_unique<siitd::ControlServer>(
+                    config->control,
+                    [&api](const std::string& request, uid_t uid) {
+                        return api->handle(request, uid);
+                    },
+                    [&state] { state.reclaim(false); });
+                api = std::make_unique<siitd::ControlApi>(*config, config_file, state, dataplane,
+                                                          server->counters());
+                if (!server->start(error)) {
+                    std::cerr << "siitd: " << config_file << ": control.socket: " << error << "\n";
+                    rc = 2;
+                    g_stop.store(true);
+                } else {
+                    RTE_LOG(INFO, USER1, "siitd: control socket %s\n",
+                            config->control.socket.c_str());
+                }
+            }
             siitd::register_telemetry(dataplane.stats());
-            RTE_LOG(INFO, USER1, "siitd: %u worker(s) translating; EAMT %zu entries\n",
-                    dataplane.worker_count(), config->eamt.size());
-            dataplane.run(g_stop, exit_idle_ms);
+            if (rc == 0) {
+                RTE_LOG(INFO, USER1, "siitd: %u worker(s) translating; EAMT %zu entries\n",
+                        dataplane.worker_count(), config->eamt.size());
+                dataplane.run(g_stop, exit_idle_ms);
+            }
             RTE_LOG(INFO, USER1, "siitd: stopping\n");
+            if (server) server->stop();
             if (print_stats) std::cout << siitd::stats_json(dataplane.stats()) << std::endl;
             siitd::unregister_telemetry();
         }

@@ -28,9 +28,13 @@ enum class ShellCounter : std::uint16_t {
         count
 };
 
+// Ports a configuration may have (two-armed uses two); per-port counters are sized for it.
+inline constexpr std::size_t kMaxPorts = 8;
+
 struct alignas(64) WorkerStats {
     std::array<std::uint64_t, siit::kCounterCount> translator{};
     std::array<std::uint64_t, static_cast<std::size_t>(ShellCounter::count)> shell{};
+    std::array<std::uint64_t, kMaxPorts> port_rx{}, port_tx{}; // by port index
     void add(siit::Counter c) { ++translator[static_cast<std::size_t>(c)]; }
     void add(ShellCounter c, std::uint64_t n = 1) { shell[static_cast<std::size_t>(c)] += n; }
 };

@@ -4,10 +4,15 @@
 
 E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SIITD=${SIITD:-$E2E_ROOT/build/app/siitd}
+SIITCTL=${SIITCTL:-$E2E_ROOT/build/ctl/siitctl}
 PREFIX="siit$$"
 E2E_NAMESPACES=()
 E2E_PIDS=()
 E2E_TMP=$(mktemp -d)
+# The control socket: in a directory anybody may enter, so that permission tests see the socket's
+# own mode. siitctl finds it through SIITCTL_SOCKET.
+E2E_RUN=/run/siitd-e2e-$$
+export SIITCTL_SOCKET=$E2E_RUN/siitd.sock
 E2E_PASSED=0
 E2E_FAILED=0
 
@@ -16,7 +21,7 @@ e2e_cleanup() {
   for pid in "${E2E_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
   for ns in "${E2E_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
   rm -rf "/var/run/dpdk/$PREFIX" # the EAL runtime directory of our --file-prefix
-  rm -rf "$E2E_TMP"
+  rm -rf "$E2E_TMP" "$E2E_RUN"
 }
 
 e2e_ns() { # name
@@ -43,10 +48,11 @@ check() { # description, command...
 # Starts siitd inside namespace $1 (empty: this one) with config $2; waits (bounded) until its
 # ports are up.
 start_siitd() { # ns config
-  ${1:+ip netns exec "$1"} "$SIITD" --config "$2" --stats-json --log-level info >"$E2E_TMP/siitd.out" 2>"$E2E_TMP/siitd.err" &
+  ${1:+ip netns exec "$1"} "$SIITD" --config "$2" --socket "$SIITCTL_SOCKET" --stats-json \
+    --log-level info >"$E2E_TMP/siitd.out" 2>"$E2E_TMP/siitd.err" &
   E2E_PIDS+=($!)
   SIITD_PID=$!
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 150); do
     grep -q "worker(s) translating" "$E2E_TMP/siitd.err" && return 0
     kill -0 "$SIITD_PID" 2>/dev/null || break
     sleep 0.1

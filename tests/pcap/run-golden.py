@@ -79,7 +79,7 @@ def run_scenario(siitd, name):
     config_path = os.path.join(out, "config.json")
     open(config_path, "w").write(config)
     try:
-        proc = subprocess.run([siitd, "--config", config_path, "--exit-idle-ms", "400", "--stats-json",
+        proc = subprocess.run([siitd, "--config", config_path, "--no-control", "--exit-idle-ms", "400", "--stats-json",
                                "--log-level", "warning"], capture_output=True, text=True, timeout=120)
     except subprocess.TimeoutExpired:
         return ["siitd did not stop within 120 s"]

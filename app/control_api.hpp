@@ -1,0 +1,51 @@
+// The control socket's operations (docs/control-api.md): EAMT, pool6, denylist4, pool6791, the
+// global settings, counters and the configuration, each turned from a JSON request into a change of
+// the running TranslationState or a JSON reply. Runs on the control thread only.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "control_server.hpp"
+#include "dataplane.hpp"
+#include "siit/translation_state.hpp"
+
+namespace siitd {
+
+inline constexpr int kControlApiVersion = 1;
+
+class ControlApi {
+  public:
+    // `running` is the configuration siitd started from (`config_file`, where `config save` writes
+    // by default); its translation part is replaced by the live one whenever it is shown or saved.
+    ControlApi(const Config& running, std::string config_file, siit::TranslationState& state,
+               const Dataplane& dataplane, const ControlCounters& control);
+    // One request line in, one reply line out; never throws.
+    std::string handle(const std::string& request, uid_t uid);
+
+  private:
+    nlohmann::json dispatch(const std::string& command, const nlohmann::json& request);
+    nlohmann::json eamt_list(const nlohmann::json& request);
+    nlohmann::json eamt_lookup(const nlohmann::json& request);
+    nlohmann::json stats(const nlohmann::json& request);
+    nlohmann::json config_apply(const nlohmann::json& request);
+    // Publishes `config` as the new settings, keeping the EAMT and the ports' MTUs.
+    void set_settings(siit::TranslatorConfig config);
+    // The running configuration, translation included.
+    Config running() const;
+
+    Config running_;
+    std::string config_file_;
+    siit::TranslationState& state_;
+    const Dataplane& dataplane_;
+    const ControlCounters& control_;
+    // `stats --reset` moves this baseline; workers' counters are never written by this thread.
+    std::vector<std::pair<std::string, std::uint64_t>> baseline_;
+};
+
+} // namespace siitd

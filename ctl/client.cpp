@@ -1,0 +1,87 @@
+// The control socket client; see client.hpp.
+#include "client.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace siitctl {
+
+namespace {
+
+class Fd {
+  public:
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd() {
+        if (fd_ >= 0) close(fd_);
+    }
+    int get() const { return fd_; }
+
+  private:
+    int fd_;
+};
+
+} // namespace
+
+nlohmann::json call(const std::string& socket_path, nlohmann::json request, int timeout_ms) {
+    request["version"] = 1;
+    sockaddr_un address{};
+    if (socket_path.size() >= sizeof address.sun_path)
+        throw Unreachable(socket_path + ": path too long for a Unix socket");
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
+    Fd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+        const int e = errno;
+        std::string hint = e == ENOENT || e == ECONNREFUSED
+                               ? "is siitd running? (systemctl status siitd; or pass --socket)"
+                           : e == EACCES ? "you are not in the socket's group (control.group)"
+                                         : "";
+        throw Unreachable("cannot connect to siitd at " + socket_path + ": " + std::strerror(e) +
+                          (hint.empty() ? "" : "; " + hint));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    auto wait_for = [&](short events) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              deadline - std::chrono::steady_clock::now())
+                              .count();
+        pollfd p{fd.get(), events, 0};
+        if (left <= 0 || poll(&p, 1, static_cast<int>(left)) <= 0)
+            throw Unreachable("siitd at " + socket_path + " did not answer within " +
+                              std::to_string(timeout_ms) + " ms (--timeout)");
+    };
+    const std::string text = request.dump() + "\n";
+    for (std::size_t sent = 0; sent < text.size();) {
+        wait_for(POLLOUT);
+        const ssize_t n =
+            send(fd.get(), text.data() + sent, text.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno != EAGAIN)
+            throw Unreachable("siitd at " + socket_path +
+                              " closed the connection: " + std::strerror(errno));
+        if (n > 0) sent += static_cast<std::size_t>(n);
+    }
+    std::string reply;
+    char chunk[65536];
+    while (reply.empty() || reply.back() != '\n') {
+        wait_for(POLLIN);
+        const ssize_t n = recv(fd.get(), chunk, sizeof chunk, 0);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR) continue;
+            throw Unreachable("reading siitd's reply: " + std::string(std::strerror(errno)));
+        }
+        reply.append(chunk, static_cast<std::size_t>(n));
+    }
+    try {
+        return nlohmann::json::parse(reply);
+    } catch (const nlohmann::json::exception&) {
+        throw Unreachable("siitd at " + socket_path + " sent no valid reply");
+    }
+}
+
+} // namespace siitctl

@@ -1,0 +1,19 @@
+// siitctl's side of the control socket: one connection, one JSON request, one JSON reply.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+namespace siitctl {
+
+// siitd could not be reached, or did not answer in time: exit status 3.
+struct Unreachable : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Sends `request` (the "version" field is added) to the siitd listening on `socket_path` and
+// returns its reply, whether ok or not. Waits at most `timeout_ms` for the whole exchange.
+nlohmann::json call(const std::string& socket_path, nlohmann::json request, int timeout_ms);
+
+} // namespace siitctl

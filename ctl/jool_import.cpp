@@ -1,0 +1,138 @@
+// Jool atomic configuration import; see jool_import.hpp. Key names are Jool 4's; the older names
+// (blacklist, pool6791, top-level pool6) are accepted as Jool itself still does.
+#include "jool_import.hpp"
+
+#include <arpa/inet.h>
+
+#include <set>
+
+namespace siitctl {
+
+namespace {
+
+using nlohmann::json;
+
+// Jool's RFC 6791 settings are prefixes (it picks an address inside); siitd holds one address per
+// family: the prefix's first usable address.
+std::string first_address(const std::string& prefix, bool v4, std::vector<std::string>& warnings) {
+    const auto slash = prefix.find('/');
+    const std::string address = prefix.substr(0, slash);
+    if (slash == std::string::npos) return address;
+    const int length = std::atoi(prefix.c_str() + slash + 1);
+    if ((v4 && length >= 31) || (!v4 && length >= 127)) return address;
+    if (v4) {
+        in_addr a{};
+        if (inet_pton(AF_INET, address.c_str(), &a) != 1) return prefix; // refused later, by name
+        a.s_addr = htonl(ntohl(a.s_addr) + 1);
+        char text[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &a, text, sizeof text);
+        warnings.push_back("rfc6791v4-prefix " + prefix + ": siitd uses one address, " + text);
+        return text;
+    }
+    in6_addr a{};
+    if (inet_pton(AF_INET6, address.c_str(), &a) != 1) return prefix;
+    ++a.s6_addr[15];
+    char text[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &a, text, sizeof text);
+    warnings.push_back("rfc6791v6-prefix " + prefix + ": siitd uses one address, " + text);
+    return text;
+}
+
+} // namespace
+
+json jool_to_translation(const json& jool, std::vector<std::string>& warnings,
+                         std::vector<std::string>& errors) {
+    json t = json::object();
+    if (!jool.is_object()) {
+        errors.push_back("a Jool configuration is a JSON object");
+        return t;
+    }
+    auto prefix_list = [&](const json& value, const std::string& name) {
+        json list = json::array();
+        if (!value.is_array()) {
+            errors.push_back(name + ": must be a list of IPv4 prefixes");
+            return list;
+        }
+        for (const auto& item : value) {
+            if (item.is_string())
+                list.push_back(item);
+            else
+                errors.push_back(name + ": " + item.dump() + " is not a prefix");
+        }
+        return list;
+    };
+    for (const auto& [key, value] : jool.items()) {
+        if (key == "instance" || key == "framework" || key == "comment") continue;
+        if (key == "pool6") {
+            t["pool6"] = value;
+        } else if (key == "eamt") {
+            if (!value.is_array()) {
+                errors.push_back("eamt: must be a list");
+                continue;
+            }
+            t["eamt"] = json::array();
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                const json& e = value[i];
+                if (!e.is_object() || !e.contains("ipv4 prefix") || !e.contains("ipv6 prefix")) {
+                    errors.push_back("eamt[" + std::to_string(i) +
+                                     "]: needs \"ipv4 prefix\" and \"ipv6 prefix\"");
+                    continue;
+                }
+                t["eamt"].push_back({{"ipv4", e["ipv4 prefix"]}, {"ipv6", e["ipv6 prefix"]}});
+            }
+        } else if (key == "denylist4" || key == "blacklist4" || key == "blacklist") {
+            t["denylist4"] = prefix_list(value, key);
+        } else if (key == "pool6791" || key == "pool6791v4") {
+            const json list = prefix_list(value, key);
+            if (list.size() > 1)
+                warnings.push_back(key + ": siitd holds one IPv4 address; using the first prefix");
+            t["pool6791v4"] = list.empty()
+                                  ? json(nullptr)
+                                  : json(first_address(list[0].get<std::string>(), true, warnings));
+        } else if (key == "global") {
+            if (!value.is_object()) {
+                errors.push_back("global: must be an object");
+                continue;
+            }
+            static const std::set<std::string> ignored = {"manually-enabled", "logging-debug",
+                                                          "randomize-rfc6791-addresses", "trace",
+                                                          "enabled"};
+            for (const auto& [name, v] : value.items()) {
+                if (name == "pool6")
+                    t["pool6"] = v;
+                else if (name == "zeroize-traffic-class")
+                    t["reset-traffic-class"] = v;
+                else if (name == "override-tos")
+                    t["reset-tos"] = v;
+                else if (name == "tos")
+                    t["new-tos"] = v;
+                else if (name == "mtu-plateaus" || name == "amend-udp-checksum-zero" ||
+                         name == "lowest-ipv6-mtu")
+                    t[name] = v;
+                else if (name == "eam-hairpin-mode") {
+                    // Jool takes a name or its number: 0 off, 1 simple, 2 intrinsic.
+                    if (v.is_number_integer() && v.get<int>() >= 0 && v.get<int>() <= 2)
+                        t[name] = std::array{"off", "simple", "intrinsic"}[v.get<int>()];
+                    else
+                        t[name] = v;
+                } else if (name == "rfc6791v4-prefix" || name == "rfc6791v6-prefix") {
+                    const bool v4 = name == "rfc6791v4-prefix";
+                    t[v4 ? "pool6791v4" : "pool6791v6"] =
+                        v.is_string() ? json(first_address(v.get<std::string>(), v4, warnings))
+                                      : json(nullptr);
+                } else if (ignored.count(name)) {
+                    warnings.push_back("global." + name + ": no siitd equivalent; ignored");
+                } else {
+                    warnings.push_back("global." + name +
+                                       ": not a Jool SIIT setting siitd "
+                                       "knows; ignored");
+                }
+            }
+        } else {
+            warnings.push_back(key + ": not part of a Jool SIIT configuration; ignored");
+        }
+    }
+    return t;
+}
+
+} // namespace siitctl

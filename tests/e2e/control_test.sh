@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# The control plane end to end (issue 5): the real siitd (net_null ports, no traffic needed), its
+# real Unix socket, and the real siitctl. Each operation and each refusal, exit statuses, the
+# socket's permissions, a second daemon on a held socket, persistence across a restart through
+# `config save`, the Jool import, and hostile or concurrent clients (control_abuse.py).
+set -u
+source "$(dirname "$0")/lib.sh"
+trap e2e_cleanup EXIT
+
+write_config() { # file [extra top-level JSON members]
+  cat >"$1" <<JSON
+{
+  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
+          "--vdev", "net_null0,no-rx=1"],
+  "ports": [{"name": "lan", "device": "net_null0", "role": "both"}],
+  "mbufs": 2047,
+  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]},
+  "control": {"group": "nogroup", "max-clients": 128, "max-message-bytes": 1048576, "client-timeout-ms": 500}
+}
+JSON
+}
+write_config "$E2E_TMP/siitd.json"
+start_siitd "" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
+C=$SIITCTL
+
+# Exit status $1 from the rest of the command line. Its output (both streams) is kept in $OUT
+# (a file: check runs each command in a subshell), for the checks that follow.
+OUT=$E2E_TMP/last-output
+status_is() { # expected-status command...
+  local want=$1; shift
+  "$@" >"$OUT" 2>&1; local got=$?
+  [ "$got" = "$want" ] || { echo "exit status $got, expected $want: $(cat "$OUT")"; return 1; }
+}
+output_has() { # needle command...
+  local needle=$1; shift
+  "$@" >"$OUT" 2>&1 || { echo "failed: $(cat "$OUT")"; return 1; }
+  grep -qF -- "$needle" "$OUT" || { echo "no '$needle' in: $(cat "$OUT")"; return 1; }
+}
+eamt_json() { "$C" --json eamt list | /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["entries"], sort_keys=True))'; }
+
+check "siitctl version reaches siitd" output_has "control API 1" "$C" version
+check "the socket is created 0660 and owned by control.group" \
+  bash -c "[ \"\$(stat -c '%a %G' '$SIITCTL_SOCKET')\" = '660 nogroup' ]"
+
+# EAMT
+check "eamt add" output_has "the EAMT has 2 entries" "$C" eamt add 192.0.2.0/24 2001:db8:1::/120
+check "eamt list shows both entries as a table" output_has "192.0.2.0/24     2001:db8:1::/120" "$C" eamt list
+before=$(eamt_json)
+check "eamt add of a conflicting entry is refused (exit 1), naming both entries" \
+  status_is 1 "$C" eamt add 192.0.2.0/24 2001:db8:2::/120
+check "... and the refusal names both entries" \
+  grep -qF "conflicts with 192.0.2.0/24 <-> 2001:db8:1::/120" "$OUT"
+check "eamt add violating RFC 7757 §3.2 (suffix lengths differ) is refused" \
+  status_is 1 "$C" eamt add 203.0.113.0/24 2001:db8:3::/124
+printf '203.0.113.0/25 2001:db8:5::/121\n# a comment\n203.0.113.128/25 2001:db8:6::/122\n10.0.0.0/8 2001:db8:7::/104\n' >"$E2E_TMP/bad.txt"
+check "eamt replace with one bad line is refused whole, the bad entry named" \
+  status_is 1 "$C" eamt replace "$E2E_TMP/bad.txt"
+check "... naming the bad entry" grep -qF "203.0.113.128/25" "$OUT"
+check "... and the running table is untouched" test "$(eamt_json)" = "$before"
+check "eamt replace with an unreadable file is a usage error (exit 2)" status_is 2 "$C" eamt replace /nonexistent
+/usr/bin/python3 -c "
+for i in range(3000): print(f'10.{i // 256}.{i % 256}.0/24 2001:db8:f:{i:x}::/120')" >"$E2E_TMP/big.txt"
+check "eamt replace loads 3000 entries atomically" output_has "the EAMT has 3000 entries" "$C" eamt replace "$E2E_TMP/big.txt"
+check "eamt list pages through all 3000" output_has "(3000 of 3000 entries)" "$C" eamt list
+check "eamt list --offset --limit" bash -c "[ \"\$('$C' --json eamt list --offset 2990 --limit 20 | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)[\"entries\"]))')\" = 10 ]"
+check "eamt replace from JSON (a siitd configuration file)" output_has "the EAMT has 1 entries" "$C" eamt replace "$E2E_TMP/siitd.json"
+check "eamt add again" output_has "the EAMT has 2 entries" "$C" eamt add 192.0.2.0/24 2001:db8:1::/120
+check "eamt remove by IPv6 prefix" output_has "the EAMT has 1 entries" "$C" eamt remove 2001:db8:1::/120
+check "eamt remove of an absent entry is refused" status_is 1 "$C" eamt remove 192.0.2.0/24
+check "eamt flush" output_has "flushed 1 entries" "$C" eamt flush
+check "eamt add after flush" output_has "the EAMT has 1 entries" "$C" eamt add 198.51.100.0/24 2001:db8:100::/120
+
+# lookup, pool6, denylist4, pool6791
+check "lookup of an EAM address names the entry" \
+  output_has "2001:db8:100::7 -> 198.51.100.7  by EAMT entry 198.51.100.0/24 2001:db8:100::/120" "$C" lookup 2001:db8:100::7
+check "lookup of an IPv4 address under pool6" output_has "203.0.113.9 -> 64:ff9b::cb00:7109  by pool6" "$C" lookup 203.0.113.9
+check "pool6 set to an RFC 6052-invalid length is refused" status_is 1 "$C" pool6 set 2001:db8::/80
+check "pool6 set" output_has "2001:db8:64::/96" "$C" pool6 set 2001:db8:64::/96
+check "pool6 get" output_has "2001:db8:64::/96" "$C" pool6 get
+check "the lookup follows the new pool6" output_has "-> 2001:db8:64::cb00:7109" "$C" lookup 203.0.113.9
+check "denylist4 add" output_has "done" "$C" denylist4 add 203.0.113.0/24 192.0.2.0/28
+check "denylist4 add of a listed prefix is refused, nothing added" status_is 1 "$C" denylist4 add 10.0.0.0/8 203.0.113.0/24
+check "denylist4 list" bash -c "[ \"\$('$C' denylist4 list | tr '\n' ' ')\" = '203.0.113.0/24 192.0.2.0/28 ' ]"
+check "lookup says denylist4 keeps an address from pool6" output_has "denylist4 keeps it" "$C" lookup 203.0.113.9
+check "denylist4 remove" output_has "done" "$C" denylist4 remove 203.0.113.0/24
+check "pool6791 add (IPv4)" output_has "done" "$C" pool6791 add 192.0.2.254
+check "pool6791 add of a second IPv4 address is refused" status_is 1 "$C" pool6791 add 192.0.2.253
+check "pool6791 list" output_has "192.0.2.254" "$C" pool6791 list
+check "pool6791 remove" output_has "done" "$C" pool6791 remove 192.0.2.254
+
+# Global settings
+check "set lowest-ipv6-mtu" output_has "lowest-ipv6-mtu 1400" "$C" set lowest-ipv6-mtu 1400
+check "get lowest-ipv6-mtu" output_has "1400" "$C" get lowest-ipv6-mtu
+check "set with a value out of range is refused with the range" status_is 1 "$C" set lowest-ipv6-mtu 1000
+check "... naming the range" grep -qF "must be between 1280 and 65535" "$OUT"
+check "set of an unknown setting is refused" status_is 1 "$C" set lowest-mtu 1400
+check "set a list setting from a comma-separated value" output_has "[1500,1400,1280]" "$C" set mtu-plateaus 1500,1400,1280
+check "set eam-hairpin-mode" output_has "eam-hairpin-mode simple" "$C" set eam-hairpin-mode simple
+check "unset puts a setting back to its default" output_has "lowest-ipv6-mtu 1280" "$C" unset lowest-ipv6-mtu
+check "get lists every setting" output_has "reset-traffic-class" "$C" get
+
+# Counters
+check "stats --json carries every counter" bash -c "'$C' --json stats --all | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); assert \"rx_packets\" in r[\"counters\"] and \"drop_ipv4_truncated\" in r[\"counters\"], r'"
+check "stats --per-worker shows each worker's queues" output_has "lan:0" "$C" stats --per-worker
+
+# Exit statuses for an unreachable daemon and a user outside the group
+check "a wrong socket path is 'unreachable' (exit 3)" status_is 3 "$C" --socket /nonexistent/siitd.sock version
+check "a user outside control.group is refused by the socket (exit 3, says why)" \
+  status_is 3 setpriv --reuid=daemon --regid=daemon --clear-groups "$C" version
+check "... and the message names the group" grep -qF "not in the socket's group" "$OUT"
+check "a user in control.group is served" \
+  output_has "control API 1" setpriv --reuid=nobody --regid=nogroup --clear-groups "$C" version
+check "siitctl --help describes every subcommand" output_has "import-jool" "$C" --help
+check "a bad command line is a usage error (exit 2)" status_is 2 "$C" eamt add 192.0.2.0/24
+check "bash completion is generated from the command tree" output_has '"eamt add")' "$C" completion bash
+
+# A second daemon on the same socket refuses to start
+write_config "$E2E_TMP/second.json"
+sed -i "s/\"--file-prefix\", \"$PREFIX\"/\"--file-prefix\", \"${PREFIX}b\"/" "$E2E_TMP/second.json"
+check "a second siitd refuses a socket held by a live daemon" \
+  status_is 2 timeout 20 "$SIITD" --config "$E2E_TMP/second.json" --socket "$SIITCTL_SOCKET"
+check "... saying so" grep -qF "held by a running siitd" "$OUT"
+rm -rf "/var/run/dpdk/${PREFIX}b"
+
+# Hostile and concurrent clients
+while read -r line; do
+  echo "$line"
+  case $line in "ok e2e"*) E2E_PASSED=$((E2E_PASSED + 1)) ;; "FAILED e2e"*) E2E_FAILED=$((E2E_FAILED + 1)) ;; esac
+done < <(timeout 120 /usr/bin/python3 "$E2E_ROOT/tests/e2e/control_abuse.py" "$SIITCTL_SOCKET" 2>&1 || echo "FAILED e2e control socket: control_abuse.py exited with $?")
+check "siitd survived the hostile clients" kill -0 "$SIITD_PID"
+
+# config show / save / apply, and persistence across a restart
+"$C" eamt flush >/dev/null
+"$C" eamt replace "$E2E_TMP/big.txt" >/dev/null
+"$C" set lowest-ipv6-mtu 1300 >/dev/null
+check "config show is a file siitd accepts" bash -c "'$C' config show >'$E2E_TMP/shown.json' && '$SIITD' --check-config '$E2E_TMP/shown.json'"
+check "config save writes the running configuration" output_has "saved to $E2E_TMP/saved.json" "$C" config save "$E2E_TMP/saved.json"
+cp "$E2E_TMP/shown.json" "$E2E_TMP/apply-bad.json"
+/usr/bin/python3 - "$E2E_TMP/apply-bad.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["translation"]["eamt"] += [{"ipv4": "172.16.0.0/12", "ipv6": "2001:db8:99::/100"}, {"ipv4": "172.16.0.0/12", "ipv6": "2001:db8:98::/108"}]
+c["translation"]["lowest-ipv6-mtu"] = 1500
+json.dump(c, open(sys.argv[1], "w"))
+PY
+eamt_json >"$E2E_TMP/before.json"
+check "config apply with two bad entries is refused, listing both" status_is 1 "$C" config apply "$E2E_TMP/apply-bad.json"
+check "... naming each" bash -c "grep -qF '2001:db8:99::/100' '$OUT' && grep -qF '2001:db8:98::/108' '$OUT'"
+eamt_json >"$E2E_TMP/after.json"
+check "... and nothing changed (EAMT and settings)" bash -c "[ \"\$('$C' get lowest-ipv6-mtu)\" = 1300 ] && cmp '$E2E_TMP/before.json' '$E2E_TMP/after.json'"
+/usr/bin/python3 - "$E2E_TMP/shown.json" "$E2E_TMP/apply-ports.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["ports"][0]["mtu"] = 9000; json.dump(c, open(sys.argv[2], "w"))
+PY
+check "config apply that changes a port is refused: it needs a restart" status_is 1 "$C" config apply "$E2E_TMP/apply-ports.json"
+/usr/bin/python3 - "$E2E_TMP/shown.json" "$E2E_TMP/apply-good.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["translation"]["eamt"] = [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]
+c["translation"]["pool6"] = "64:ff9b::/96"
+json.dump(c, open(sys.argv[2], "w"))
+PY
+check "config apply changes EAMT and settings in one step" output_has "the EAMT has 1 entries" "$C" config apply "$E2E_TMP/apply-good.json"
+check "... pool6 included" output_has "64:ff9b::/96" "$C" pool6 get
+
+# Jool's atomic configuration
+cat >"$E2E_TMP/jool.json" <<'JSON'
+{
+  "instance": "default", "framework": "netfilter",
+  "global": {"pool6": "64:ff9b:1::/96", "manually-enabled": true, "zeroize-traffic-class": true,
+             "lowest-ipv6-mtu": 1420, "eam-hairpin-mode": 1, "rfc6791v4-prefix": "192.0.2.8/32"},
+  "eamt": [{"ipv6 prefix": "2001:db8:a::/120", "ipv4 prefix": "198.51.100.0/24"},
+           {"ipv6 prefix": "2001:db8:b::1", "ipv4 prefix": "192.0.2.1"}],
+  "denylist4": ["203.0.113.0/24"]
+}
+JSON
+check "import-jool applies pool6, the EAMT, denylist4, pool6791 and shared globals" \
+  output_has "the EAMT has 2 entries" "$C" import-jool "$E2E_TMP/jool.json"
+check "... with the Jool globals translated" bash -c "'$C' --json get | /usr/bin/python3 -c '
+import json, sys; g = json.load(sys.stdin)
+assert g[\"pool6\"] == \"64:ff9b:1::/96\" and g[\"reset-traffic-class\"] is True and g[\"lowest-ipv6-mtu\"] == 1420, g
+assert g[\"eam-hairpin-mode\"] == \"simple\" and g[\"pool6791v4\"] == \"192.0.2.8\" and g[\"denylist4\"] == [\"203.0.113.0/24\"], g'"
+check "... naming the Jool settings siitd ignores" grep -qF "manually-enabled" "$OUT"
+check "... and the EAM entry with Jool's default lengths" output_has "2001:db8:b::1 -> 192.0.2.1" "$C" lookup 2001:db8:b::1
+sed 's/"192.0.2.1"}/"192.0.2.1\/24"}/' "$E2E_TMP/jool.json" >"$E2E_TMP/jool-bad.json"
+"$C" set lowest-ipv6-mtu 1280 >/dev/null
+check "a Jool file with a bad entry changes nothing" status_is 1 "$C" import-jool "$E2E_TMP/jool-bad.json"
+check "... (settings included)" output_has "1280" "$C" get lowest-ipv6-mtu
+
+# Restart from the saved configuration: the same table and settings come back.
+saved_table=$(/usr/bin/python3 -c "import json; print(len(json.load(open('$E2E_TMP/saved.json'))['translation']['eamt']))")
+stop_siitd >/dev/null
+check "a stopped siitd removes its socket" test ! -e "$SIITCTL_SOCKET"
+start_siitd "" "$E2E_TMP/saved.json" || true
+check "siitd restarts from the saved configuration with the same table" output_has "($saved_table of $saved_table entries)" "$C" eamt list
+check "... and the same settings" output_has "1300" "$C" get lowest-ipv6-mtu
+kill -9 "$SIITD_PID"; wait "$SIITD_PID" 2>/dev/null
+check "a stale socket left by a killed siitd is replaced at start" start_siitd "" "$E2E_TMP/saved.json"
+check "... and served" output_has "control API 1" "$C" version
+stop_siitd >/dev/null
+e2e_summary
