@@ -409,7 +409,10 @@ json ControlApi::stats(const json& request) {
     const siit::TranslationVersion* version = state_.snapshot();
     result["state"] = {{"version", version->serial},
                        {"eamt_entries", version->eamt->entries().size()},
-                       {"eamt_bytes", version->eamt->memory_bytes()}};
+                       {"eamt_bytes", version->eamt->memory_bytes()},
+                       // Versions replaced but not yet freed: workers have not all passed a
+                       // quiescent state since. Stays small unless a worker stalls.
+                       {"retired_versions", state_.reclaim(false)}};
     if (request.value("per-worker", false)) {
         json workers = json::array();
         const auto& ports = dataplane_.ports();

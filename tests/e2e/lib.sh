@@ -60,8 +60,16 @@ start_siitd() { # ns config
   echo "siitd did not start:"; cat "$E2E_TMP/siitd.err"; return 1
 }
 
+# Stops siitd and prints its counters (the last line of its output). Often called in a command
+# substitution, whose subshell cannot `wait` for siitd: so it polls (bounded) until siitd is gone.
 stop_siitd() {
   kill -TERM "$SIITD_PID" 2>/dev/null
+  local state
+  for _ in $(seq 1 200); do
+    state=$(awk '{print $3}' "/proc/$SIITD_PID/stat" 2>/dev/null)
+    [ -z "$state" ] || [ "$state" = Z ] && break # gone, or exited and waiting for its parent
+    sleep 0.05
+  done
   wait "$SIITD_PID" 2>/dev/null
   tail -1 "$E2E_TMP/siitd.out"
 }
