@@ -2,6 +2,8 @@
 // the file, the field and the reason, all problems at once.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "config.hpp"
 
 using namespace siitd;
@@ -97,4 +99,50 @@ TEST_CASE("siitd config: malformed JSON, missing ports and impossible topologies
     errors.clear();
     CHECK_FALSE(parse_config(R"({"ports": [{"device": "a"}]})", "empty.json", errors));
     CHECK(has(errors, "empty.json: translation: neither pool6 nor an EAMT entry"));
+}
+
+TEST_CASE("siitd config: config_to_json is a file that parses back to the same configuration",
+          "[config]") {
+    std::vector<std::string> errors;
+    auto config = parse_config(kGood, "good.json", errors);
+    REQUIRE(config);
+    config->control.group = "nogroup";
+    config->control.mode = 0640;
+    const std::string shown = config_to_json(*config).dump();
+    const auto again = parse_config(shown, "shown.json", errors);
+    REQUIRE(errors.empty());
+    REQUIRE(again);
+    CHECK(config_to_json(*again) == config_to_json(*config));
+    CHECK(again->eamt == config->eamt);
+    CHECK(again->translation.denylist4 == config->translation.denylist4);
+    CHECK(again->control.mode == 0640);
+}
+
+TEST_CASE("siitd config: overlay_translation changes only what it names; null restores defaults",
+          "[config]") {
+    std::vector<std::string> errors;
+    auto config = parse_config(kGood, "good.json", errors);
+    REQUIRE(config);
+    siit::TranslatorConfig x = config->translation;
+    std::optional<std::vector<siit::EamEntry>> eamt;
+    REQUIRE(overlay_translation(
+        nlohmann::json::parse(R"({"lowest-ipv6-mtu": 1300, "pool6791v4": null})"), "request", x,
+        eamt, errors));
+    CHECK(x.lowest_ipv6_mtu == 1300);
+    CHECK_FALSE(x.pool6791v4);
+    CHECK(x.pool6 == config->translation.pool6); // untouched
+    CHECK(x.reset_tos);                          // untouched
+    CHECK_FALSE(eamt);                           // no "eamt": the table is not replaced
+
+    REQUIRE(
+        overlay_translation(nlohmann::json::parse(R"({"eamt": []})"), "request", x, eamt, errors));
+    REQUIRE(eamt);
+    CHECK(eamt->empty());
+
+    CHECK_FALSE(overlay_translation(
+        nlohmann::json::parse(R"({"lowest-mtu": 1, "pool6": "2001:db8::/80", "new-tos": "x"})"),
+        "request", x, eamt, errors));
+    CHECK(has(errors, "request: lowest-mtu: unknown setting"));
+    CHECK(has(errors, "request: pool6: '2001:db8::/80' is not an IPv6 prefix of length"));
+    CHECK(has(errors, "request: new-tos: wrong type"));
 }
