@@ -3,23 +3,22 @@
 
 namespace siit {
 
-TranslationState::TranslationState(QuiescentStateTracker* tracker) : tracker_(tracker) {
+namespace {
+std::unique_ptr<const TranslationVersion> first_version() {
     std::vector<std::string> errors;
     auto first = std::make_unique<TranslationVersion>();
     first->eamt = EamTable::build({}, errors);
     first->serial = 1;
-    current_.store(first.release(), std::memory_order_release);
+    return first;
 }
+} // namespace
 
-TranslationState::~TranslationState() {
-    // Readers are gone by now (the owner stops workers first); free everything.
-    retired_.clear();
-    delete current_.load(std::memory_order_acquire);
-}
+TranslationState::TranslationState(QuiescentStateTracker* tracker)
+    : published_(tracker, first_version()) {}
 
 std::vector<std::string> TranslationState::apply(const std::vector<EamtChange>& changes) {
     std::lock_guard lock(writer_mutex_);
-    const TranslationVersion* current = current_.load(std::memory_order_acquire);
+    const TranslationVersion* current = published_.get();
     std::vector<std::string> errors;
     auto entries = current->eamt->with_changes(changes, errors);
     if (!entries) return errors;
@@ -32,13 +31,13 @@ std::vector<std::string> TranslationState::replace(std::vector<EamEntry> entries
     std::lock_guard lock(writer_mutex_);
     std::vector<std::string> errors;
     std::shared_ptr<const EamTable> table = EamTable::build(std::move(entries), errors);
-    if (table) publish(current_.load(std::memory_order_acquire)->config, std::move(table));
+    if (table) publish(published_.get()->config, std::move(table));
     return errors;
 }
 
 void TranslationState::set_config(const TranslatorConfig& config) {
     std::lock_guard lock(writer_mutex_);
-    publish(config, current_.load(std::memory_order_acquire)->eamt);
+    publish(config, published_.get()->eamt);
 }
 
 std::vector<std::string> TranslationState::replace_all(const TranslatorConfig& config,
@@ -54,23 +53,13 @@ void TranslationState::publish(TranslatorConfig config, std::shared_ptr<const Ea
     auto next = std::make_unique<TranslationVersion>();
     next->config = std::move(config);
     next->eamt = std::move(eamt);
-    next->serial = current_.load(std::memory_order_relaxed)->serial + 1;
-    const TranslationVersion* old = current_.exchange(next.release(), std::memory_order_acq_rel);
-    if (!tracker_) {
-        delete old;
-        return;
-    }
-    retired_.emplace_back(tracker_->start(), std::unique_ptr<const TranslationVersion>(old));
-    // Free what earlier publications retired, without waiting for anybody.
-    while (!retired_.empty() && tracker_->check(retired_.front().first, false))
-        retired_.pop_front();
+    next->serial = published_.get()->serial + 1;
+    published_.publish(std::move(next));
 }
 
 std::size_t TranslationState::reclaim(bool wait) {
     std::lock_guard lock(writer_mutex_);
-    while (!retired_.empty() && tracker_ && tracker_->check(retired_.front().first, wait))
-        retired_.pop_front();
-    return retired_.size();
+    return published_.reclaim(wait);
 }
 
 } // namespace siit

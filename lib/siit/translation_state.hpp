@@ -13,9 +13,7 @@
 // - every other method: writers; they serialise among themselves.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,6 +21,7 @@
 
 #include "siit/config.hpp"
 #include "siit/eamt.hpp"
+#include "siit/published.hpp"
 #include "siit/qsbr.hpp"
 
 namespace siit {
@@ -39,12 +38,11 @@ class TranslationState {
     // `tracker` tells when readers have moved past an old version; null means there are no
     // concurrent readers and old versions are freed at once. It must outlive this object.
     explicit TranslationState(QuiescentStateTracker* tracker);
-    ~TranslationState();
     TranslationState(const TranslationState&) = delete;
     TranslationState& operator=(const TranslationState&) = delete;
 
     // Readers: the current version.
-    const TranslationVersion* snapshot() const { return current_.load(std::memory_order_acquire); }
+    const TranslationVersion* snapshot() const { return published_.get(); }
     // Readers: the current EAMT (a shortcut for snapshot()->eamt).
     const EamTable* table() const { return snapshot()->eamt.get(); }
 
@@ -66,10 +64,8 @@ class TranslationState {
   private:
     void publish(TranslatorConfig config, std::shared_ptr<const EamTable> eamt);
 
-    QuiescentStateTracker* tracker_;
     std::mutex writer_mutex_; // serialises writers; readers never take it
-    std::atomic<const TranslationVersion*> current_;
-    std::deque<std::pair<std::uint64_t, std::unique_ptr<const TranslationVersion>>> retired_;
+    Published<TranslationVersion> published_;
 };
 
 } // namespace siit
