@@ -275,7 +275,9 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
         problems.add("ports[" + std::to_string(index) + "]", "must be an object");
         return;
     }
-    reject_unknown(p, path, {"name", "device", "role", "next-hop-mac", "mac", "mtu", "rx-queues"},
+    reject_unknown(p, path,
+                   {"name", "device", "role", "next-hop-mac", "mac", "mtu", "rx-queues",
+                    "kernel-interface", "next-hop"},
                    problems);
     PortConfig port;
     port.name = "port" + std::to_string(index);
@@ -308,6 +310,20 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
     }
     read_number(p, "mtu", path, port.mtu, 1280, 9600, problems);
     read_number(p, "rx-queues", path, port.rx_queues, 1, 64, problems);
+    if (read(p, "kernel-interface", path, port.kernel_interface, problems) &&
+        (port.kernel_interface.empty() || port.kernel_interface.size() > 15 ||
+         port.kernel_interface.find_first_of("/ :") != std::string::npos))
+        problems.add(path + "kernel-interface",
+                     "'" + port.kernel_interface + "' is not an interface name (1-15 characters)");
+    if (read(p, "next-hop", path, port.next_hop, problems)) {
+        if (!siit::Ipv4Address::parse(port.next_hop) && !siit::Ipv6Address::parse(port.next_hop))
+            problems.add(path + "next-hop", "'" + port.next_hop + "' is not an IP address");
+        if (port.kernel_interface.empty())
+            problems.add(path + "next-hop",
+                         "needs kernel-interface (the kernel resolves the next hop there)");
+        if (p.contains("next-hop-mac"))
+            problems.add(path + "next-hop", "give next-hop (resolved) or next-hop-mac, not both");
+    }
     config.ports.push_back(port);
 }
 
@@ -435,6 +451,11 @@ json config_to_json(const Config& config) {
                      {"mtu", p.mtu},
                      {"rx-queues", p.rx_queues}};
         if (p.mac) port["mac"] = mac_to_string(*p.mac);
+        if (!p.kernel_interface.empty()) port["kernel-interface"] = p.kernel_interface;
+        if (!p.next_hop.empty()) {
+            port["next-hop"] = p.next_hop;
+            port.erase("next-hop-mac");
+        }
         root["ports"].push_back(port);
     }
     // Unset optional settings are left out: null means "back to the default" only on the socket.

@@ -13,6 +13,7 @@
 #include "config.hpp"
 #include "control_server.hpp"
 #include "dataplane.hpp"
+#include "kernel_mirror.hpp"
 #include "siit/translation_state.hpp"
 
 namespace siitd {
@@ -27,6 +28,8 @@ class ControlApi {
                const Dataplane& dataplane, const ControlCounters& control);
     // One request line in, one reply line out; never throws.
     std::string handle(const std::string& request, uid_t uid);
+    // Serves `neighbours` and `routes` from the kernel mirror (none: empty lists).
+    void set_kernel_mirror(KernelMirror* mirror) { mirror_ = mirror; }
 
   private:
     nlohmann::json dispatch(const std::string& command, const nlohmann::json& request);
@@ -44,6 +47,7 @@ class ControlApi {
     siit::TranslationState& state_;
     const Dataplane& dataplane_;
     const ControlCounters& control_;
+    KernelMirror* mirror_ = nullptr;
     // `stats --reset` moves this baseline; workers' counters are never written by this thread.
     std::vector<std::pair<std::string, std::uint64_t>> baseline_;
 };

@@ -3,6 +3,7 @@
 #include "dataplane.hpp"
 
 #include <rte_cycles.h>
+#include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
@@ -12,6 +13,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "exception_path.hpp"
+#include "kernel_mirror.hpp"
 #include "siit/bytes.hpp"
 #include "siit/translator.hpp"
 
@@ -215,9 +218,54 @@ bool Dataplane::start(std::string& error) {
         ports_.push_back(port);
     }
     siit::TranslatorConfig translation = state_.snapshot()->config;
+    const std::size_t physical = ports_.size();
+    for (std::size_t i = 0; i < physical; ++i)
+        if (!ports_[i].config.kernel_interface.empty() &&
+            !start_kernel_interface(i, worker_count, error))
+            return false;
     translation.ipv4_mtu = ports_[static_cast<std::size_t>(ipv4_port_)].config.mtu;
     translation.ipv6_mtu = ports_[static_cast<std::size_t>(ipv6_port_)].config.mtu;
     state_.set_config(translation);
+    return true;
+}
+
+bool Dataplane::start_kernel_interface(std::size_t index, unsigned worker_count,
+                                       std::string& error) {
+    Port& physical = ports_[index];
+    const std::string& name = physical.config.kernel_interface;
+    const std::string device = "net_tap_" + name;
+    const std::string devargs = device + ",iface=" + name + ",mac=" + mac_to_string(physical.mac);
+    Port tap;
+    tap.config = physical.config;
+    tap.config.name = physical.config.name + "-kernel";
+    tap.config.device = device;
+    tap.config.rx_queues = 1;
+    tap.kernel_of = static_cast<int>(index);
+    int rc = rte_dev_probe(devargs.c_str()); // hot-plugs the vdev, as --vdev would at start
+    if (rc != 0 || rte_eth_dev_get_port_by_name(device.c_str(), &tap.id) != 0) {
+        error = "port " + physical.config.name + ": cannot create kernel interface " + name +
+                " (net_tap): " + rte_strerror(-rc);
+        return false;
+    }
+    rte_eth_conf conf{};
+    const int socket = rte_eth_dev_socket_id(tap.id);
+    rc = rte_eth_dev_configure(tap.id, 1, static_cast<std::uint16_t>(worker_count), &conf);
+    if (rc == 0)
+        rc = rte_eth_rx_queue_setup(tap.id, 0, kRxDescriptors, static_cast<unsigned>(socket),
+                                    nullptr, pool_);
+    for (std::uint16_t q = 0; rc == 0 && q < worker_count; ++q)
+        rc = rte_eth_tx_queue_setup(tap.id, q, kTxDescriptors, static_cast<unsigned>(socket),
+                                    nullptr);
+    if (rc == 0) rc = rte_eth_dev_start(tap.id);
+    if (rc != 0) {
+        error = "port " + physical.config.name + ": kernel interface " + name + ": " +
+                rte_strerror(-rc);
+        return false;
+    }
+    RTE_LOG(INFO, USER1, "siitd: port %s: kernel interface %s (%s)\n", physical.config.name.c_str(),
+            name.c_str(), mac_to_string(physical.mac).c_str());
+    physical.kernel = static_cast<int>(ports_.size());
+    ports_.push_back(tap); // `physical` is not used after this: the vector may move
     return true;
 }
 
@@ -267,6 +315,7 @@ void Dataplane::worker_loop(unsigned index) {
     std::vector<TxQueue> tx(ports_.size());
     const std::uint16_t burst = config_.burst;
     rte_mbuf* rx[256];
+    const KernelView no_kernel; // without a mirror: no host addresses, no learned next hop
     const std::uint64_t idle_limit = exit_idle_ms_ * (rte_get_tsc_hz() / 1000);
     std::uint64_t last_packet = rte_get_tsc_cycles();
     const auto tx_queue = static_cast<std::uint16_t>(index);
@@ -277,7 +326,27 @@ void Dataplane::worker_loop(unsigned index) {
         version = state_.snapshot();
         translator.set_config(&version->config);
         translator.set_eamt(version->eamt.get());
+        const KernelView* kernel = mirror_ ? mirror_->view() : &no_kernel;
         unsigned received = 0;
+        // What the kernel sends leaves by the port its interface serves (worker 0 polls them).
+        if (index == 0)
+            for (std::size_t k = 0; k < ports_.size(); ++k) {
+                if (ports_[k].kernel_of < 0) continue;
+                const std::uint16_t n = rte_eth_rx_burst(ports_[k].id, 0, rx, burst);
+                if (n == 0) continue;
+                received += n;
+                stats.add(ShellCounter::from_kernel, n);
+                stats.port_rx[k] += n;
+                TxQueue& q = tx[static_cast<std::size_t>(ports_[k].kernel_of)];
+                for (std::uint16_t i = 0; i < n; ++i) {
+                    if (q.count < std::size(q.mbufs)) {
+                        q.mbufs[q.count++] = rx[i];
+                    } else {
+                        stats.add(ShellCounter::drop_kernel_busy);
+                        rte_pktmbuf_free(rx[i]);
+                    }
+                }
+            }
         for (const auto& [port_index, queue] : plan.rx) {
             const Port& in_port = ports_[port_index];
             const std::uint16_t n = rte_eth_rx_burst(in_port.id, queue, rx, burst);
@@ -310,6 +379,19 @@ void Dataplane::worker_loop(unsigned index) {
                     vlan_tci = siit::load16(eth + 14);
                     ethertype = siit::load16(eth + 16);
                     l2 = 18;
+                }
+                // The exception path: the box's own traffic goes to its kernel, untouched.
+                if (in_port.kernel >= 0 &&
+                    for_kernel(ethertype, eth + l2, m->data_len - l2, kernel->host)) {
+                    TxQueue& q = tx[static_cast<std::size_t>(in_port.kernel)];
+                    if (q.count < std::size(q.mbufs)) {
+                        q.mbufs[q.count++] = m;
+                        stats.add(ShellCounter::to_kernel);
+                    } else {
+                        stats.add(ShellCounter::drop_kernel_busy);
+                        rte_pktmbuf_free(m);
+                    }
+                    continue;
                 }
                 if (ethertype != kEthertypeIpv4 && ethertype != kEthertypeIpv6) {
                     stats.add(ShellCounter::drop_not_ip);
@@ -344,6 +426,18 @@ void Dataplane::worker_loop(unsigned index) {
                         verdict.action == siit::Action::hairpin || ethertype == kEthertypeIpv4;
                     out = static_cast<std::size_t>(to_ipv6 ? ipv6_port_ : ipv4_port_);
                     dst = &ports_[out].config.next_hop_mac;
+                    if (!ports_[out].config.next_hop.empty()) {
+                        // Never to a wrong MAC: until the kernel resolves it, a counted drop.
+                        const NextHop& hop = kernel->next_hop[out];
+                        if (!hop.resolved) {
+                            stats.add(ShellCounter::drop_neighbour_unresolved,
+                                      1 + allocator.count());
+                            allocator.release_all();
+                            rte_pktmbuf_free(m);
+                            continue;
+                        }
+                        dst = &hop.mac;
+                    }
                 } else {
                     stats.add(ShellCounter::icmp_errors_sent);
                 }

@@ -20,7 +20,11 @@ struct Port {
     PortConfig config;
     std::uint16_t id = 0;
     std::array<std::uint8_t, 6> mac{};
+    int kernel = -1;    // index in ports_ of this port's kernel interface (net_tap), if any
+    int kernel_of = -1; // for a kernel interface: the index of the port it serves
 };
+
+class KernelMirror;
 
 // One worker polls some (port, RX queue) pairs and owns TX queue `index` on every port.
 struct WorkerPlan {
@@ -36,6 +40,8 @@ class Dataplane {
     Dataplane(const Config& config, siit::TranslationState& state, RteQsbr& qsbr);
     // Configures and starts every port. Returns false, with a message, when a port cannot be used.
     bool start(std::string& error);
+    // Creates the kernel interface (net_tap) of physical port `index`, with the port's MAC.
+    bool start_kernel_interface(std::size_t index, unsigned worker_count, std::string& error);
     // Runs every worker (on worker lcores, and on the calling lcore when there are none) until
     // `stop` is set, or until no packet arrived for `exit_idle_ms` (0: never).
     void run(const std::atomic<bool>& stop, unsigned exit_idle_ms);
@@ -48,6 +54,8 @@ class Dataplane {
     unsigned worker_count() const { return static_cast<unsigned>(plans_.size()); }
     const std::vector<WorkerPlan>& plans() const { return plans_; }
     const std::vector<Port>& ports() const { return ports_; }
+    // The kernel's neighbours and addresses, for ports with a kernel interface; set before run().
+    void set_kernel_mirror(const KernelMirror* mirror) { mirror_ = mirror; }
 
     // The loop of worker `index`; public for rte_eal_remote_launch's trampoline.
     void worker_loop(unsigned index);
@@ -60,6 +68,7 @@ class Dataplane {
     std::vector<WorkerPlan> plans_;
     std::vector<WorkerStats> stats_;
     rte_mempool* pool_ = nullptr;
+    const KernelMirror* mirror_ = nullptr;
     const std::atomic<bool>* stop_ = nullptr;
     std::vector<std::pair<Dataplane*, unsigned>> launch_args_; // rte_eal_remote_launch's arguments
     unsigned exit_idle_ms_ = 0;

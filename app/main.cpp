@@ -14,6 +14,7 @@
 #include "control_api.hpp"
 #include "control_server.hpp"
 #include "dataplane.hpp"
+#include "kernel_mirror.hpp"
 #include "rcu_qsbr.hpp"
 #include "siit/translation_state.hpp"
 
@@ -120,6 +121,24 @@ int main(int argc, char** argv) {
             std::cerr << "siitd: " << config_file << ": ports: " << error << "\n";
             rc = 2;
         } else {
+            // The kernel as control plane, for ports with a kernel interface.
+            std::vector<siitd::MirroredPort> mirrored;
+            for (std::size_t i = 0; i < config->ports.size(); ++i)
+                if (!config->ports[i].kernel_interface.empty())
+                    mirrored.push_back({i, config->ports[i].kernel_interface,
+                                        config->ports[i].next_hop.empty()
+                                            ? std::nullopt
+                                            : std::optional(config->ports[i].next_hop)});
+            std::unique_ptr<siitd::KernelMirror> mirror;
+            if (!mirrored.empty()) {
+                mirror = std::make_unique<siitd::KernelMirror>(mirrored, &qsbr);
+                if (!mirror->start(error)) {
+                    std::cerr << "siitd: " << config_file << ": kernel: " << error << "\n";
+                    rc = 2;
+                    g_stop.store(true);
+                }
+                dataplane.set_kernel_mirror(mirror.get());
+            }
             // The control thread only starts once the ports run, and stops before they do.
             std::unique_ptr<siitd::ControlApi> api;
             std::unique_ptr<siitd::ControlServer> server;
@@ -132,6 +151,7 @@ int main(int argc, char** argv) {
                     [&state] { state.reclaim(false); });
                 api = std::make_unique<siitd::ControlApi>(*config, config_file, state, dataplane,
                                                           server->counters());
+                api->set_kernel_mirror(mirror.get());
                 if (!server->start(error)) {
                     std::cerr << "siitd: " << config_file << ": control.socket: " << error << "\n";
                     rc = 2;
@@ -149,6 +169,7 @@ int main(int argc, char** argv) {
             }
             RTE_LOG(INFO, USER1, "siitd: stopping\n");
             if (server) server->stop();
+            if (mirror) mirror->stop();
             if (print_stats) std::cout << siitd::stats_json(dataplane.stats()) << std::endl;
             siitd::unregister_telemetry();
         }

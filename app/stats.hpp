@@ -15,7 +15,12 @@ namespace siitd {
     X(rx_packets, "packets received")                                                              \
     X(tx_packets, "packets sent")                                                                  \
     X(tx_dropped, "packets the NIC's TX queue did not take")                                       \
-    X(drop_not_ip, "frames that are neither IPv4 nor IPv6 (ARP, NDP go to the kernel in issue 6)") \
+    X(drop_not_ip, "frames neither IPv4 nor IPv6, on a port without a kernel interface")           \
+    X(to_kernel,                                                                                   \
+      "frames handed to the kernel interface (ARP, NDP, multicast, the box's addresses)")          \
+    X(from_kernel, "frames the kernel sent out through a port")                                    \
+    X(drop_kernel_busy, "frames to or from the kernel interface its queue did not take")           \
+    X(drop_neighbour_unresolved, "translated packets whose next hop the kernel has not resolved")  \
     X(drop_multi_segment, "multi-segment mbufs (jumbo frames need a larger mbuf size)")            \
     X(drop_runt_frame, "frames shorter than their Ethernet header")                                \
     X(icmp_errors_sent, "ICMP errors the translator generated and sent")                           \

@@ -511,6 +511,31 @@ int main(int argc, char** argv) {
                        });
     });
 
+    // What siitd learned from the kernel (ports with a kernel interface).
+    on(app.add_subcommand("neighbours", "the kernel's neighbours on siitd's kernel interfaces; "
+                                        "next hops marked"),
+       [&] {
+           return request(o, {{"command", "neighbours"}}, [](const json& r) {
+               std::vector<std::vector<std::string>> rows{
+                   {"interface", "address", "MAC", "state", "next hop"}};
+               for (const auto& n : r)
+                   rows.push_back({n["interface"].get<std::string>(),
+                                   n["address"].get<std::string>(), n["mac"].get<std::string>(),
+                                   n["state"].get<std::string>(),
+                                   n["next-hop"].get<bool>() ? "yes" : ""});
+               print_table(rows);
+           });
+       });
+    on(app.add_subcommand("routes", "the kernel's routes through siitd's kernel interfaces"), [&] {
+        return request(o, {{"command", "routes"}}, [](const json& r) {
+            std::vector<std::vector<std::string>> rows{{"destination", "gateway", "interface"}};
+            for (const auto& n : r)
+                rows.push_back({n["destination"].get<std::string>(), show(n["gateway"]),
+                                n["interface"].get<std::string>()});
+            print_table(rows);
+        });
+    });
+
     on(app.add_subcommand("version", "print siitd's and the API's versions"), [&] {
         return request(o, {{"command", "version"}}, [](const json& r) {
             std::cout << "siitd " << r["siitd"].get<std::string>() << " (control API " << r["api"]

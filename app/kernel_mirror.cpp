@@ -1,0 +1,238 @@
+// The kernel mirror; see kernel_mirror.hpp.
+#include "kernel_mirror.hpp"
+
+#include <arpa/inet.h>
+#include <linux/neighbour.h>
+#include <net/if.h>
+#include <netlink/cache.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/neighbour.h>
+#include <netlink/route/nexthop.h>
+#include <netlink/route/route.h>
+#include <poll.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+
+namespace siitd {
+
+namespace {
+
+// Neighbour states whose MAC may be used (RFC 4861 §7.3.2; STALE is still the right MAC, the
+// kernel re-verifies it as soon as it is used).
+constexpr int kUsableStates =
+    NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP;
+
+std::string address_text(nl_addr* a) {
+    char text[INET6_ADDRSTRLEN + 8];
+    return a ? nl_addr2str(a, text, sizeof text) : "";
+}
+
+std::string state_text(int state) {
+    char text[64];
+    return rtnl_neigh_state2str(state, text, sizeof text);
+}
+
+} // namespace
+
+KernelMirror::KernelMirror(std::vector<MirroredPort> ports, siit::QuiescentStateTracker* tracker)
+    : ports_(std::move(ports)), published_(tracker, std::make_unique<KernelView>()) {}
+
+KernelMirror::~KernelMirror() {
+    stop();
+}
+
+bool KernelMirror::start(std::string& error) {
+    for (const auto& p : ports_) {
+        const unsigned index = if_nametoindex(p.interface.c_str());
+        if (index == 0) {
+            error = "kernel interface " + p.interface + " does not exist";
+            return false;
+        }
+        ifindexes_.push_back(static_cast<int>(index));
+    }
+    int rc = nl_cache_mngr_alloc(nullptr, NETLINK_ROUTE, NL_AUTO_PROVIDE, &manager_);
+    if (rc >= 0) rc = nl_cache_mngr_add(manager_, "route/neigh", nullptr, nullptr, &neighbours_);
+    if (rc >= 0) rc = nl_cache_mngr_add(manager_, "route/addr", nullptr, nullptr, &addresses_);
+    if (rc >= 0) rc = nl_cache_mngr_add(manager_, "route/route", nullptr, nullptr, &routes_);
+    if (rc < 0) {
+        error = std::string("netlink: ") + nl_geterror(rc);
+        return false;
+    }
+    rebuild();
+    if (rte_ctrl_thread_create(&thread_, "siitd-kernel", nullptr, run_trampoline, this) != 0) {
+        error = "cannot start the kernel mirror thread";
+        return false;
+    }
+    running_ = true;
+    return true;
+}
+
+void KernelMirror::stop() {
+    if (running_) {
+        stop_.store(true);
+        pthread_join(thread_, nullptr);
+        running_ = false;
+    }
+    if (manager_) nl_cache_mngr_free(manager_);
+    manager_ = nullptr;
+}
+
+void* KernelMirror::run_trampoline(void* self) {
+    static_cast<KernelMirror*>(self)->run();
+    return nullptr;
+}
+
+void KernelMirror::run() {
+    auto last_resolve = std::chrono::steady_clock::now();
+    while (!stop_.load()) {
+        // Every netlink change wakes the poll at once; the timeout only bounds how late a stop is
+        // seen and how often unresolved next hops are retried.
+        pollfd p{nl_cache_mngr_get_fd(manager_), POLLIN, 0};
+        if (poll(&p, 1, 100) > 0) {
+            std::lock_guard lock(mutex_);
+            nl_cache_mngr_data_ready(manager_);
+        }
+        rebuild();
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_resolve > std::chrono::milliseconds(500)) {
+            resolve_unresolved();
+            last_resolve = now;
+        }
+        published_.reclaim(false);
+    }
+}
+
+void KernelMirror::rebuild() {
+    auto view = std::make_unique<KernelView>();
+    {
+        std::lock_guard lock(mutex_);
+        for (nl_object* o = nl_cache_get_first(addresses_); o; o = nl_cache_get_next(o)) {
+            auto* a = reinterpret_cast<rtnl_addr*>(o);
+            bool ours = false;
+            for (int index : ifindexes_)
+                ours |= rtnl_addr_get_ifindex(a) == index;
+            nl_addr* local = rtnl_addr_get_local(a);
+            if (!ours || !local) continue;
+            if (nl_addr_get_family(local) == AF_INET) {
+                std::uint32_t value;
+                std::memcpy(&value, nl_addr_get_binary_addr(local), 4);
+                view->host.ipv4.push_back({ntohl(value)});
+            } else if (nl_addr_get_family(local) == AF_INET6) {
+                view->host.ipv6.push_back(siit::Ipv6Address::from_bytes(
+                    static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(local))));
+            }
+        }
+        for (std::size_t i = 0; i < ports_.size(); ++i) {
+            if (!ports_[i].next_hop) continue;
+            nl_addr* wanted = nullptr;
+            if (nl_addr_parse(ports_[i].next_hop->c_str(), AF_UNSPEC, &wanted) < 0) continue;
+            rtnl_neigh* n = rtnl_neigh_get(neighbours_, ifindexes_[i], wanted);
+            nl_addr_put(wanted);
+            if (!n) continue;
+            nl_addr* mac = rtnl_neigh_get_lladdr(n);
+            if ((rtnl_neigh_get_state(n) & kUsableStates) && mac && nl_addr_get_len(mac) == 6) {
+                NextHop& hop = view->next_hop[ports_[i].port_index];
+                hop.resolved = true;
+                std::memcpy(hop.mac.data(), nl_addr_get_binary_addr(mac), 6);
+            }
+            rtnl_neigh_put(n);
+        }
+    }
+    const KernelView* current = published_.get();
+    const bool same =
+        current->host.ipv4.size() == view->host.ipv4.size() &&
+        current->host.ipv6.size() == view->host.ipv6.size() &&
+        std::equal(current->host.ipv4.begin(), current->host.ipv4.end(), view->host.ipv4.begin(),
+                   [](auto& a, auto& b) { return a.value == b.value; }) &&
+        std::equal(current->host.ipv6.begin(), current->host.ipv6.end(), view->host.ipv6.begin()) &&
+        std::equal(current->next_hop.begin(), current->next_hop.end(), view->next_hop.begin(),
+                   [](auto& a, auto& b) { return a.resolved == b.resolved && a.mac == b.mac; });
+    if (same) return;
+    for (const auto& p : ports_)
+        if (p.next_hop) {
+            const NextHop& hop = view->next_hop[p.port_index];
+            char mac[18];
+            std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", hop.mac[0], hop.mac[1],
+                          hop.mac[2], hop.mac[3], hop.mac[4], hop.mac[5]);
+            RTE_LOG(INFO, USER1, "siitd: kernel: next hop %s on %s: %s\n", p.next_hop->c_str(),
+                    p.interface.c_str(), hop.resolved ? mac : "unresolved");
+        }
+    published_.publish(std::move(view));
+}
+
+// A datagram to the discard port makes the kernel resolve the next hop (ARP or Neighbour
+// Solicitation) on the kernel interface; the answer arrives in the neighbour table.
+void KernelMirror::resolve_unresolved() {
+    const KernelView* view = published_.get();
+    for (const auto& p : ports_) {
+        if (!p.next_hop || view->next_hop[p.port_index].resolved) continue;
+        sockaddr_storage address{};
+        socklen_t length = 0;
+        auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+        auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+        if (inet_pton(AF_INET, p.next_hop->c_str(), &v4->sin_addr) == 1) {
+            v4->sin_family = AF_INET;
+            v4->sin_port = htons(9);
+            length = sizeof *v4;
+        } else if (inet_pton(AF_INET6, p.next_hop->c_str(), &v6->sin6_addr) == 1) {
+            v6->sin6_family = AF_INET6;
+            v6->sin6_port = htons(9);
+            length = sizeof *v6;
+        } else {
+            continue;
+        }
+        const int fd = socket(address.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) continue;
+        setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p.interface.c_str(),
+                   static_cast<socklen_t>(p.interface.size()));
+        [[maybe_unused]] const auto n =
+            sendto(fd, "", 0, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&address), length);
+        close(fd);
+    }
+}
+
+nlohmann::json KernelMirror::neighbours_json() {
+    nlohmann::json list = nlohmann::json::array();
+    std::lock_guard lock(mutex_);
+    for (nl_object* o = nl_cache_get_first(neighbours_); o; o = nl_cache_get_next(o)) {
+        auto* n = reinterpret_cast<rtnl_neigh*>(o);
+        for (std::size_t i = 0; i < ports_.size(); ++i) {
+            if (rtnl_neigh_get_ifindex(n) != ifindexes_[i]) continue;
+            const std::string address = address_text(rtnl_neigh_get_dst(n));
+            list.push_back({{"interface", ports_[i].interface},
+                            {"address", address},
+                            {"mac", address_text(rtnl_neigh_get_lladdr(n))},
+                            {"state", state_text(rtnl_neigh_get_state(n))},
+                            {"next-hop", ports_[i].next_hop && *ports_[i].next_hop == address}});
+        }
+    }
+    return list;
+}
+
+nlohmann::json KernelMirror::routes_json() {
+    nlohmann::json list = nlohmann::json::array();
+    std::lock_guard lock(mutex_);
+    for (nl_object* o = nl_cache_get_first(routes_); o; o = nl_cache_get_next(o)) {
+        auto* r = reinterpret_cast<rtnl_route*>(o);
+        if (rtnl_route_get_table(r) != RT_TABLE_MAIN) continue;
+        for (int h = 0; h < rtnl_route_get_nnexthops(r); ++h) {
+            rtnl_nexthop* hop = rtnl_route_nexthop_n(r, h);
+            for (std::size_t i = 0; i < ports_.size(); ++i) {
+                if (rtnl_route_nh_get_ifindex(hop) != ifindexes_[i]) continue;
+                const std::string gateway = address_text(rtnl_route_nh_get_gateway(hop));
+                list.push_back({{"destination", address_text(rtnl_route_get_dst(r))},
+                                {"gateway", gateway.empty() ? nlohmann::json(nullptr)
+                                                            : nlohmann::json(gateway)},
+                                {"interface", ports_[i].interface}});
+            }
+        }
+    }
+    return list;
+}
+
+} // namespace siitd

@@ -1,0 +1,80 @@
+// The kernel as siitd's control plane (issue 6): a mirror of what the kernel knows about the
+// kernel interfaces siitd created (its exception path), read through libnl-route: the neighbour
+// table (the next hop's MAC for each port) and the addresses the operator gave the box. A thread
+// follows every netlink change and publishes an immutable KernelView for the workers, lock-free
+// (Published<> with the workers' quiescent states). An unresolved next hop is resolved by the
+// kernel: the mirror sends it a datagram through the kernel interface, which makes the kernel ARP
+// or solicit it; meanwhile the workers count drop_neighbour_unresolved, never sending to a wrong
+// MAC.
+#pragma once
+
+#include <pthread.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exception_path.hpp"
+#include "siit/published.hpp"
+#include "siit/qsbr.hpp"
+#include "stats.hpp"
+
+struct nl_cache_mngr;
+struct nl_cache;
+
+namespace siitd {
+
+struct NextHop {
+    bool resolved = false;
+    std::array<std::uint8_t, 6> mac{};
+};
+
+// What the workers read, once per burst.
+struct KernelView {
+    HostAddresses host;
+    std::array<NextHop, kMaxPorts> next_hop{}; // by port index
+};
+
+// A port whose next hop the kernel resolves.
+struct MirroredPort {
+    std::size_t port_index = 0;
+    std::string interface;               // the kernel interface (net_tap) of the port
+    std::optional<std::string> next_hop; // an IPv4 or IPv6 address on that interface's link
+};
+
+class KernelMirror {
+  public:
+    KernelMirror(std::vector<MirroredPort> ports, siit::QuiescentStateTracker* tracker);
+    ~KernelMirror();
+    // Subscribes to the kernel's neighbours, addresses and routes, and starts following them.
+    bool start(std::string& error);
+    void stop();
+    // Workers: the current view (valid until the worker's next quiescent state).
+    const KernelView* view() const { return published_.get(); }
+    // The control socket: neighbours and routes on the kernel interfaces, as siitd sees them.
+    nlohmann::json neighbours_json();
+    nlohmann::json routes_json();
+
+  private:
+    static void* run_trampoline(void* self);
+    void run();
+    void rebuild();
+    void resolve_unresolved();
+
+    std::vector<MirroredPort> ports_;
+    std::vector<int> ifindexes_; // of ports_[i].interface
+    siit::Published<KernelView> published_;
+    std::mutex mutex_; // the caches: the mirror thread against the control thread's queries
+    nl_cache_mngr* manager_ = nullptr;
+    nl_cache *neighbours_ = nullptr, *addresses_ = nullptr, *routes_ = nullptr;
+    pthread_t thread_{};
+    bool running_ = false;
+    std::atomic<bool> stop_{false};
+};
+
+} // namespace siitd

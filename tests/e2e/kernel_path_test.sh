@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The router box (issue 6): siitd two-armed on net_af_packet, each port with a kernel interface
+# (net_tap) in the router namespace carrying the box's addresses. No static neighbours anywhere:
+# the hosts ARP and solicit the box's kernel through siitd's exception path, and siitd learns the
+# next hops' MACs from the kernel's neighbour table through libnl. Checks ping to the box's own
+# addresses, ping and TCP through the translator, `siitctl neighbours` and `routes`, that a
+# neighbour's new MAC is followed within a second, and the counters.
+set -u
+source "$(dirname "$0")/lib.sh"
+trap e2e_cleanup EXIT
+
+H6=${PREFIX}h6 H4=${PREFIX}h4 RT=${PREFIX}rt
+e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
+attach_host "$H6" "$RT" s6
+attach_host "$H4" "$RT" s4
+ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
+ip -n "$H4" addr add 192.0.2.10/24 dev eth0
+ip -n "$H6" -6 route add 64:ff9b::/96 via 2001:db8:100::1
+ip -n "$H4" route add 198.51.100.0/24 via 192.0.2.1
+# A host announces a new MAC (gratuitous ARP, unsolicited Neighbour Advertisement) as real hosts
+# configured for it do.
+ip netns exec "$H4" sysctl -qw net.ipv4.conf.eth0.arp_notify=1
+ip netns exec "$H6" sysctl -qw net.ipv6.conf.eth0.ndisc_notify=1
+cat >"$E2E_TMP/siitd.json" <<JSON
+{
+  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
+          "--vdev", "net_af_packet0,iface=s4", "--vdev", "net_af_packet1,iface=s6"],
+  "ports": [{"name": "ipv4-side", "device": "net_af_packet0", "role": "ipv4",
+             "kernel-interface": "k4", "next-hop": "192.0.2.10"},
+            {"name": "ipv6-side", "device": "net_af_packet1", "role": "ipv6",
+             "kernel-interface": "k6", "next-hop": "2001:db8:100::5"}],
+  "mbufs": 2047,
+  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
+}
+JSON
+start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
+# The operator gives the box its addresses on the kernel interfaces siitd created.
+ip -n "$RT" addr add 192.0.2.1/24 dev k4
+ip -n "$RT" addr add 2001:db8:100::1/64 dev k6 nodad
+
+check "the kernel interfaces carry the ports' MACs" \
+  bash -c "[ \"\$(ip -n $RT -o link show k4 | grep -o 'ether [0-9a-f:]*')\" = \"ether $(mac_of "$RT" s4)\" ]"
+check "the IPv4 host pings the box (ARP and ICMP through the kernel)" \
+  ip netns exec "$H4" ping -c 2 -i 0.2 -W 2 192.0.2.1
+check "the IPv6 host pings the box (NDP and ICMPv6 through the kernel)" \
+  ip netns exec "$H6" ping -6 -c 2 -i 0.2 -W 2 2001:db8:100::1
+check "the IPv6 host pings the IPv4 host through the translator (next hops learned from the kernel)" \
+  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 64:ff9b::192.0.2.10
+check "the IPv4 host pings the IPv6 host at its EAM address" \
+  ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
+serve_http "$H6" "$E2E_ROOT/tests/e2e"
+check "the IPv4 host fetches a page over TCP from the IPv6 host's web server" \
+  fetch_http "$H4" lib.sh two_armed_topology
+check "siitctl neighbours shows both next hops with the hosts' MACs" bash -c "
+  out=\$('$SIITCTL' neighbours)
+  grep -E '192.0.2.10 +$(mac_of "$H4" eth0) .* yes' <<<\"\$out\" &&
+  grep -E '2001:db8:100::5 +$(mac_of "$H6" eth0) .* yes' <<<\"\$out\"" 
+check "siitctl routes shows the kernel's connected routes" bash -c "'$SIITCTL' routes | grep -E '192.0.2.0/24 +\\(unset\\) +k4'"
+
+# A neighbour's MAC changes: the next hop follows within a second.
+ip -n "$H4" link set eth0 address 02:00:00:00:44:44
+followed=no
+for _ in $(seq 1 10); do
+  "$SIITCTL" neighbours | grep -qE '192.0.2.10 +02:00:00:00:44:44' && { followed=yes; break; }
+  sleep 0.1
+done
+check "a neighbour's new MAC is learned within a second" test "$followed" = yes
+check "traffic follows the new MAC" ip netns exec "$H6" ping -6 -c 2 -i 0.2 -W 2 64:ff9b::192.0.2.10
+
+stats=$(stop_siitd)
+check "the counters show the exception path both ways and no translation drop" /usr/bin/python3 -c "
+import json; s = json.loads('''$stats''')
+assert s['to_kernel'] > 0 and s['from_kernel'] > 0, s
+assert s['translated_4to6_tcp'] >= 3 and s['translated_6to4_icmp_echo'] >= 5, s
+# Multicast (NDP, MLD) now goes to the kernel: no untranslatable-destination drops.
+assert all(v == 0 for k, v in s.items() if k.startswith('drop_') and k != 'drop_neighbour_unresolved'), s"
+e2e_summary
