@@ -1,6 +1,7 @@
 // The control socket's operations; see control_api.hpp and docs/control-api.md.
 #include "control_api.hpp"
 
+#include <rte_ethdev.h>
 #include <rte_log.h>
 #include <unistd.h>
 
@@ -416,6 +417,16 @@ json ControlApi::stats(const json& request) {
                        // Versions replaced but not yet freed: workers have not all passed a
                        // quiescent state since. Stays small unless a worker stalls.
                        {"retired_versions", state_.reclaim(false)}};
+    // What the NICs themselves count: packets they could not hand to siitd (no mbuf, ring full).
+    json nics = json::object();
+    for (const auto& port : dataplane_.ports()) {
+        rte_eth_stats s{};
+        if (rte_eth_stats_get(port.id, &s) != 0) continue;
+        nics[port.config.name] = {{"ipackets", s.ipackets}, {"opackets", s.opackets},
+                                  {"imissed", s.imissed},   {"ierrors", s.ierrors},
+                                  {"oerrors", s.oerrors},   {"rx_nombuf", s.rx_nombuf}};
+    }
+    result["ports"] = nics;
     if (request.value("per-worker", false)) {
         json workers = json::array();
         const auto& ports = dataplane_.ports();

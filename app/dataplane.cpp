@@ -24,6 +24,8 @@ namespace {
 
 constexpr std::uint16_t kEthertypeIpv4 = 0x0800, kEthertypeIpv6 = 0x86dd, kEthertypeVlan = 0x8100;
 constexpr std::uint16_t kRxDescriptors = 1024, kTxDescriptors = 1024;
+// The kernel interface carries little (ARP, NDP, routing protocols, management): a short ring.
+constexpr std::uint16_t kKernelRxDescriptors = 256;
 constexpr unsigned kMaxFragments = 64;
 
 // Extra packets (IPv6 fragments) come from the worker's mempool.
@@ -223,6 +225,16 @@ bool Dataplane::start(std::string& error) {
         if (!ports_[i].config.kernel_interface.empty() &&
             !start_kernel_interface(i, worker_count, error))
             return false;
+    // RX rings hold mbufs even when idle; fewer left than a few bursts per worker starves RX and
+    // fragmentation (the NIC counts rx_nombuf, the translator drop_fragment_no_buffer).
+    std::uint32_t held = 0;
+    for (const Port& p : ports_)
+        held += p.kernel_of >= 0 ? kKernelRxDescriptors : p.config.rx_queues * kRxDescriptors;
+    if (config_.mbufs < held + worker_count * 4u * config_.burst)
+        RTE_LOG(WARNING, USER1,
+                "siitd: mbufs (%u) barely exceed what the RX rings hold (%u): raise \"mbufs\" to "
+                "at least %u\n",
+                config_.mbufs, held, 2 * held + worker_count * 4u * config_.burst);
     translation.ipv4_mtu = ports_[static_cast<std::size_t>(ipv4_port_)].config.mtu;
     translation.ipv6_mtu = ports_[static_cast<std::size_t>(ipv6_port_)].config.mtu;
     state_.set_config(translation);
@@ -251,7 +263,7 @@ bool Dataplane::start_kernel_interface(std::size_t index, unsigned worker_count,
     const int socket = rte_eth_dev_socket_id(tap.id);
     rc = rte_eth_dev_configure(tap.id, 1, static_cast<std::uint16_t>(worker_count), &conf);
     if (rc == 0)
-        rc = rte_eth_rx_queue_setup(tap.id, 0, kRxDescriptors, static_cast<unsigned>(socket),
+        rc = rte_eth_rx_queue_setup(tap.id, 0, kKernelRxDescriptors, static_cast<unsigned>(socket),
                                     nullptr, pool_);
     for (std::uint16_t q = 0; rc == 0 && q < worker_count; ++q)
         rc = rte_eth_tx_queue_setup(tap.id, q, kTxDescriptors, static_cast<unsigned>(socket),

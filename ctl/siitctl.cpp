@@ -439,6 +439,11 @@ int main(int argc, char** argv) {
                            for (const auto& [k, v] : r["control"].items())
                                if (all || v.get<std::uint64_t>() != 0)
                                    rows.push_back({"control." + k, v.dump()});
+                           if (r.contains("ports"))
+                               for (const auto& [port, fields] : r["ports"].items())
+                                   for (const auto& [k, v] : fields.items())
+                                       if (all || v.get<std::uint64_t>() != 0)
+                                           rows.push_back({"port." + port + "." + k, v.dump()});
                            for (const auto& [k, v] : r["state"].items())
                                rows.push_back({"state." + k, v.dump()});
                            print_table(rows);

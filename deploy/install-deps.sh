@@ -8,7 +8,8 @@ packages=(
   dpdk dpdk-dev libdpdk-dev libpcap-dev
   libnl-3-dev libnl-route-3-dev
   catch2 libcli11-dev nlohmann-json3-dev
-  python3-scapy iputils-ping iproute2 ethtool
+  python3-scapy iputils-ping iputils-tracepath traceroute iproute2 ethtool util-linux
+  bird2
   clang-14 libclang-rt-14-dev
 )
 

@@ -9,34 +9,13 @@ set -u
 source "$(dirname "$0")/lib.sh"
 trap e2e_cleanup EXIT
 
-H6=${PREFIX}h6 H4=${PREFIX}h4 RT=${PREFIX}rt
-e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
-attach_host "$H6" "$RT" s6
-attach_host "$H4" "$RT" s4
-ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
-ip -n "$H4" addr add 192.0.2.10/24 dev eth0
-ip -n "$H6" -6 route add 64:ff9b::/96 via 2001:db8:100::1
-ip -n "$H4" route add 198.51.100.0/24 via 192.0.2.1
+router_box_topology
 # A host announces a new MAC (gratuitous ARP, unsolicited Neighbour Advertisement) as real hosts
 # configured for it do.
 ip netns exec "$H4" sysctl -qw net.ipv4.conf.eth0.arp_notify=1
 ip netns exec "$H6" sysctl -qw net.ipv6.conf.eth0.ndisc_notify=1
-cat >"$E2E_TMP/siitd.json" <<JSON
-{
-  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
-          "--vdev", "net_af_packet0,iface=s4", "--vdev", "net_af_packet1,iface=s6"],
-  "ports": [{"name": "ipv4-side", "device": "net_af_packet0", "role": "ipv4",
-             "kernel-interface": "k4", "next-hop": "192.0.2.10"},
-            {"name": "ipv6-side", "device": "net_af_packet1", "role": "ipv6",
-             "kernel-interface": "k6", "next-hop": "2001:db8:100::5"}],
-  "mbufs": 2047,
-  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
-}
-JSON
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
-# The operator gives the box its addresses on the kernel interfaces siitd created.
-ip -n "$RT" addr add 192.0.2.1/24 dev k4
-ip -n "$RT" addr add 2001:db8:100::1/64 dev k6 nodad
+box_addresses
 
 check "the kernel interfaces carry the ports' MACs" \
   bash -c "[ \"\$(ip -n $RT -o link show k4 | grep -o 'ether [0-9a-f:]*')\" = \"ether $(mac_of "$RT" s4)\" ]"

@@ -124,7 +124,7 @@ two_armed_topology() {
           "--vdev", "net_af_packet0,iface=s4", "--vdev", "net_af_packet1,iface=s6"],
   "ports": [{"name": "ipv4-side", "device": "net_af_packet0", "role": "ipv4", "next-hop-mac": "$m4"},
             {"name": "ipv6-side", "device": "net_af_packet1", "role": "ipv6", "next-hop-mac": "$m6"}],
-  "mbufs": 2047,
+  "mbufs": 8191,
   "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
 }
 JSON
@@ -146,4 +146,40 @@ fetch_http() { # ns path needle
     sleep 0.1
   done
   return 1
+}
+
+# The router box: like two_armed_topology, but each port has a kernel interface (k4, k6) in the
+# router namespace, and no static neighbour anywhere: the hosts route via the box's own addresses
+# (192.0.2.1, 2001:db8:100::1), which box_addresses gives the kernel interfaces once siitd runs,
+# and siitd learns its next hops (the hosts) from the kernel. $1: the IPv4 port's MTU (1500).
+router_box_topology() { # [ipv4-mtu]
+  H6=${PREFIX}h6 H4=${PREFIX}h4 RT=${PREFIX}rt
+  e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
+  attach_host "$H6" "$RT" s6
+  attach_host "$H4" "$RT" s4
+  ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
+  ip -n "$H4" addr add 192.0.2.10/24 dev eth0
+  ip -n "$H6" -6 route add 64:ff9b::/96 via 2001:db8:100::1
+  # With a smaller IPv4 MTU (siitd sets it on s4), the IPv4 host's route says so, so that its
+  # fragments fit; it still advertises a 1460-byte MSS, so that TCP from the IPv6 host needs
+  # Path MTU discovery through siitd's Packet Too Big.
+  ip -n "$H4" route add 198.51.100.0/24 via 192.0.2.1 mtu "${1:-1500}" advmss 1460
+  cat >"$E2E_TMP/siitd.json" <<JSON
+{
+  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
+          "--vdev", "net_af_packet0,iface=s4", "--vdev", "net_af_packet1,iface=s6"],
+  "ports": [{"name": "ipv4-side", "device": "net_af_packet0", "role": "ipv4", "mtu": ${1:-1500},
+             "kernel-interface": "k4", "next-hop": "192.0.2.10"},
+            {"name": "ipv6-side", "device": "net_af_packet1", "role": "ipv6",
+             "kernel-interface": "k6", "next-hop": "2001:db8:100::5"}],
+  "mbufs": 8191,
+  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
+}
+JSON
+}
+
+# The operator gives the box its addresses on the kernel interfaces siitd created.
+box_addresses() {
+  ip -n "$RT" addr add 192.0.2.1/24 dev k4
+  ip -n "$RT" addr add 2001:db8:100::1/64 dev k6 nodad
 }
