@@ -4,27 +4,48 @@
 # Builds first if needed; cleans up on exit and on Ctrl-C.
 #
 #   IPv4-only client 192.0.2.10 --(veth)-- siitd --(veth)-- IPv6-only server 2001:db8:100::5
-#   The client reaches the server as 198.51.100.5 (EAMT 198.51.100.0/24 <-> 2001:db8:100::/120);
-#   the server reaches the client as 64:ff9b::192.0.2.10 (pool6 64:ff9b::/96).
+#                                            |
+#                          the box's kernel (k4: 192.0.2.1, k6: 2001:db8:100::1)
+#
+#   siitd starts with pool6 64:ff9b::/96 only; siitctl then loads the EAM
+#   198.51.100.0/24 <-> 2001:db8:100::/120, so the client reaches the server as 198.51.100.5 and
+#   the server reaches the client as 64:ff9b::192.0.2.10. No static neighbour anywhere: the hosts
+#   ARP and solicit the box's kernel through siitd, which learns its next hops from the kernel.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ "$(id -u)" -ne 0 ]; then echo "demo: run as root (it creates network namespaces)" >&2; exit 1; fi
-[ -x "$root/build/app/siitd" ] || bash "$root/deploy/build.sh" || exit 1
+[ -x "$root/build/app/siitd" ] && [ -x "$root/build/ctl/siitctl" ] || bash "$root/deploy/build.sh" || exit 1
 
 source "$root/tests/e2e/lib.sh"
 trap e2e_cleanup EXIT
 trap 'echo; echo "demo: interrupted, cleaning up"; exit 130' INT TERM
 step() { printf '\n== %s\n' "$*"; }
+siitctl() { echo "   \$ siitctl $*"; "$SIITCTL" "$@" | sed 's/^/   /'; }
 
 step "Creating namespaces: IPv6-only server ($PREFIX""h6), IPv4-only client ($PREFIX""h4), router ($PREFIX""rt)"
-two_armed_topology
-step "Starting siitd in the router namespace (config: pool6 64:ff9b::/96, EAM 198.51.100.0/24 <-> 2001:db8:100::/120)"
+router_box_topology
+# The demo's siitd starts without the EAM: siitctl loads it below.
+/usr/bin/python3 - "$E2E_TMP/siitd.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); del c["translation"]["eamt"]; json.dump(c, open(sys.argv[1], "w"), indent=1)
+PY
+step "Starting siitd in the router namespace (pool6 64:ff9b::/96; kernel interfaces k4 and k6)"
 start_siitd "$RT" "$E2E_TMP/siitd.json" || exit 1
 grep -h "siitd:" "$E2E_TMP/siitd.err" | sed 's/^/   /'
+box_addresses
+echo "   the box's kernel: 192.0.2.1 on k4, 2001:db8:100::1 on k6"
 
-step "IPv4 client pings the IPv6 server at 198.51.100.5"
+step "Loading the EAMT with siitctl (control socket $SIITCTL_SOCKET)"
+siitctl eamt add 198.51.100.0/24 2001:db8:100::/120
+siitctl eamt list
+siitctl lookup 198.51.100.5
+siitctl lookup 64:ff9b::192.0.2.10
+
+step "The IPv4 client pings the box itself (ARP and ICMP through siitd's exception path to the kernel)"
+ip netns exec "$H4" ping -c 2 -i 0.3 -W 2 192.0.2.1
+step "The IPv4 client pings the IPv6 server at 198.51.100.5"
 ip netns exec "$H4" ping -c 3 -i 0.3 -W 2 198.51.100.5
-step "IPv6 server pings the IPv4 client at 64:ff9b::192.0.2.10"
+step "The IPv6 server pings the IPv4 client at 64:ff9b::192.0.2.10"
 ip netns exec "$H6" ping -6 -c 3 -i 0.3 -W 2 64:ff9b::192.0.2.10
 
 step "IPv6-only web server on [2001:db8:100::5]:8080; the IPv4-only client fetches http://198.51.100.5:8080/"
@@ -38,9 +59,9 @@ else
   echo "   the fetch failed"
 fi
 
-step "siitd counters (non-zero)"
-stop_siitd | /usr/bin/python3 -c "
-import json, sys
-for k, v in json.load(sys.stdin).items():
-    if v: print(f'   {k:32} {v}')"
+step "What siitd learned from the kernel"
+siitctl neighbours
+step "siitd's counters"
+siitctl stats
+stop_siitd >/dev/null
 step "Done; removing the namespaces"
