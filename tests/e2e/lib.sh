@@ -103,17 +103,23 @@ route_via_siitd() { # host-ns siitd-mac family
   fi
 }
 
-# The two-armed topology: an IPv6-only host ($H6, 2001:db8:100::5, reached from IPv4 as
-# 198.51.100.5 through the EAM 198.51.100.0/24 <-> 2001:db8:100::/120), an IPv4-only host ($H4,
-# 192.0.2.10, reached from IPv6 as 64:ff9b::192.0.2.10 through pool6), and a router namespace
-# ($RT) whose veth ends s6 and s4 siitd drives with net_af_packet. Writes $E2E_TMP/siitd.json.
-two_armed_topology() {
+# The namespaces both topologies share: the IPv6-only host $H6 (2001:db8:100::5), the IPv4-only
+# host $H4 (192.0.2.10) and the router $RT, linked by the veth pairs s6 and s4.
+hosts_and_router() {
   H6=${PREFIX}h6 H4=${PREFIX}h4 RT=${PREFIX}rt
   e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
   attach_host "$H6" "$RT" s6
   attach_host "$H4" "$RT" s4
   ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
   ip -n "$H4" addr add 192.0.2.10/24 dev eth0
+}
+
+# The two-armed topology: an IPv6-only host ($H6, 2001:db8:100::5, reached from IPv4 as
+# 198.51.100.5 through the EAM 198.51.100.0/24 <-> 2001:db8:100::/120), an IPv4-only host ($H4,
+# 192.0.2.10, reached from IPv6 as 64:ff9b::192.0.2.10 through pool6), and a router namespace
+# ($RT) whose veth ends s6 and s4 siitd drives with net_af_packet. Writes $E2E_TMP/siitd.json.
+two_armed_topology() {
+  hosts_and_router
   local m6 m4
   m6=$(mac_of "$H6" eth0) m4=$(mac_of "$H4" eth0)
   route_via_siitd "$H6" "$(mac_of "$RT" s6)" 6
@@ -153,12 +159,7 @@ fetch_http() { # ns path needle
 # (192.0.2.1, 2001:db8:100::1), which box_addresses gives the kernel interfaces once siitd runs,
 # and siitd learns its next hops (the hosts) from the kernel. $1: the IPv4 port's MTU (1500).
 router_box_topology() { # [ipv4-mtu]
-  H6=${PREFIX}h6 H4=${PREFIX}h4 RT=${PREFIX}rt
-  e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
-  attach_host "$H6" "$RT" s6
-  attach_host "$H4" "$RT" s4
-  ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
-  ip -n "$H4" addr add 192.0.2.10/24 dev eth0
+  hosts_and_router
   ip -n "$H6" -6 route add 64:ff9b::/96 via 2001:db8:100::1
   # With a smaller IPv4 MTU (siitd sets it on s4), the IPv4 host's route says so, so that its
   # fragments fit; it still advertises a 1460-byte MSS, so that TCP from the IPv6 host needs
