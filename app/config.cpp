@@ -315,6 +315,9 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
          port.kernel_interface.find_first_of("/ :") != std::string::npos))
         problems.add(path + "kernel-interface",
                      "'" + port.kernel_interface + "' is not an interface name (1-15 characters)");
+    if (!port.kernel_interface.empty() && port.device.rfind("net_tun", 0) == 0)
+        problems.add(path + "kernel-interface",
+                     "a net_tun port is a kernel interface already: the kernel routes into it");
     if (read(p, "next-hop", path, port.next_hop, problems)) {
         if (!siit::Ipv4Address::parse(port.next_hop) && !siit::Ipv6Address::parse(port.next_hop))
             problems.add(path + "next-hop", "'" + port.next_hop + "' is not an IP address");

@@ -109,6 +109,10 @@ bool put_l2(rte_mbuf* m, const std::array<std::uint8_t, 6>& dst,
 
 int launch_worker(void* arg);
 
+std::uint16_t ip_version_ethertype(unsigned version) {
+    return version == 4 ? kEthertypeIpv4 : version == 6 ? kEthertypeIpv6 : 0;
+}
+
 } // namespace
 
 Dataplane::Dataplane(const Config& config, siit::TranslationState& state, RteQsbr& qsbr)
@@ -215,6 +219,8 @@ bool Dataplane::start(std::string& error) {
                         "from the configured one\n",
                         port.config.name.c_str(), rte_strerror(-rc));
         }
+        // net_tun: no Ethernet header (DPDK's tap driver in tun mode).
+        port.l3 = device.rfind("net_tun", 0) == 0;
         if (port.config.role != PortRole::ipv6) ipv4_port_ = static_cast<int>(i);
         if (port.config.role != PortRole::ipv4) ipv6_port_ = static_cast<int>(i);
         ports_.push_back(port);
@@ -374,14 +380,16 @@ void Dataplane::worker_loop(unsigned index) {
                     continue;
                 }
                 auto* eth = rte_pktmbuf_mtod(m, std::uint8_t*);
-                if (m->data_len < 14) {
+                if (m->data_len < (in_port.l3 ? 1 : 14)) {
                     stats.add(ShellCounter::drop_runt_frame);
                     rte_pktmbuf_free(m);
                     continue;
                 }
-                std::uint16_t ethertype = siit::load16(eth + 12);
-                std::uint16_t l2 = 14, vlan_tci = 0;
-                const bool tagged = ethertype == kEthertypeVlan;
+                // An L3 port (net_tun) carries bare IP packets: the version says the family.
+                std::uint16_t ethertype =
+                    in_port.l3 ? ip_version_ethertype(eth[0] >> 4) : siit::load16(eth + 12);
+                std::uint16_t l2 = in_port.l3 ? 0 : 14, vlan_tci = 0;
+                const bool tagged = !in_port.l3 && ethertype == kEthertypeVlan;
                 if (tagged) {
                     if (m->data_len < 18) {
                         stats.add(ShellCounter::drop_runt_frame);
@@ -410,8 +418,8 @@ void Dataplane::worker_loop(unsigned index) {
                     rte_pktmbuf_free(m);
                     continue;
                 }
-                std::array<std::uint8_t, 6> sender;
-                std::memcpy(sender.data(), eth + 6, 6);
+                std::array<std::uint8_t, 6> sender{};
+                if (!in_port.l3) std::memcpy(sender.data(), eth + 6, 6);
                 rte_pktmbuf_adj(m, l2);
                 siit::PacketBuffer packet{rte_pktmbuf_mtod(m, std::uint8_t*), m->data_len,
                                           rte_pktmbuf_headroom(m),
@@ -460,7 +468,7 @@ void Dataplane::worker_loop(unsigned index) {
                         b.data - static_cast<std::uint8_t*>(mbuf->buf_addr));
                     mbuf->data_len = static_cast<std::uint16_t>(b.length);
                     mbuf->pkt_len = b.length;
-                    if (put_l2(mbuf, *dst, ports_[out].mac, vlan_tci, tagged) &&
+                    if ((ports_[out].l3 || put_l2(mbuf, *dst, ports_[out].mac, vlan_tci, tagged)) &&
                         q.count < std::size(q.mbufs)) {
                         q.mbufs[q.count++] = mbuf;
                         return;

@@ -22,6 +22,7 @@ struct Port {
     std::array<std::uint8_t, 6> mac{};
     int kernel = -1;    // index in ports_ of this port's kernel interface (net_tap), if any
     int kernel_of = -1; // for a kernel interface: the index of the port it serves
+    bool l3 = false;    // bare IP packets, no Ethernet header (net_tun)
 };
 
 class KernelMirror;
