@@ -5,5 +5,5 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/deploy/install-deps.sh"
 cd "$root"
-[ -f build/build.ninja ] || meson setup build --buildtype=debugoptimized -Dwerror=true
+[ -f build/build.ninja ] || meson setup build --buildtype=release -Db_lto=true -Dwerror=true
 ninja -C build

@@ -60,11 +60,11 @@ PY
   rm -f "$xml" "$xml.stderr"
 }
 
-build build '' --buildtype=debugoptimized -Dwerror=true || { echo "0 passed, 1 failed"; exit 1; }
-build build-sanitize '' --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true \
+build build '' --buildtype=release -Db_lto=true -Dwerror=true || { echo "0 passed, 1 failed"; exit 1; }
+build build-sanitize '' --buildtype=debug -Db_lto=false -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true \
   || { echo "0 passed, 1 failed"; exit 1; }
 # ThreadSanitizer only for what runs threads (the lock-free EAMT under change).
-build build-tsan tests/stress-tests --buildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false -Dwerror=true \
+build build-tsan tests/stress-tests --buildtype=debugoptimized -Db_lto=false -Db_sanitize=thread -Db_lundef=false -Dwerror=true \
   || { echo "0 passed, 1 failed"; exit 1; }
 
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
