@@ -110,6 +110,14 @@ Verdict Translator::hairpin_if_needed(Verdict translated, PacketBuffer& packet,
         (icmp_error && mode != HairpinMode::intrinsic) || !eamt_ || !eamt_->find4(dst4))
         return translated;
     const Verdict back = translate_4to6_impl(packet, allocator, true);
+    if (back.action == Action::reply) {
+        // §4 refused the IPv4 form with an ICMPv4 error (Fragmentation Needed, Time Exceeded) for
+        // its IPv4 source: the IPv6 sender's EAM address. The sender speaks IPv6, so the error
+        // goes through §4.2 as well, back to it; untranslatable, it is dropped, still counted.
+        const Verdict error = translate_4to6_impl(packet, allocator, true);
+        if (error.action != Action::forward) return Verdict{Action::drop, back.counter, 0};
+        return Verdict{Action::reply, back.counter, 0};
+    }
     if (back.action != Action::forward) return back;
     return Verdict{Action::hairpin, Counter::hairpinned, back.extra_packets};
 }

@@ -37,12 +37,16 @@ receiver=$!
 E2E_PIDS+=($receiver)
 sleep 0.5
 
-# Churn: atomic replaces on one connection, paced to 1000 per second.
-/usr/bin/python3 - "$SIITCTL_SOCKET" "$SECONDS_OF_CHURN" >"$E2E_TMP/churn.txt" <<'PY' &
-import json, socket, sys, time
+# Churn: atomic replaces on one connection, paced to 1000 per second, from the moment the sender
+# starts until it stops (files mark both, so a slow start on a busy machine shifts nothing).
+/usr/bin/python3 - "$SIITCTL_SOCKET" "$E2E_TMP" "$SECONDS_OF_CHURN" >"$E2E_TMP/churn.txt" <<'PY' &
+import json, os, socket, sys, time
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); f = s.makefile("rwb")
-duration = float(sys.argv[2]); start = time.monotonic(); done = refused = 0
-while time.monotonic() - start < duration:
+sending, sent = os.path.join(sys.argv[2], "sending"), os.path.join(sys.argv[2], "sent")
+limit = time.monotonic() + 30
+while not os.path.exists(sending) and time.monotonic() < limit: time.sleep(0.001)
+start = time.monotonic(); done = refused = 0
+while not os.path.exists(sent) and time.monotonic() - start < float(sys.argv[3]) + 10:
     six = "2001:db8:101::/120" if done % 2 == 0 else "2001:db8:100::/120"
     f.write((json.dumps({"command": "eamt.replace", "entries": [{"ipv4": "198.51.100.0/24", "ipv6": six}]}) + "\n").encode()); f.flush()
     refused += not json.loads(f.readline())["ok"]
@@ -54,15 +58,17 @@ PY
 churn=$!
 
 # Sender: numbered datagrams at about 5000 per second for the whole churn.
-sent=$(ip netns exec "$H4" /usr/bin/python3 - "$SECONDS_OF_CHURN" <<'PY'
-import socket, sys, time
+sent=$(ip netns exec "$H4" /usr/bin/python3 - "$SECONDS_OF_CHURN" "$E2E_TMP" <<'PY'
+import os, socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+open(os.path.join(sys.argv[2], "sending"), "w").close()
 start = time.monotonic(); n = 0
 while time.monotonic() - start < float(sys.argv[1]):
     for _ in range(50):
         s.sendto(str(n).encode(), ("198.51.100.5", 9000)); n += 1
     ahead = start + n / 5000.0 - time.monotonic()
     if ahead > 0: time.sleep(ahead)
+open(os.path.join(sys.argv[2], "sent"), "w").close()
 print(n)
 PY
 )

@@ -190,3 +190,42 @@ TEST_CASE("Round trip 6->4->6 gives back the IPv6 packet but Hop Limit and Flow 
         CHECK(Bytes(back.begin() + 8, back.end()) == Bytes(packet.begin() + 8, packet.end()));
     }
 }
+
+// Found by the fuzzer: an IPv6 packet between two EAM addresses hairpins (RFC 7757 §4.2), and its
+// IPv4 form (DF=1, 1328 bytes) does not fit the 1280-byte IPv6 MTU on the way back. §4 answers
+// with an ICMPv4 Fragmentation Needed for the IPv4 source, which is the IPv6 sender's EAM address:
+// the sender must get an ICMPv6 Packet Too Big, not an IPv4 packet on its IPv6 link.
+TEST_CASE("RFC 7757 §4.2: an error for a hairpinned packet reaches its IPv6 sender as ICMPv6",
+          "[hairpin]") {
+    TranslatorConfig config;
+    config.pool6 = *Ipv6Prefix::parse("64:ff9b::/96");
+    config.ipv6_mtu = 1280;
+    LinearEamt eamt;
+    eamt.entries.push_back(
+        {*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")});
+    Translator translator(config, &eamt);
+    Bytes packet(40 + 1300, 0);
+    packet[0] = 0x60;
+    store16(packet.data() + 4, 1300);
+    packet[6] = 17; // UDP
+    packet[7] = 64;
+    const auto src = *Ipv6Address::parse("2001:db8:100::5");
+    const auto dst = *Ipv6Address::parse("2001:db8:100::a");
+    std::copy(src.bytes.begin(), src.bytes.end(), packet.begin() + 8);
+    std::copy(dst.bytes.begin(), dst.bytes.end(), packet.begin() + 24);
+    store16(packet.data() + 40, 53);
+    store16(packet.data() + 42, 5353);
+    store16(packet.data() + 44, 1300);
+    store16(packet.data() + 46, 0x1234); // any non-zero checksum: not checked on the way through
+
+    const Outcome out = run_translator(translator, Direction::from_ipv6, packet);
+    REQUIRE(out.verdict.action == Action::reply);
+    CHECK(out.verdict.counter == Counter::drop_ipv4_fragmentation_needed);
+    REQUIRE(out.packets.size() == 1);
+    const Bytes& error = out.packets[0];
+    REQUIRE(error.size() >= 48);
+    CHECK((error[0] >> 4) == 6);
+    CHECK(error[40] == 2); // ICMPv6 Packet Too Big
+    CHECK(std::equal(src.bytes.begin(), src.bytes.end(), error.begin() + 24)); // to the sender
+    CHECK(load32(error.data() + 44) == 1280);                                  // the MTU that fits
+}
