@@ -319,8 +319,10 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
         problems.add(path + "kernel-interface",
                      "a net_tun port is a kernel interface already: the kernel routes into it");
     if (read(p, "next-hop", path, port.next_hop, problems)) {
-        if (!siit::Ipv4Address::parse(port.next_hop) && !siit::Ipv6Address::parse(port.next_hop))
-            problems.add(path + "next-hop", "'" + port.next_hop + "' is not an IP address");
+        if (port.next_hop != "kernel" && !siit::Ipv4Address::parse(port.next_hop) &&
+            !siit::Ipv6Address::parse(port.next_hop))
+            problems.add(path + "next-hop",
+                         "'" + port.next_hop + "' is neither an IP address nor \"kernel\"");
         if (port.kernel_interface.empty())
             problems.add(path + "next-hop",
                          "needs kernel-interface (the kernel resolves the next hop there)");

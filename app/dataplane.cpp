@@ -446,7 +446,35 @@ void Dataplane::worker_loop(unsigned index) {
                         verdict.action == siit::Action::hairpin || ethertype == kEthertypeIpv4;
                     out = static_cast<std::size_t>(to_ipv6 ? ipv6_port_ : ipv4_port_);
                     dst = &ports_[out].config.next_hop_mac;
-                    if (!ports_[out].config.next_hop.empty()) {
+                    if (ports_[out].config.next_hop == "kernel") {
+                        // The kernel's routing table picks the next hop of each packet; until
+                        // the kernel resolves it, a counted drop (and a request to resolve it).
+                        const bool v6 = to_ipv6;
+                        bool routed = false;
+                        const Mac* mac = nullptr;
+                        if (v6) {
+                            siit::Ipv6Address next_hop;
+                            mac = kernel->routing[out].resolve6(
+                                siit::Ipv6Address::from_bytes(packet.data + 24), routed, next_hop);
+                            if (!mac && routed) mirror_->want(out, next_hop.bytes.data(), true);
+                        } else {
+                            std::uint32_t next_hop = 0;
+                            mac = kernel->routing[out].resolve4(siit::load32(packet.data + 16),
+                                                                routed, next_hop);
+                            std::uint8_t bytes[4];
+                            siit::store32(bytes, next_hop);
+                            if (!mac && routed) mirror_->want(out, bytes, false);
+                        }
+                        if (!mac) {
+                            stats.add(routed ? ShellCounter::drop_neighbour_unresolved
+                                             : ShellCounter::drop_no_route,
+                                      1 + allocator.count());
+                            allocator.release_all();
+                            rte_pktmbuf_free(m);
+                            continue;
+                        }
+                        dst = mac;
+                    } else if (!ports_[out].config.next_hop.empty()) {
                         // Never to a wrong MAC: until the kernel resolves it, a counted drop.
                         const NextHop& hop = kernel->next_hop[out];
                         if (!hop.resolved) {

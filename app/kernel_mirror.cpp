@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <chrono>
+
+#include "siit/bytes.hpp"
 #include <cstring>
 
 namespace siitd {
@@ -87,22 +89,86 @@ void* KernelMirror::run_trampoline(void* self) {
     return nullptr;
 }
 
+// The kernel's main-table routes through `ifindex`, and its usable neighbours there.
+void KernelMirror::fill_routing(KernelRoutes& routing, int ifindex) {
+    for (nl_object* o = nl_cache_get_first(routes_); o; o = nl_cache_get_next(o)) {
+        auto* r = reinterpret_cast<rtnl_route*>(o);
+        if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST)
+            continue;
+        nl_addr* dst = rtnl_route_get_dst(r);
+        for (int h = 0; dst && h < rtnl_route_get_nnexthops(r); ++h) {
+            rtnl_nexthop* hop = rtnl_route_nexthop_n(r, h);
+            if (rtnl_route_nh_get_ifindex(hop) != ifindex) continue;
+            nl_addr* gateway = rtnl_route_nh_get_gateway(hop);
+            const auto length = static_cast<std::uint8_t>(nl_addr_get_prefixlen(dst));
+            const auto* bytes = static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(dst));
+            if (nl_addr_get_family(dst) == AF_INET) {
+                KernelRoutes::Route4 route;
+                route.prefix = nl_addr_get_len(dst) == 4 ? siit::load32(bytes) : 0;
+                route.length = length;
+                if (gateway && nl_addr_get_len(gateway) == 4)
+                    route.gateway = siit::load32(
+                        static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(gateway)));
+                routing.routes4.push_back(route);
+            } else if (nl_addr_get_family(dst) == AF_INET6) {
+                KernelRoutes::Route6 route;
+                if (nl_addr_get_len(dst) == 16) route.prefix = siit::Ipv6Address::from_bytes(bytes);
+                route.length = length;
+                if (gateway && nl_addr_get_len(gateway) == 16) {
+                    route.via = true;
+                    route.gateway = siit::Ipv6Address::from_bytes(
+                        static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(gateway)));
+                }
+                routing.routes6.push_back(route);
+            }
+            break;
+        }
+    }
+    for (nl_object* o = nl_cache_get_first(neighbours_); o; o = nl_cache_get_next(o)) {
+        auto* n = reinterpret_cast<rtnl_neigh*>(o);
+        nl_addr* mac = rtnl_neigh_get_lladdr(n);
+        nl_addr* dst = rtnl_neigh_get_dst(n);
+        if (rtnl_neigh_get_ifindex(n) != ifindex || !(rtnl_neigh_get_state(n) & kUsableStates) ||
+            !mac || nl_addr_get_len(mac) != 6 || !dst)
+            continue;
+        Mac m;
+        std::memcpy(m.data(), nl_addr_get_binary_addr(mac), 6);
+        const auto* bytes = static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(dst));
+        if (nl_addr_get_family(dst) == AF_INET && nl_addr_get_len(dst) == 4)
+            routing.neighbours4.emplace_back(siit::load32(bytes), m);
+        else if (nl_addr_get_family(dst) == AF_INET6 && nl_addr_get_len(dst) == 16)
+            routing.neighbours6.emplace_back(siit::Ipv6Address::from_bytes(bytes), m);
+    }
+    routing.finish();
+}
+
+void KernelMirror::want(std::size_t port, const std::uint8_t* address, bool ipv6) const {
+    std::uint32_t words[4] = {siit::load32(address), 0, 0, 0};
+    if (ipv6)
+        for (int i = 1; i < 4; ++i)
+            words[i] = siit::load32(address + 4 * i);
+    const std::uint32_t hash = (words[0] ^ words[1] ^ words[2] ^ words[3]) * 0x9e3779b1u;
+    Wanted& slot = wanted_[hash >> 26];
+    if (slot.port_family.load(std::memory_order_relaxed) != 0) return; // asked already
+    for (int i = 0; i < 4; ++i)
+        slot.words[i].store(words[i], std::memory_order_relaxed);
+    slot.port_family.store(static_cast<std::uint32_t>(port) << 8 | (ipv6 ? 6 : 4),
+                           std::memory_order_release);
+}
+
 void KernelMirror::run() {
-    auto last_resolve = std::chrono::steady_clock::now();
     while (!stop_.load()) {
         // Every netlink change wakes the poll at once; the timeout only bounds how late a stop is
         // seen and how often unresolved next hops are retried.
         pollfd p{nl_cache_mngr_get_fd(manager_), POLLIN, 0};
         if (poll(&p, 1, 100) > 0) {
-            std::lock_guard lock(mutex_);
-            nl_cache_mngr_data_ready(manager_);
+            {
+                std::lock_guard lock(mutex_);
+                nl_cache_mngr_data_ready(manager_);
+            }
+            rebuild(); // a new view on every change the kernel reports
         }
-        rebuild();
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_resolve > std::chrono::milliseconds(500)) {
-            resolve_unresolved();
-            last_resolve = now;
-        }
+        resolve_unresolved(); // at most every 100 ms: what the workers asked for meanwhile
         published_.reclaim(false);
     }
 }
@@ -127,8 +193,11 @@ void KernelMirror::rebuild() {
                     static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(local))));
             }
         }
+        for (std::size_t i = 0; i < ports_.size(); ++i)
+            if (ports_[i].next_hop == "kernel")
+                fill_routing(view->routing[ports_[i].port_index], ifindexes_[i]);
         for (std::size_t i = 0; i < ports_.size(); ++i) {
-            if (!ports_[i].next_hop) continue;
+            if (!ports_[i].next_hop || ports_[i].next_hop == "kernel") continue;
             nl_addr* wanted = nullptr;
             if (nl_addr_parse(ports_[i].next_hop->c_str(), AF_UNSPEC, &wanted) < 0) continue;
             rtnl_neigh* n = rtnl_neigh_get(neighbours_, ifindexes_[i], wanted);
@@ -144,17 +213,11 @@ void KernelMirror::rebuild() {
         }
     }
     const KernelView* current = published_.get();
-    const bool same =
-        current->host.ipv4.size() == view->host.ipv4.size() &&
-        current->host.ipv6.size() == view->host.ipv6.size() &&
-        std::equal(current->host.ipv4.begin(), current->host.ipv4.end(), view->host.ipv4.begin(),
-                   [](auto& a, auto& b) { return a.value == b.value; }) &&
-        std::equal(current->host.ipv6.begin(), current->host.ipv6.end(), view->host.ipv6.begin()) &&
+    const bool same_next_hops =
         std::equal(current->next_hop.begin(), current->next_hop.end(), view->next_hop.begin(),
                    [](auto& a, auto& b) { return a.resolved == b.resolved && a.mac == b.mac; });
-    if (same) return;
     for (const auto& p : ports_)
-        if (p.next_hop) {
+        if (!same_next_hops && p.next_hop && p.next_hop != "kernel") {
             const NextHop& hop = view->next_hop[p.port_index];
             char mac[18];
             std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", hop.mac[0], hop.mac[1],
@@ -169,31 +232,46 @@ void KernelMirror::rebuild() {
 // Solicitation) on the kernel interface; the answer arrives in the neighbour table.
 void KernelMirror::resolve_unresolved() {
     const KernelView* view = published_.get();
-    for (const auto& p : ports_) {
-        if (!p.next_hop || view->next_hop[p.port_index].resolved) continue;
-        sockaddr_storage address{};
-        socklen_t length = 0;
-        auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
-        auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
-        if (inet_pton(AF_INET, p.next_hop->c_str(), &v4->sin_addr) == 1) {
-            v4->sin_family = AF_INET;
-            v4->sin_port = htons(9);
-            length = sizeof *v4;
-        } else if (inet_pton(AF_INET6, p.next_hop->c_str(), &v6->sin6_addr) == 1) {
-            v6->sin6_family = AF_INET6;
-            v6->sin6_port = htons(9);
-            length = sizeof *v6;
-        } else {
-            continue;
-        }
-        const int fd = socket(address.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) continue;
-        setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, p.interface.c_str(),
-                   static_cast<socklen_t>(p.interface.size()));
-        [[maybe_unused]] const auto n =
-            sendto(fd, "", 0, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&address), length);
-        close(fd);
+    for (const auto& p : ports_)
+        if (p.next_hop && p.next_hop != "kernel" && !view->next_hop[p.port_index].resolved)
+            poke(p.interface, *p.next_hop);
+    for (Wanted& slot : wanted_) {
+        const std::uint32_t port_family = slot.port_family.load(std::memory_order_acquire);
+        if (port_family == 0) continue;
+        std::uint8_t bytes[16];
+        for (int i = 0; i < 4; ++i)
+            siit::store32(bytes + 4 * i, slot.words[i].load(std::memory_order_relaxed));
+        slot.port_family.store(0, std::memory_order_relaxed);
+        char text[INET6_ADDRSTRLEN];
+        inet_ntop((port_family & 0xff) == 6 ? AF_INET6 : AF_INET, bytes, text, sizeof text);
+        for (const auto& p : ports_)
+            if (p.port_index == port_family >> 8) poke(p.interface, text);
     }
+}
+
+void KernelMirror::poke(const std::string& interface, const std::string& address_text) {
+    sockaddr_storage address{};
+    socklen_t length = 0;
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+    if (inet_pton(AF_INET, address_text.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(9);
+        length = sizeof *v4;
+    } else if (inet_pton(AF_INET6, address_text.c_str(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(9);
+        length = sizeof *v6;
+    } else {
+        return;
+    }
+    const int fd = socket(address.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return;
+    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface.c_str(),
+               static_cast<socklen_t>(interface.size()));
+    [[maybe_unused]] const auto n =
+        sendto(fd, "", 0, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&address), length);
+    close(fd);
 }
 
 nlohmann::json KernelMirror::neighbours_json() {

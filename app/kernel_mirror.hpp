@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "exception_path.hpp"
+#include "kernel_routes.hpp"
 #include "siit/published.hpp"
 #include "siit/qsbr.hpp"
 #include "stats.hpp"
@@ -38,13 +39,16 @@ struct NextHop {
 struct KernelView {
     HostAddresses host;
     std::array<NextHop, kMaxPorts> next_hop{}; // by port index
+    // For ports whose next hop is "kernel": the kernel's routes and neighbours on their interface.
+    std::array<KernelRoutes, kMaxPorts> routing;
 };
 
 // A port whose next hop the kernel resolves.
 struct MirroredPort {
     std::size_t port_index = 0;
     std::string interface;               // the kernel interface (net_tap) of the port
-    std::optional<std::string> next_hop; // an IPv4 or IPv6 address on that interface's link
+    std::optional<std::string> next_hop; // an IPv4 or IPv6 address on that interface's link,
+                                         // or "kernel": each packet routed by the kernel's table
 };
 
 class KernelMirror {
@@ -59,12 +63,24 @@ class KernelMirror {
     // The control socket: neighbours and routes on the kernel interfaces, as siitd sees them.
     nlohmann::json neighbours_json();
     nlohmann::json routes_json();
+    // Workers: asks for the kernel to resolve `address` (4 or 16 bytes) on port `port`'s kernel
+    // interface. A few relaxed stores into a slot chosen by the address; never blocks.
+    void want(std::size_t port, const std::uint8_t* address, bool ipv6) const;
 
   private:
     static void* run_trampoline(void* self);
     void run();
     void rebuild();
+    void fill_routing(KernelRoutes& routing, int ifindex);
     void resolve_unresolved();
+
+    // Addresses workers want resolved; the mirror thread sends each a datagram and clears it.
+    struct alignas(64) Wanted {
+        std::atomic<std::uint32_t> port_family{0}; // 0: empty; port << 8 | 4 or 6
+        std::atomic<std::uint32_t> words[4]{};
+    };
+    mutable std::array<Wanted, 64> wanted_;
+    void poke(const std::string& interface, const std::string& address);
 
     std::vector<MirroredPort> ports_;
     std::vector<int> ifindexes_; // of ports_[i].interface

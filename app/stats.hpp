@@ -21,6 +21,7 @@ namespace siitd {
     X(from_kernel, "frames the kernel sent out through a port")                                    \
     X(drop_kernel_busy, "frames to or from the kernel interface its queue did not take")           \
     X(drop_neighbour_unresolved, "translated packets whose next hop the kernel has not resolved")  \
+    X(drop_no_route, "translated packets the kernel has no route for (next-hop \"kernel\")")       \
     X(drop_multi_segment, "multi-segment mbufs (jumbo frames need a larger mbuf size)")            \
     X(drop_runt_frame, "frames shorter than their Ethernet header")                                \
     X(icmp_errors_sent, "ICMP errors the translator generated and sent")                           \
