@@ -19,6 +19,8 @@ E2E_FAILED=0
 e2e_cleanup() {
   for pid in "${E2E_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${E2E_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  # Any siitd of this scenario that a subshell started and lost track of (its socket names it).
+  pkill -KILL -f -- "--socket $E2E_RUN/" 2>/dev/null
   for ns in "${E2E_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null; done
   rm -rf "/var/run/dpdk/$PREFIX" # the EAL runtime directory of our --file-prefix
   rm -rf "$E2E_TMP" "$E2E_RUN"
@@ -84,6 +86,10 @@ e2e_summary() { echo "e2e: $E2E_PASSED passed, $E2E_FAILED failed"; [ "$E2E_FAIL
 attach_host() { # host-ns router-ns router-iface
   ip link add "$3" netns "$2" type veth peer name eth0 netns "$1"
   ip netns exec "$2" sysctl -qw "net.ipv6.conf.$3.disable_ipv6=1"
+  # The router's kernel must not answer on the veth end siitd drives, as it never sees a NIC bound
+  # to DPDK: strict reverse-path filtering drops what arrives there for the box's addresses (the
+  # box answers through its kernel interfaces, whose routes point elsewhere).
+  ip netns exec "$2" sysctl -qw "net.ipv4.conf.$3.rp_filter=1"
   ip -n "$2" link set "$3" up
   ip -n "$1" link set eth0 up
   ip netns exec "$1" ethtool -K eth0 tx off tso off gso off >/dev/null
