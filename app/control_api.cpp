@@ -164,11 +164,14 @@ std::string ControlApi::handle(const std::string& text, uid_t uid) {
     return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-void ControlApi::set_settings(siit::TranslatorConfig config) {
+std::vector<std::string> ControlApi::set_settings(siit::TranslatorConfig config,
+                                                  std::optional<std::vector<siit::EamEntry>> eamt) {
     const siit::TranslatorConfig& current = state_.snapshot()->config;
-    config.ipv4_mtu = current.ipv4_mtu; // the ports' MTUs are not settings
+    config.ipv4_mtu = current.ipv4_mtu;
     config.ipv6_mtu = current.ipv6_mtu;
+    if (eamt) return state_.replace_all(config, std::move(*eamt));
     state_.set_config(config);
+    return {};
 }
 
 Config ControlApi::running() const {
@@ -328,10 +331,7 @@ json ControlApi::dispatch(const std::string& command, const json& request) {
         std::vector<std::string> errors;
         overlay_translation(field(request, "translation"), "translation", next, eamt, errors);
         refuse_if(errors);
-        if (eamt)
-            refuse_if(state_.replace_all(next, std::move(*eamt)));
-        else
-            set_settings(next);
+        refuse_if(set_settings(next, std::move(eamt)));
         return {{"entries", state_.table()->entries().size()}};
     }
     if (command == "config.save") {
@@ -469,11 +469,7 @@ json ControlApi::config_apply(const json& request) {
             errors.push_back(std::string("config: ") + key +
                              ": differs from the running one; changing it needs a restart");
     refuse_if(errors);
-    siit::TranslatorConfig translation = config->translation;
-    const siit::TranslatorConfig& current = state_.snapshot()->config;
-    translation.ipv4_mtu = current.ipv4_mtu;
-    translation.ipv6_mtu = current.ipv6_mtu;
-    refuse_if(state_.replace_all(translation, config->eamt));
+    refuse_if(set_settings(config->translation, config->eamt));
     return {{"entries", state_.table()->entries().size()}};
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,10 @@ class ControlApi {
     nlohmann::json eamt_lookup(const nlohmann::json& request);
     nlohmann::json stats(const nlohmann::json& request);
     nlohmann::json config_apply(const nlohmann::json& request);
-    // Publishes `config` as the new settings, keeping the EAMT and the ports' MTUs.
-    void set_settings(siit::TranslatorConfig config);
+    // Publishes `config` as the new settings, keeping the ports' MTUs (they are not settings),
+    // and `eamt` as the new table when given, in one step. Returns the refusals (the EAMT's).
+    std::vector<std::string> set_settings(siit::TranslatorConfig config,
+                                          std::optional<std::vector<siit::EamEntry>> eamt = {});
     // The running configuration, translation included.
     Config running() const;
 

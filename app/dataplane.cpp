@@ -221,6 +221,10 @@ bool Dataplane::start(std::string& error) {
         }
         // net_tun: no Ethernet header (DPDK's tap driver in tun mode).
         port.l3 = device.rfind("net_tun", 0) == 0;
+        port.next_hop_mode = port.config.next_hop.empty() ? Port::NextHopMode::configured_mac
+                             : port.config.next_hop == "kernel"
+                                 ? Port::NextHopMode::kernel_routes
+                                 : Port::NextHopMode::kernel_neighbour;
         if (port.config.role != PortRole::ipv6) ipv4_port_ = static_cast<int>(i);
         if (port.config.role != PortRole::ipv4) ipv6_port_ = static_cast<int>(i);
         ports_.push_back(port);
@@ -445,46 +449,14 @@ void Dataplane::worker_loop(unsigned index) {
                     const bool to_ipv6 =
                         verdict.action == siit::Action::hairpin || ethertype == kEthertypeIpv4;
                     out = static_cast<std::size_t>(to_ipv6 ? ipv6_port_ : ipv4_port_);
-                    dst = &ports_[out].config.next_hop_mac;
-                    if (ports_[out].config.next_hop == "kernel") {
-                        // The kernel's routing table picks the next hop of each packet; until
-                        // the kernel resolves it, a counted drop (and a request to resolve it).
-                        const bool v6 = to_ipv6;
-                        bool routed = false;
-                        const Mac* mac = nullptr;
-                        if (v6) {
-                            siit::Ipv6Address next_hop;
-                            mac = kernel->routing[out].resolve6(
-                                siit::Ipv6Address::from_bytes(packet.data + 24), routed, next_hop);
-                            if (!mac && routed) mirror_->want(out, next_hop.bytes.data(), true);
-                        } else {
-                            std::uint32_t next_hop = 0;
-                            mac = kernel->routing[out].resolve4(siit::load32(packet.data + 16),
-                                                                routed, next_hop);
-                            std::uint8_t bytes[4];
-                            siit::store32(bytes, next_hop);
-                            if (!mac && routed) mirror_->want(out, bytes, false);
-                        }
-                        if (!mac) {
-                            stats.add(routed ? ShellCounter::drop_neighbour_unresolved
-                                             : ShellCounter::drop_no_route,
-                                      1 + allocator.count());
-                            allocator.release_all();
-                            rte_pktmbuf_free(m);
-                            continue;
-                        }
-                        dst = mac;
-                    } else if (!ports_[out].config.next_hop.empty()) {
-                        // Never to a wrong MAC: until the kernel resolves it, a counted drop.
-                        const NextHop& hop = kernel->next_hop[out];
-                        if (!hop.resolved) {
-                            stats.add(ShellCounter::drop_neighbour_unresolved,
-                                      1 + allocator.count());
-                            allocator.release_all();
-                            rte_pktmbuf_free(m);
-                            continue;
-                        }
-                        dst = &hop.mac;
+                    ShellCounter why = ShellCounter::drop_no_route;
+                    dst = next_hop_mac(out, packet.data, to_ipv6, *kernel, why);
+                    if (!dst) {
+                        // Never to a wrong MAC: a counted drop, the fragments with it.
+                        stats.add(why, 1 + allocator.count());
+                        allocator.release_all();
+                        rte_pktmbuf_free(m);
+                        continue;
                     }
                 } else {
                     stats.add(ShellCounter::icmp_errors_sent);
@@ -531,6 +503,40 @@ void Dataplane::worker_loop(unsigned index) {
             break;
     }
     qsbr_.offline(index);
+}
+
+const std::array<std::uint8_t, 6>* Dataplane::next_hop_mac(std::size_t out,
+                                                           const std::uint8_t* packet, bool to_ipv6,
+                                                           const KernelView& kernel,
+                                                           ShellCounter& why) const {
+    const Port& port = ports_[out];
+    switch (port.next_hop_mode) {
+    case Port::NextHopMode::configured_mac:
+        return &port.config.next_hop_mac;
+    case Port::NextHopMode::kernel_neighbour:
+        why = ShellCounter::drop_neighbour_unresolved;
+        return kernel.next_hop[out].resolved ? &kernel.next_hop[out].mac : nullptr;
+    case Port::NextHopMode::kernel_routes:
+        break;
+    }
+    // The kernel's routing table picks the next hop of each packet; an unresolved one is asked
+    // for (no system call here: the mirror thread does the asking).
+    bool routed = false;
+    const Mac* mac = nullptr;
+    if (to_ipv6) {
+        siit::Ipv6Address next_hop;
+        mac = kernel.routing[out].resolve6(siit::Ipv6Address::from_bytes(packet + 24), routed,
+                                           next_hop);
+        if (!mac && routed) mirror_->want(out, next_hop.bytes.data(), true);
+    } else {
+        std::uint32_t next_hop = 0;
+        mac = kernel.routing[out].resolve4(siit::load32(packet + 16), routed, next_hop);
+        std::uint8_t bytes[4];
+        siit::store32(bytes, next_hop);
+        if (!mac && routed) mirror_->want(out, bytes, false);
+    }
+    why = routed ? ShellCounter::drop_neighbour_unresolved : ShellCounter::drop_no_route;
+    return mac;
 }
 
 void Dataplane::shutdown() {

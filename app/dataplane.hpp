@@ -23,7 +23,16 @@ struct Port {
     int kernel = -1;    // index in ports_ of this port's kernel interface (net_tap), if any
     int kernel_of = -1; // for a kernel interface: the index of the port it serves
     bool l3 = false;    // bare IP packets, no Ethernet header (net_tun)
+    // Where translated packets leaving this port go, decided once at start from the
+    // configuration, so that the workers compare no strings.
+    enum class NextHopMode : std::uint8_t {
+        configured_mac,   // next-hop-mac
+        kernel_neighbour, // next-hop ADDRESS, its MAC from the kernel's neighbour table
+        kernel_routes,    // next-hop "kernel": per packet, from the kernel's routes
+    } next_hop_mode = NextHopMode::configured_mac;
 };
+
+struct KernelView;
 
 class KernelMirror;
 
@@ -62,6 +71,13 @@ class Dataplane {
     void worker_loop(unsigned index);
 
   private:
+    // The MAC a translated packet (IP header at `packet`) leaving port `out` goes to, or null with
+    // the drop counter in `why` (no route, or a next hop the kernel has not resolved yet, which is
+    // then requested).
+    const std::array<std::uint8_t, 6>* next_hop_mac(std::size_t out, const std::uint8_t* packet,
+                                                    bool to_ipv6, const KernelView& kernel,
+                                                    ShellCounter& why) const;
+
     const Config& config_;
     siit::TranslationState& state_;
     RteQsbr& qsbr_;
