@@ -1,6 +1,7 @@
 // The control socket's operations; see control_api.hpp and docs/control-api.md.
 #include "control_api.hpp"
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
 #include <unistd.h>
@@ -441,10 +442,21 @@ json ControlApi::stats(const json& request) {
             json nonzero = json::object();
             for (const auto& [name, value] : sum_stats({s}))
                 if (value) nonzero[name] = value;
+            // The worker's cost per packet while busy: its load, whatever the offered rate.
+            const auto shell = [&s](ShellCounter c) {
+                return static_cast<double>(s.shell[static_cast<std::size_t>(c)]);
+            };
+            const double packets =
+                shell(ShellCounter::rx_packets) + shell(ShellCounter::from_kernel);
+            const double ns_per_packet = packets == 0
+                                             ? 0
+                                             : shell(ShellCounter::busy_cycles) * 1e9 /
+                                                   static_cast<double>(rte_get_tsc_hz()) / packets;
             workers.push_back({{"worker", plan.index},
                                {"lcore", plan.lcore},
                                {"rx-queues", rx},
                                {"ports", per_port},
+                               {"busy-ns-per-packet", ns_per_packet},
                                {"counters", nonzero}});
         }
         result["workers"] = workers;

@@ -25,7 +25,9 @@ namespace siitd {
     X(drop_multi_segment, "multi-segment mbufs (jumbo frames need a larger mbuf size)")            \
     X(drop_runt_frame, "frames shorter than their Ethernet header")                                \
     X(icmp_errors_sent, "ICMP errors the translator generated and sent")                           \
-    X(icmp_errors_rate_limited, "ICMP errors not sent: the per-worker token bucket was empty")
+    X(icmp_errors_rate_limited, "ICMP errors not sent: the per-worker token bucket was empty")     \
+    X(busy_cycles, "TSC cycles in polls that received packets (per rx_packets: cycles per "        \
+                   "packet)")
 
 enum class ShellCounter : std::uint16_t {
 #define SIITD_ENUM(name, description) name,

@@ -452,7 +452,8 @@ int main(int argc, char** argv) {
                                    std::cout << "worker " << w["worker"] << " (lcore " << w["lcore"]
                                              << ", " << w["rx-queues"].dump()
                                              << "): " << w["ports"].dump() << " "
-                                             << w["counters"].dump() << "\n";
+                                             << w.value("busy-ns-per-packet", 0.0)
+                                             << " ns/packet busy " << w["counters"].dump() << "\n";
                        });
     });
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 
 #include "siit/bytes.hpp"
 
@@ -17,9 +18,7 @@ std::uint64_t hash4(std::uint32_t masked, std::uint8_t length) {
     return ((std::uint64_t{masked} << 8) | length) * 0x9e3779b97f4a7c15ull;
 }
 
-std::uint64_t hash6(const std::uint32_t (&w)[4], std::uint8_t length) {
-    const std::uint64_t hi = (std::uint64_t{w[0]} << 32) | w[1];
-    const std::uint64_t lo = (std::uint64_t{w[2]} << 32) | w[3];
+std::uint64_t hash6(std::uint64_t hi, std::uint64_t lo, std::uint8_t length) {
     return ((hi ^ (lo * 0xc2b2ae3d27d4eb4full)) + length) * 0x9e3779b97f4a7c15ull;
 }
 
@@ -27,21 +26,16 @@ std::uint32_t mask32(unsigned length) {
     return length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
 }
 
-// Four big-endian words masked to their first `length` bits.
-void mask_words(const std::uint32_t (&words)[4], unsigned length, std::uint32_t (&out)[4]) {
-    for (unsigned i = 0; i < 4; ++i) {
-        const int bits = static_cast<int>(length) - static_cast<int>(32 * i);
-        out[i] = bits >= 32  ? words[i]
-                 : bits <= 0 ? 0
-                             : words[i] & mask32(static_cast<unsigned>(bits));
-    }
+std::uint64_t mask64(int length) {
+    return length <= 0 ? 0 : length >= 64 ? ~std::uint64_t{0} : ~std::uint64_t{0} << (64 - length);
 }
 
-// The IPv6 address (or prefix) masked to `length` bits, as four big-endian words.
-void masked_words(const Ipv6Address& a, unsigned length, std::uint32_t (&out)[4]) {
-    const std::uint32_t words[4] = {load32(a.bytes.data()), load32(a.bytes.data() + 4),
-                                    load32(a.bytes.data() + 8), load32(a.bytes.data() + 12)};
-    mask_words(words, length, out);
+// The IPv6 address as two host-order halves, most significant first.
+void halves(const Ipv6Address& a, std::uint64_t& hi, std::uint64_t& lo) {
+    std::memcpy(&hi, a.bytes.data(), 8);
+    std::memcpy(&lo, a.bytes.data() + 8, 8);
+    hi = __builtin_bswap64(hi);
+    lo = __builtin_bswap64(lo);
 }
 
 std::size_t capacity_for(std::size_t entries) { // load factor at most 0.5 after rounding
@@ -116,9 +110,14 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries,
         }
         used4[e.prefix4.length] = true;
         // IPv6 side.
-        std::uint32_t w[4];
-        masked_words(e.prefix6.address, e.prefix6.length, w);
-        const std::uint64_t h6 = hash6(w, e.prefix6.length);
+        std::uint64_t hi, lo;
+        halves(e.prefix6.address, hi, lo);
+        hi &= mask64(e.prefix6.length);
+        lo &= mask64(e.prefix6.length - 64);
+        const std::uint32_t w[4] = {
+            static_cast<std::uint32_t>(hi >> 32), static_cast<std::uint32_t>(hi),
+            static_cast<std::uint32_t>(lo >> 32), static_cast<std::uint32_t>(lo)};
+        const std::uint64_t h6 = hash6(hi, lo, e.prefix6.length);
         filter_set(table->filter6_, table->filter_shift_, h6);
         for (std::uint64_t i = h6 >> table->table_shift_;; i = (i + 1) & table->mask6_) {
             Slot6& slot = table->table6_[i];
@@ -138,8 +137,10 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries,
         used6[e.prefix6.length] = true;
     }
     if (errors.size() != errors_before) return nullptr;
-    table->lengths4_ = lengths_longest_first(used4);
-    table->lengths6_ = lengths_longest_first(used6);
+    for (const std::uint8_t length : lengths_longest_first(used4))
+        table->lengths4_.push_back({mask32(length), length});
+    for (const std::uint8_t length : lengths_longest_first(used6))
+        table->lengths6_.push_back({mask64(length), mask64(length - 64), length});
     return table;
 }
 
@@ -153,37 +154,37 @@ const EamEntry* EamTable::probe4(std::uint32_t masked, std::uint8_t length,
     }
 }
 
-const EamEntry* EamTable::probe6(const std::uint32_t (&masked)[4], std::uint8_t length,
+const EamEntry* EamTable::probe6(std::uint64_t hi, std::uint64_t lo, std::uint8_t length,
                                  std::uint64_t hash) const {
+    const auto w0 = static_cast<std::uint32_t>(hi >> 32), w1 = static_cast<std::uint32_t>(hi);
+    const auto w2 = static_cast<std::uint32_t>(lo >> 32), w3 = static_cast<std::uint32_t>(lo);
     for (std::uint64_t i = hash >> table_shift_;; i = (i + 1) & mask6_) {
         const Slot6& slot = table6_[i];
         if (slot.length_index == kEmpty6) return nullptr;
-        if ((slot.length_index >> 24) == length && slot.words[0] == masked[0] &&
-            slot.words[1] == masked[1] && slot.words[2] == masked[2] && slot.words[3] == masked[3])
+        if ((slot.length_index >> 24) == length && slot.words[0] == w0 && slot.words[1] == w1 &&
+            slot.words[2] == w2 && slot.words[3] == w3)
             return &entries_[slot.length_index & 0xffffff];
     }
 }
 
 const EamEntry* EamTable::find4(Ipv4Address address) const {
-    for (const std::uint8_t length : lengths4_) {
-        const std::uint32_t masked = address.value & mask32(length);
-        const std::uint64_t hash = hash4(masked, length);
+    for (const Length4& l : lengths4_) {
+        const std::uint32_t masked = address.value & l.mask;
+        const std::uint64_t hash = hash4(masked, l.length);
         if (!filter_has(filter4_, filter_shift_, hash)) continue;
-        if (const EamEntry* e = probe4(masked, length, hash)) return e;
+        if (const EamEntry* e = probe4(masked, l.length, hash)) return e;
     }
     return nullptr;
 }
 
 const EamEntry* EamTable::find6(const Ipv6Address& address) const {
-    // The address as words once; each length masks a copy.
-    std::uint32_t words[4];
-    masked_words(address, 128, words);
-    for (const std::uint8_t length : lengths6_) {
-        std::uint32_t w[4];
-        mask_words(words, length, w);
-        const std::uint64_t hash = hash6(w, length);
+    std::uint64_t hi, lo;
+    halves(address, hi, lo);
+    for (const Length6& l : lengths6_) {
+        const std::uint64_t masked_hi = hi & l.hi_mask, masked_lo = lo & l.lo_mask;
+        const std::uint64_t hash = hash6(masked_hi, masked_lo, l.length);
         if (!filter_has(filter6_, filter_shift_, hash)) continue;
-        if (const EamEntry* e = probe6(w, length, hash)) return e;
+        if (const EamEntry* e = probe6(masked_hi, masked_lo, l.length, hash)) return e;
     }
     return nullptr;
 }
@@ -193,9 +194,11 @@ const EamEntry* EamTable::exact4(const Ipv4Prefix& prefix) const {
 }
 
 const EamEntry* EamTable::exact6(const Ipv6Prefix& prefix) const {
-    std::uint32_t w[4];
-    masked_words(prefix.address, prefix.length, w);
-    return probe6(w, prefix.length, hash6(w, prefix.length));
+    std::uint64_t hi, lo;
+    halves(prefix.address, hi, lo);
+    hi &= mask64(prefix.length);
+    lo &= mask64(prefix.length - 64);
+    return probe6(hi, lo, prefix.length, hash6(hi, lo, prefix.length));
 }
 
 std::size_t EamTable::memory_bytes() const {

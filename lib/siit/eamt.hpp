@@ -65,11 +65,20 @@ class EamTable final : public EamLookup {
         std::uint32_t words[4];     // masked IPv6 prefix, most significant word first
         std::uint32_t length_index; // length << 24 | entry index
     };
+    // A prefix length in use and its mask, so that a lookup masks with one AND per half.
+    struct Length4 {
+        std::uint32_t mask;
+        std::uint8_t length;
+    };
+    struct Length6 {
+        std::uint64_t hi_mask, lo_mask; // over the address as two host-order halves
+        std::uint8_t length;
+    };
     static constexpr std::uint64_t kEmpty4 = ~std::uint64_t{0};
     static constexpr std::uint32_t kEmpty6 = ~std::uint32_t{0};
 
     const EamEntry* probe4(std::uint32_t masked, std::uint8_t length, std::uint64_t hash) const;
-    const EamEntry* probe6(const std::uint32_t (&masked)[4], std::uint8_t length,
+    const EamEntry* probe6(std::uint64_t hi, std::uint64_t lo, std::uint8_t length,
                            std::uint64_t hash) const;
     static bool filter_has(const std::vector<std::uint64_t>& filter, unsigned shift,
                            std::uint64_t hash) {
@@ -91,8 +100,8 @@ class EamTable final : public EamLookup {
     std::vector<std::uint64_t> filter4_, filter6_;
     unsigned filter_shift_ = 63;
     unsigned table_shift_ = 63;
-    std::vector<std::uint8_t> lengths4_; // prefix lengths in use, longest first
-    std::vector<std::uint8_t> lengths6_;
+    std::vector<Length4> lengths4_; // prefix lengths in use, longest first
+    std::vector<Length6> lengths6_;
 };
 
 } // namespace siit

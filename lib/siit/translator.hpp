@@ -66,9 +66,17 @@ class Translator {
     void set_config(const TranslatorConfig* config) { config_ = config; }
     // The IPv4 Identification the next generated ID starts from (tests make it deterministic).
     void seed_ipv4_id(std::uint16_t next) { next_ipv4_id_ = next; }
+    // The fast path (fast_path.cpp) is on by default; tests turn it off to compare the two paths.
+    void set_fast_path(bool on) { fast_path_ = on; }
+    // Packets the fast path translated (the rest took the full translation).
+    std::uint64_t fast_path_packets() const { return fast_path_packets_; }
     std::uint16_t next_ipv4_id() { return next_ipv4_id_++; }
 
   private:
+    // The common case in one pass (fast_path.cpp): true with `verdict` set when taken; false with
+    // the packet untouched when the full translation must decide.
+    bool fast_4to6(PacketBuffer& packet, Verdict& verdict);
+    bool fast_6to4(PacketBuffer& packet, Verdict& verdict);
     // `hairpin`: the packet is an IPv6 packet's IPv4 form on its way back (RFC 7757 §4.2); its
     // hop was already counted, so the TTL is not decremented again.
     Verdict translate_4to6_impl(PacketBuffer& packet, PacketAllocator* allocator, bool hairpin);
@@ -80,6 +88,8 @@ class Translator {
     const TranslatorConfig* config_;
     const EamLookup* eamt_;
     std::uint16_t next_ipv4_id_ = 1;
+    bool fast_path_ = true;
+    std::uint64_t fast_path_packets_ = 0;
 };
 
 } // namespace siit

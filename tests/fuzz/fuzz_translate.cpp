@@ -1,6 +1,8 @@
 // libFuzzer target: any bytes, either direction, a few settings flipped by the first byte. The
 // translator must never read or write outside its buffer (AddressSanitizer), never hit undefined
 // behaviour (UBSan), and whatever it emits must be a well-formed packet of the family it claims.
+// The same input also goes through the full translation alone (fast path off): both must leave
+// the same bytes, bookkeeping and verdict (lib/siit/fast_path.cpp).
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -68,8 +70,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                               siit::kRequiredTailroom};
     FuzzAllocator allocator;
     const bool from_ipv4 = control & 1;
+    std::vector<std::uint8_t> full_buffer = buffer;
     const siit::Verdict verdict = from_ipv4 ? translator.translate_4to6(packet, &allocator)
                                             : translator.translate_6to4(packet, &allocator);
+
+    siit::Translator full(config, &eamt);
+    full.set_fast_path(false);
+    siit::PacketBuffer full_packet{full_buffer.data() + siit::kRequiredHeadroom,
+                                   static_cast<std::uint32_t>(size), siit::kRequiredHeadroom,
+                                   siit::kRequiredTailroom};
+    FuzzAllocator full_allocator;
+    const siit::Verdict full_verdict = from_ipv4
+                                           ? full.translate_4to6(full_packet, &full_allocator)
+                                           : full.translate_6to4(full_packet, &full_allocator);
+    if (verdict.action != full_verdict.action || verdict.counter != full_verdict.counter ||
+        verdict.extra_packets != full_verdict.extra_packets || buffer != full_buffer ||
+        packet.data - buffer.data() != full_packet.data - full_buffer.data() ||
+        packet.length != full_packet.length || packet.tailroom != full_packet.tailroom ||
+        allocator.storage != full_allocator.storage ||
+        translator.next_ipv4_id() != full.next_ipv4_id())
+        __builtin_trap();
     if (packet.data - packet.headroom != buffer.data() ||
         packet.data + packet.length + packet.tailroom != buffer.data() + buffer.size())
         __builtin_trap();

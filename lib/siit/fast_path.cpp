@@ -1,0 +1,262 @@
+// The fast path: RFC 7915 §4.1 and §5.1 for the packets a translator sees nearly all the time, in
+// one pass over the headers with word-wise loads and stores and no intermediate structures.
+//
+// Taken: whole (unfragmented) TCP, UDP with a checksum, and ICMP echo; no IPv4 options, no IPv6
+// extension headers; a valid IPv4 header checksum; TTL/Hop Limit above 1; fitting the outgoing MTU
+// with no fragmentation; both addresses translatable; not hairpinned. Anything else, and every
+// drop or error, is "not taken": the packet is left untouched and the full translation
+// (translate_4to6.cpp, translate_6to4.cpp) handles it, so every rule keeps one home. Both paths
+// give byte-identical output, which tests/unit/test_fast_path.cpp checks on every packet the unit
+// tests build and on random mutations of them, and fuzz_translator checks on whatever it finds.
+#include <cstring>
+
+#include "siit/bytes.hpp"
+#include "siit/checksum.hpp"
+#include "siit/rfc6052.hpp"
+#include "siit/translate_common.hpp"
+
+namespace siit {
+
+namespace {
+
+// An address as two big-endian-valued halves: sums and stores without a byte loop.
+struct Wide6 {
+    std::uint64_t hi, lo;
+};
+
+Wide6 load_wide6(const std::uint8_t* p) {
+    std::uint64_t hi, lo;
+    std::memcpy(&hi, p, 8);
+    std::memcpy(&lo, p + 8, 8);
+    return {__builtin_bswap64(hi), __builtin_bswap64(lo)};
+}
+
+void store_wide6(std::uint8_t* p, Wide6 a) {
+    const std::uint64_t hi = __builtin_bswap64(a.hi), lo = __builtin_bswap64(a.lo);
+    std::memcpy(p, &hi, 8);
+    std::memcpy(p + 8, &lo, 8);
+}
+
+// The ones'-complement sum of 64-bit words, folded to 16 bits (RFC 1071 §2(C): any word size).
+std::uint16_t fold64(std::uint64_t a, std::uint64_t b) {
+    std::uint64_t acc = a + b;
+    acc += acc < a; // end-around carry
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    return fold_sum(static_cast<std::uint32_t>(acc));
+}
+
+std::uint16_t wide6_pair_sum(Wide6 src, Wide6 dst) {
+    return fold_sum(std::uint32_t{fold64(src.hi, src.lo)} + fold64(dst.hi, dst.lo));
+}
+
+std::uint16_t ipv4_pair_sum(std::uint32_t src, std::uint32_t dst) {
+    return fold64(src, dst);
+}
+
+bool is_special_ipv4(std::uint32_t a) { // RFC 6052 §3.1, as map_address_4to6 says
+    const std::uint32_t top = a >> 24;
+    return top == 0 || top == 127 || top >= 224;
+}
+
+bool denylisted(const TranslatorConfig& config, std::uint32_t a) {
+    for (const Ipv4Prefix& p : config.denylist4)
+        if (p.contains(Ipv4Address{a})) return true;
+    return false;
+}
+
+// map_address_4to6 without the optional: the EAMT, then pool6 (RFC 7757 §3.3, RFC 6052).
+bool map_4to6(const TranslatorConfig& config, const EamLookup* eamt, std::uint32_t a, Wide6& out) {
+    if (eamt)
+        if (const EamEntry* entry = eamt->find4(Ipv4Address{a})) {
+            const Ipv6Address mapped = eam_map_4to6(*entry, Ipv4Address{a});
+            out = load_wide6(mapped.bytes.data());
+            return true;
+        }
+    if (!config.pool6 || is_special_ipv4(a) || denylisted(config, a)) return false;
+    if (config.pool6->length == 96) { // 64:ff9b::/96 and its kind: the address is the last word
+        out = load_wide6(config.pool6->address.bytes.data());
+        out.lo |= a;
+        return true;
+    }
+    const Ipv6Address embedded = rfc6052_embed(*config.pool6, Ipv4Address{a});
+    out = load_wide6(embedded.bytes.data());
+    return true;
+}
+
+// map_address_6to4 likewise.
+bool map_6to4(const TranslatorConfig& config, const EamLookup* eamt, const std::uint8_t* p,
+              std::uint32_t& out) {
+    const Ipv6Address a = Ipv6Address::from_bytes(p);
+    if (eamt)
+        if (const EamEntry* entry = eamt->find6(a)) {
+            out = eam_map_6to4(*entry, a).value;
+            return true;
+        }
+    if (!config.pool6) return false;
+    if (config.pool6->length == 96) {
+        if (std::memcmp(p, config.pool6->address.bytes.data(), 12) != 0) return false;
+        out = load32(p + 12);
+    } else {
+        const auto v4 = rfc6052_extract(*config.pool6, a);
+        if (!v4) return false;
+        out = v4->value;
+    }
+    return !is_special_ipv4(out) && !denylisted(config, out);
+}
+
+// The TCP or UDP checksum field's offset, or 0 for what the fast path does not take.
+std::uint32_t transport_checksum_offset(std::uint8_t protocol, const std::uint8_t* l4,
+                                        std::uint32_t l4_length) {
+    if (protocol == kProtoTcp) return l4_length >= 20 ? 16 : 0;
+    if (protocol == kProtoUdp) return load16(l4 + 6) != 0 ? 6 : 0; // zero: §4.5 / §5.5 rules
+    return 0;
+}
+
+} // namespace
+
+bool Translator::fast_4to6(PacketBuffer& packet, Verdict& verdict) {
+    const TranslatorConfig& config = *config_;
+    std::uint8_t* const in = packet.data;
+    if (packet.length < kIpv4HeaderSize + 8 || in[0] != 0x45) return false; // options: §4.1
+    const std::uint32_t total_length = load16(in + 2);
+    const std::uint16_t flags_offset = load16(in + 6);
+    const std::uint8_t ttl = in[8], protocol = in[9];
+    if (total_length > packet.length || total_length < kIpv4HeaderSize + 8 ||
+        (flags_offset & 0x3fff) != 0 || ttl <= 1)
+        return false;
+    // The header checksum: five 32-bit words.
+    if (fold_sum(add_to_sum(0, in, kIpv4HeaderSize)) != 0xffff) return false;
+    const std::uint32_t l4_length = total_length - kIpv4HeaderSize;
+    std::uint32_t limit = config.ipv6_mtu;
+    if (!(flags_offset & 0x4000)) limit = std::min<std::uint32_t>(limit, config.lowest_ipv6_mtu);
+    if (kIpv6HeaderSize + l4_length > limit) return false;
+
+    std::uint8_t* const l4 = in + kIpv4HeaderSize;
+    const bool icmp = protocol == kProtoIcmp;
+    std::uint32_t checksum_offset = 0;
+    if (icmp) {
+        if (!detail::is_icmp4_echo(l4[0])) return false;
+    } else if ((checksum_offset = transport_checksum_offset(protocol, l4, l4_length)) == 0) {
+        return false;
+    }
+
+    const std::uint32_t src4 = load32(in + 12), dst4 = load32(in + 16);
+    Wide6 src6, dst6;
+    if (!map_4to6(config, eamt_, dst4, dst6) || !map_4to6(config, eamt_, src4, src6)) return false;
+
+    // §4.5 and §4.2: the upper-layer checksum follows the pseudo-header.
+    const std::uint16_t added = wide6_pair_sum(src6, dst6);
+    Counter counter;
+    if (icmp) {
+        detail::icmp4_echo_to_icmp6(
+            l4, fold_sum(std::uint32_t{added} + ipv6_pseudo_tail_sum(l4_length, kProtoIcmp6)));
+        counter = Counter::translated_4to6_icmp_echo;
+    } else {
+        std::uint16_t updated =
+            checksum_adjust(load16(l4 + checksum_offset), ipv4_pair_sum(src4, dst4), added);
+        if (protocol == kProtoUdp && updated == 0) updated = 0xffff; // RFC 768
+        store16(l4 + checksum_offset, updated);
+        counter =
+            protocol == kProtoTcp ? Counter::translated_4to6_tcp : Counter::translated_4to6_udp;
+    }
+
+    // §4.1: Traffic Class from TOS (or zero), Flow Label zero, Hop Limit one less than the TTL.
+    const std::uint8_t traffic_class = config.reset_traffic_class ? 0 : in[1];
+    std::uint8_t* const out = l4 - kIpv6HeaderSize;
+    const std::uint64_t first =
+        (std::uint64_t{6u << 28 | std::uint32_t{traffic_class} << 20} << 32) |
+        (std::uint64_t{l4_length} << 16) | (std::uint64_t{icmp ? kProtoIcmp6 : protocol} << 8) |
+        static_cast<std::uint8_t>(ttl - 1);
+    const std::uint64_t first_be = __builtin_bswap64(first);
+    std::memcpy(out, &first_be, 8);
+    store_wide6(out + 8, src6);
+    store_wide6(out + 24, dst6);
+
+    packet.tailroom += packet.length - total_length;
+    packet.headroom -= kIpv6HeaderSize - kIpv4HeaderSize;
+    packet.data = out;
+    packet.length = kIpv6HeaderSize + l4_length;
+    verdict = Verdict{Action::forward, counter, 0};
+    ++fast_path_packets_;
+    return true;
+}
+
+bool Translator::fast_6to4(PacketBuffer& packet, Verdict& verdict) {
+    const TranslatorConfig& config = *config_;
+    std::uint8_t* const in = packet.data;
+    if (packet.length < kIpv6HeaderSize + 8) return false;
+    const std::uint32_t first = load32(in);
+    const std::uint32_t payload_length = load16(in + 4);
+    const std::uint8_t protocol = in[6], hop_limit = in[7];
+    if ((first >> 28) != 6 || payload_length < 8 ||
+        kIpv6HeaderSize + payload_length > packet.length || hop_limit <= 1 ||
+        kIpv4HeaderSize + payload_length > config.ipv4_mtu) // §5.1: Packet Too Big, out of line
+        return false;
+
+    std::uint8_t* const l4 = in + kIpv6HeaderSize;
+    const bool icmp = protocol == kProtoIcmp6;
+    std::uint32_t checksum_offset = 0;
+    if (icmp) {
+        if (!detail::is_icmp6_echo(l4[0])) return false;
+    } else if ((checksum_offset = transport_checksum_offset(protocol, l4, payload_length)) == 0) {
+        return false;
+    }
+
+    std::uint32_t src4, dst4;
+    if (!map_6to4(config, eamt_, in + 24, dst4) || !map_6to4(config, eamt_, in + 8, src4))
+        return false;
+    // RFC 7757 §4.2: an IPv4 destination that is one of our EAM addresses goes back to IPv6.
+    if (config.hairpin_mode != HairpinMode::off && eamt_ && eamt_->find4(Ipv4Address{dst4}))
+        return false;
+
+    // §5.5 and §5.2: the pseudo-header changes (ICMPv4 has none).
+    const std::uint16_t removed = wide6_pair_sum(load_wide6(in + 8), load_wide6(in + 24));
+    Counter counter;
+    if (icmp) {
+        detail::icmp6_echo_to_icmp4(
+            l4,
+            fold_sum(std::uint32_t{removed} + ipv6_pseudo_tail_sum(payload_length, kProtoIcmp6)));
+        counter = Counter::translated_6to4_icmp_echo;
+    } else {
+        std::uint16_t updated =
+            checksum_adjust(load16(l4 + checksum_offset), removed, ipv4_pair_sum(src4, dst4));
+        if (protocol == kProtoUdp && updated == 0) updated = 0xffff; // RFC 768
+        store16(l4 + checksum_offset, updated);
+        counter =
+            protocol == kProtoTcp ? Counter::translated_6to4_tcp : Counter::translated_6to4_udp;
+    }
+
+    // §5.1: TOS from the Traffic Class (or the configured one); DF and Identification by size.
+    const auto total = static_cast<std::uint16_t>(kIpv4HeaderSize + payload_length);
+    std::uint16_t identification = 0, flags_offset = 0;
+    if (total > 1260)
+        flags_offset = 0x4000;
+    else
+        identification = next_ipv4_id();
+    const std::uint8_t tos =
+        config.reset_tos ? config.new_tos : static_cast<std::uint8_t>(first >> 20);
+    // Scalars, not an array: the sum of words just stored would stall on store forwarding.
+    const std::uint32_t word0 = 0x45000000u | std::uint32_t{tos} << 16 | total;
+    const std::uint32_t word1 = std::uint32_t{identification} << 16 | flags_offset;
+    const std::uint32_t word2 = std::uint32_t{static_cast<std::uint8_t>(hop_limit - 1)} << 24 |
+                                std::uint32_t{icmp ? kProtoIcmp : protocol} << 16;
+    const std::uint64_t sum = std::uint64_t{word0} + word1 + word2 + src4 + dst4;
+    const auto header_checksum = static_cast<std::uint16_t>(~fold64(sum, 0));
+    std::uint8_t* const out = l4 - kIpv4HeaderSize;
+    store32(out, word0);
+    store32(out + 4, word1);
+    store32(out + 8, word2 | header_checksum);
+    store32(out + 12, src4);
+    store32(out + 16, dst4);
+
+    packet.tailroom += packet.length - (kIpv6HeaderSize + payload_length);
+    packet.headroom += kIpv6HeaderSize - kIpv4HeaderSize;
+    packet.data = out;
+    packet.length = total;
+    verdict = Verdict{Action::forward, counter, 0};
+    ++fast_path_packets_;
+    return true;
+}
+
+} // namespace siit

@@ -1,0 +1,320 @@
+// The fast path (lib/siit/fast_path.cpp) against the full translation. Both must give the same
+// verdict, the same bytes, the same buffer bookkeeping and the same next IPv4 Identification, on
+// random packets built around what the fast path takes and the edges where it must step aside
+// (options, fragments, TTL 1, zero UDP checksums, MTUs, untranslatable, denylisted and hairpinned
+// addresses, ICMP errors, extension headers), and on random byte flips and truncations of them.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <random>
+
+#include "linear_eamt.hpp"
+#include "packet_harness.hpp"
+#include "siit/bytes.hpp"
+#include "siit/checksum.hpp"
+#include "siit/eamt.hpp"
+#include "siit/headers.hpp"
+
+namespace siit::test {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+class Generator {
+  public:
+    explicit Generator(std::uint32_t seed) : rng_(seed) {}
+
+    std::uint32_t below(std::uint32_t n) {
+        return std::uniform_int_distribution<std::uint32_t>(0, n - 1)(rng_);
+    }
+    bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
+    template <typename T> T pick(std::initializer_list<T> values) {
+        return *(values.begin() + below(static_cast<std::uint32_t>(values.size())));
+    }
+
+    std::uint32_t ipv4_address() {
+        const std::uint32_t kind = below(12);
+        if (kind < 5) return 0xc0000200 | below(256);       // 192.0.2.0/24: pool6
+        if (kind < 9) return 0xc6336400 | below(256);       // 198.51.100.0/24: EAM
+        if (kind == 9) return 0xcb007105;                   // 203.0.113.5: EAM /32
+        if (kind == 10) return 0x0a000000 | below(1 << 24); // 10/8: denylisted in some setups
+        if (chance(0.5)) return pick({0x7f000001u, 0xe0000001u, 0x00000000u, 0xffffffffu});
+        return static_cast<std::uint32_t>(rng_()); // RFC 6052 §3.1 above, anything here
+    }
+
+    void ipv6_address(std::uint8_t* out, const Ipv6Prefix& pool6) {
+        std::memset(out, 0, 16);
+        switch (below(10)) {
+        case 0:
+        case 1:
+        case 2:
+        case 3:
+        case 4: { // pool6 with an embedded IPv4 address (RFC 6052 positions, u-octet zero)
+            std::memcpy(out, pool6.address.bytes.data(), 16);
+            const std::uint32_t v4 = ipv4_address();
+            unsigned byte = pool6.length / 8;
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                if (byte == 8) ++byte;
+                out[byte++] = static_cast<std::uint8_t>(v4 >> shift);
+            }
+            if (chance(0.05)) out[8] = 1; // a u-octet that is not zero
+            break;
+        }
+        case 5:
+        case 6:
+        case 7: // 2001:db8:100::/120: EAM
+            store32(out, 0x20010db8);
+            out[4] = 1;
+            out[15] = static_cast<std::uint8_t>(rng_());
+            break;
+        case 8: // 2001:db8:5::5: EAM /128, and multicast
+            if (chance(0.5)) {
+                store32(out, 0x20010db8);
+                out[5] = 5;
+                out[15] = 5;
+            } else {
+                out[0] = 0xff;
+                out[1] = 2;
+                out[15] = 1;
+            }
+            break;
+        default:
+            for (int i = 0; i < 16; ++i)
+                out[i] = static_cast<std::uint8_t>(rng_());
+        }
+    }
+
+    // The upper layer of a packet from `family` 4 or 6, its checksum right for `pseudo`.
+    Bytes upper_layer(std::uint8_t protocol, std::uint32_t payload, bool from_ipv4) {
+        Bytes l4;
+        const std::uint8_t icmp = from_ipv4 ? kProtoIcmp : kProtoIcmp6;
+        if (protocol == kProtoTcp)
+            l4.resize(20 + payload);
+        else if (protocol == kProtoUdp || protocol == icmp)
+            l4.resize(8 + payload);
+        else
+            l4.resize(payload + 4);
+        for (auto& b : l4)
+            b = static_cast<std::uint8_t>(rng_());
+        if (protocol == kProtoTcp) l4[12] = 0x50;
+        if (protocol == kProtoUdp) store16(l4.data() + 4, static_cast<std::uint16_t>(l4.size()));
+        if (protocol == icmp)
+            l4[0] = from_ipv4 ? pick<std::uint8_t>({8, 0, 8, 0, 3, 11, 13})
+                              : pick<std::uint8_t>({128, 129, 128, 129, 1, 3, 135});
+        if (protocol == icmp) l4[1] = chance(0.8) ? 0 : static_cast<std::uint8_t>(rng_());
+        return l4;
+    }
+
+    Bytes ipv4_packet() {
+        const std::uint8_t protocol = pick<std::uint8_t>(
+            {kProtoTcp, kProtoUdp, kProtoIcmp, kProtoTcp, kProtoUdp, kProtoIcmp, 47});
+        const std::uint32_t payload = chance(0.8) ? below(64) : below(1600);
+        Bytes l4 = upper_layer(protocol, payload, true);
+        const bool options = chance(0.05);
+        const std::uint32_t header = options ? 24 : 20;
+        Bytes p(header + l4.size());
+        p[0] = options ? 0x46 : 0x45;
+        p[1] = static_cast<std::uint8_t>(rng_());
+        store16(p.data() + 2, static_cast<std::uint16_t>(p.size()));
+        store16(p.data() + 4, static_cast<std::uint16_t>(rng_()));
+        std::uint16_t flags = chance(0.5) ? 0x4000 : 0;
+        if (chance(0.05)) flags |= 0x2000;                                    // MF
+        if (chance(0.05)) flags |= static_cast<std::uint16_t>(below(0x1fff)); // offset
+        store16(p.data() + 6, flags);
+        p[8] = pick<std::uint8_t>({64, 64, 64, 64, 255, 2, 1, 0});
+        p[9] = protocol;
+        store32(p.data() + 12, ipv4_address());
+        store32(p.data() + 16, ipv4_address());
+        if (options) store32(p.data() + 20, pick<std::uint32_t>({0x01010100u, 0x83030400u}));
+        std::memcpy(p.data() + header, l4.data(), l4.size());
+        const std::uint8_t* s = p.data() + 12;
+        std::uint8_t* u = p.data() + header;
+        const auto l4_length = static_cast<std::uint32_t>(l4.size());
+        if (protocol == kProtoIcmp) {
+            store16(u + 2, 0);
+            store16(u + 2, checksum_of(u, l4_length));
+        } else if (protocol == kProtoTcp || protocol == kProtoUdp) {
+            const std::uint32_t field = protocol == kProtoTcp ? 16 : 6;
+            store16(u + field, 0);
+            std::uint32_t acc = std::uint32_t{ipv4_address_sum(s, s + 4)} + protocol + l4_length;
+            auto sum = static_cast<std::uint16_t>(~fold_sum(add_to_sum(acc, u, l4_length)));
+            if (protocol == kProtoUdp && chance(0.1))
+                sum = 0;
+            else if (sum == 0)
+                sum = 0xffff;
+            store16(u + field, sum);
+        }
+        store16(p.data() + 10, checksum_of(p.data(), header));
+        if (chance(0.03)) p[10] ^= 1; // a bad header checksum
+        return p;
+    }
+
+    Bytes ipv6_packet(const Ipv6Prefix& pool6) {
+        const std::uint8_t protocol =
+            pick<std::uint8_t>({kProtoTcp, kProtoUdp, kProtoIcmp6, kProtoTcp, kProtoUdp,
+                                kProtoIcmp6, kProtoFragment, kProtoHopByHop, 47});
+        const std::uint32_t payload = chance(0.8) ? below(64) : below(1600);
+        const bool extension = protocol == kProtoFragment || protocol == kProtoHopByHop;
+        const std::uint8_t upper =
+            extension ? pick<std::uint8_t>({kProtoUdp, kProtoIcmp6}) : protocol;
+        Bytes l4 = upper_layer(upper, payload, false);
+        Bytes ext;
+        if (protocol == kProtoFragment) {
+            ext = {upper, 0, 0, 0, 0, 0, 0, 7};
+            if (chance(0.5)) store16(ext.data() + 2, 1); // M
+        } else if (protocol == kProtoHopByHop) {
+            ext = {upper, 0, 1, 4, 0, 0, 0, 0};
+        }
+        Bytes p(40 + ext.size() + l4.size());
+        store32(p.data(), 6u << 28 | (static_cast<std::uint32_t>(rng_()) & 0x0fffffff));
+        store16(p.data() + 4, static_cast<std::uint16_t>(ext.size() + l4.size()));
+        p[6] = protocol;
+        p[7] = pick<std::uint8_t>({64, 64, 64, 64, 255, 2, 1, 0});
+        ipv6_address(p.data() + 8, pool6);
+        ipv6_address(p.data() + 24, pool6);
+        if (!ext.empty()) std::memcpy(p.data() + 40, ext.data(), ext.size());
+        std::uint8_t* u = p.data() + 40 + ext.size();
+        std::memcpy(u, l4.data(), l4.size());
+        const auto l4_length = static_cast<std::uint32_t>(l4.size());
+        if (upper == kProtoTcp || upper == kProtoUdp || upper == kProtoIcmp6) {
+            const std::uint32_t field = upper == kProtoTcp ? 16 : upper == kProtoUdp ? 6 : 2;
+            store16(u + field, 0);
+            std::uint32_t acc = std::uint32_t{ipv6_address_sum(p.data() + 8, p.data() + 24)} +
+                                ipv6_pseudo_tail_sum(l4_length, upper);
+            auto sum = static_cast<std::uint16_t>(~fold_sum(add_to_sum(acc, u, l4_length)));
+            if (upper == kProtoUdp && chance(0.1))
+                sum = 0;
+            else if (sum == 0 && upper == kProtoUdp)
+                sum = 0xffff;
+            store16(u + field, sum);
+        }
+        return p;
+    }
+
+    void mutate(Bytes& p) {
+        if (chance(0.2))
+            for (std::uint32_t n = 1 + below(3); n > 0 && !p.empty(); --n)
+                p[below(static_cast<std::uint32_t>(std::min<std::size_t>(p.size(), 48)))] ^=
+                    static_cast<std::uint8_t>(1u << below(8));
+        if (chance(0.05) && !p.empty()) p.resize(below(static_cast<std::uint32_t>(p.size())));
+        if (chance(0.05)) p.resize(p.size() + 1 + below(8), 0); // link-layer padding
+    }
+
+    std::mt19937& rng() { return rng_; }
+
+  private:
+    std::mt19937 rng_;
+};
+
+struct Run {
+    Verdict verdict{};
+    Bytes buffer;                 // the whole buffer afterwards
+    std::ptrdiff_t data_offset{}; // where the packet starts in it
+    PacketBuffer packet{};
+    std::vector<Bytes> extra;
+    std::uint16_t next_id{};
+};
+
+Run translate(Translator& translator, bool from_ipv4, const Bytes& input, std::uint16_t id_seed) {
+    constexpr std::uint32_t kHeadroom = 128, kTailroom = 128;
+    Run run;
+    run.buffer.assign(kHeadroom + input.size() + kTailroom, 0xee);
+    std::memcpy(run.buffer.data() + kHeadroom, input.data(), input.size());
+    run.packet = {run.buffer.data() + kHeadroom, static_cast<std::uint32_t>(input.size()),
+                  kHeadroom, kTailroom};
+    translator.seed_ipv4_id(id_seed);
+    VectorAllocator allocator;
+    run.verdict = from_ipv4 ? translator.translate_4to6(run.packet, &allocator)
+                            : translator.translate_6to4(run.packet, &allocator);
+    run.data_offset = run.packet.data - run.buffer.data();
+    for (const auto& b : allocator.handed_out)
+        run.extra.emplace_back(b->data, b->data + b->length);
+    run.next_id = translator.next_ipv4_id();
+    return run;
+}
+
+struct Setup {
+    TranslatorConfig config;
+    std::unique_ptr<EamTable> table;
+    LinearEamt linear;
+};
+
+Setup make_setup(Generator& g, unsigned variant) {
+    Setup s;
+    s.config.pool6 = *Ipv6Prefix::parse(g.pick<const char*>(
+        {"64:ff9b::/96", "64:ff9b::/96", "2001:db8:122:344::/64", "2001:db8:122::/48",
+         "2001:db8:100::/40", "2001:db8::/32", "2001:db8:1:200::/56"}));
+    if (variant % 7 == 6) s.config.pool6.reset();
+    std::vector<EamEntry> entries = {
+        {*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")},
+        {*Ipv4Prefix::parse("203.0.113.5/32"), *Ipv6Prefix::parse("2001:db8:5::5/128")}};
+    if (g.chance(0.3)) // an EAM inside pool6's range: the EAMT must win
+        entries.push_back(
+            {*Ipv4Prefix::parse("192.0.2.128/25"), *Ipv6Prefix::parse("64:ff9b::c000:280/121")});
+    std::vector<std::string> errors;
+    s.table = EamTable::build(entries, errors);
+    s.linear.entries = entries;
+    if (g.chance(0.3)) s.config.denylist4.push_back(*Ipv4Prefix::parse("10.0.0.0/8"));
+    s.config.reset_traffic_class = g.chance(0.2);
+    s.config.reset_tos = g.chance(0.2);
+    s.config.new_tos = static_cast<std::uint8_t>(g.below(256));
+    s.config.amend_udp_checksum_zero = g.chance(0.7);
+    s.config.hairpin_mode = g.pick({HairpinMode::off, HairpinMode::simple, HairpinMode::intrinsic});
+    s.config.ipv6_mtu = g.pick<std::uint32_t>({1500, 1500, 1280, 9000});
+    s.config.ipv4_mtu = g.pick<std::uint32_t>({1500, 1500, 576, 1400});
+    s.config.lowest_ipv6_mtu = g.pick<std::uint16_t>({1280, 1500});
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("fast path: same verdict, bytes, bookkeeping and Identification as the full translation",
+          "[fast_path]") {
+    Generator g(20261122);
+    std::uint64_t packets = 0, taken = 0;
+    for (unsigned variant = 0; variant < 70; ++variant) {
+        Setup setup = make_setup(g, variant);
+        const bool linear = variant % 2 == 1; // the production table, and the reference one
+        const EamLookup* eamt = linear ? static_cast<const EamLookup*>(&setup.linear)
+                                       : static_cast<const EamLookup*>(setup.table.get());
+        Translator fast(setup.config, eamt), full(setup.config, eamt);
+        full.set_fast_path(false);
+        for (int i = 0; i < 4000; ++i) {
+            const bool from_ipv4 = g.chance(0.5);
+            Bytes input =
+                from_ipv4
+                    ? g.ipv4_packet()
+                    : g.ipv6_packet(*Ipv6Prefix::parse(
+                          setup.config.pool6 ? setup.config.pool6->to_string() : "64:ff9b::/96"));
+            g.mutate(input);
+            const auto id_seed = static_cast<std::uint16_t>(g.below(65536));
+            const std::uint64_t before = fast.fast_path_packets();
+            const Run a = translate(fast, from_ipv4, input, id_seed);
+            const Run b = translate(full, from_ipv4, input, id_seed);
+            ++packets;
+            taken += fast.fast_path_packets() - before;
+            const bool same =
+                a.verdict.action == b.verdict.action && a.verdict.counter == b.verdict.counter &&
+                a.verdict.extra_packets == b.verdict.extra_packets && a.buffer == b.buffer &&
+                a.data_offset == b.data_offset && a.packet.length == b.packet.length &&
+                a.packet.headroom == b.packet.headroom && a.packet.tailroom == b.packet.tailroom &&
+                a.extra == b.extra && a.next_id == b.next_id;
+            if (!same) {
+                INFO("variant " << variant << " packet " << i << " from "
+                                << (from_ipv4 ? "IPv4" : "IPv6") << ": " << to_hex(input));
+                INFO("fast: " << counter_name(a.verdict.counter) << " length " << a.packet.length
+                              << " at " << a.data_offset << " next id " << a.next_id);
+                INFO("full: " << counter_name(b.verdict.counter) << " length " << b.packet.length
+                              << " at " << b.data_offset << " next id " << b.next_id);
+                CHECK(same);
+                return;
+            }
+        }
+    }
+    // The comparison means something only if both paths ran often.
+    INFO(taken << " of " << packets << " packets took the fast path");
+    CHECK(taken > packets / 10);
+    CHECK(packets - taken > packets / 10);
+}
+
+} // namespace siit::test
