@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "exception_path.hpp"
+#include "prefetch.hpp"
 #include "kernel_mirror.hpp"
 #include "siit/bytes.hpp"
 #include "siit/translator.hpp"
@@ -383,13 +384,13 @@ void Dataplane::worker_loop(unsigned index) {
             // burst at once, then each frame's first line kPrefetchAhead packets before its turn,
             // so that the misses overlap with the work instead of following one another.
             for (std::uint16_t i = 0; i < n; ++i)
-                rte_prefetch0(rx[i]);
+                prefetch_for_write(rx[i]);
             for (std::uint16_t i = 0; i < std::min<std::uint16_t>(n, kPrefetchAhead); ++i)
-                rte_prefetch0(rte_pktmbuf_mtod(rx[i], void*));
+                prefetch_for_write(rte_pktmbuf_mtod(rx[i], void*));
             for (std::uint16_t i = 0; i < n; ++i) {
                 rte_mbuf* m = rx[i];
                 if (i + kPrefetchAhead < n)
-                    rte_prefetch0(rte_pktmbuf_mtod(rx[i + kPrefetchAhead], void*));
+                    prefetch_for_write(rte_pktmbuf_mtod(rx[i + kPrefetchAhead], void*));
                 if (m->nb_segs != 1) {
                     stats.add(ShellCounter::drop_multi_segment);
                     rte_pktmbuf_free(m);

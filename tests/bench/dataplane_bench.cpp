@@ -5,7 +5,8 @@
 // feeder, plain DPDK I/O forwarding (rx_burst -> tx_burst, no translation) as the figure to
 // compare with. A benchmark: it prints Mpps and ns per packet, it asserts nothing.
 //
-// Usage: dataplane-bench [SECONDS] [LCORES]   (defaults: 2 seconds, "0-1": one worker on lcore 1)
+// Usage: dataplane-bench [SECONDS] [LCORES] [FEEDER_CPUS]
+// (defaults: 2 seconds, "0-1": one worker on lcore 1, the main lcore feeding alone)
 // DATAPLANE_BENCH_EAL adds EAL options (space-separated).
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -22,11 +23,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <pthread.h>
+#include <sched.h>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "dataplane.hpp"
+#include "prefetch.hpp"
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
 #include "siit/translator.hpp"
@@ -36,7 +40,8 @@ using namespace siit;
 namespace {
 
 using Frame = std::vector<std::uint8_t>;
-constexpr unsigned kInFlight = 4096;
+// Frames in flight per worker: enough for several bursts in each ring.
+constexpr unsigned kInFlightPerWorker = 2048;
 
 // 64-byte Ethernet frames: UDP with valid checksums.
 std::vector<Frame> make_templates() {
@@ -104,9 +109,11 @@ struct Rings {
     std::vector<rte_ring*> rx, tx;
 };
 
-// Feeds until `seconds` pass, counting how many frames came back (were sent by the worker).
-double feed(const Rings& rings, const std::vector<Frame>& templates, double seconds,
-            bool& stalled) {
+// One feeder's share: the queues q with q % stride == first, each frame restored and sent back to
+// the RX ring of the queue it came from, until `seconds` pass after a warm-up. Returns how many
+// frames came back (were sent by the workers) after the warm-up.
+std::uint64_t feed_share(const Rings& rings, const std::vector<Frame>& templates, double seconds,
+                         std::size_t first, std::size_t stride) {
     using Clock = std::chrono::steady_clock;
     std::uint64_t returned = 0;
     const auto start = Clock::now();
@@ -115,7 +122,6 @@ double feed(const Rings& rings, const std::vector<Frame>& templates, double seco
     std::uint64_t at_warm = 0;
     bool warmed = false;
     void* objs[64];
-    std::size_t next_rx = 0;
     while (true) {
         const auto now = Clock::now();
         if (!warmed && now >= warm) {
@@ -123,19 +129,42 @@ double feed(const Rings& rings, const std::vector<Frame>& templates, double seco
             warmed = true;
         }
         if (now >= end) break;
-        for (rte_ring* tx : rings.tx) {
-            const unsigned n = rte_ring_dequeue_burst(tx, objs, 64, nullptr);
+        for (std::size_t q = first; q < rings.tx.size(); q += stride) {
+            const unsigned n = rte_ring_dequeue_burst(rings.tx[q], objs, 64, nullptr);
             for (unsigned i = 0; i < n; ++i)
                 restore(static_cast<rte_mbuf*>(objs[i]), templates);
             returned += n;
             unsigned done = 0;
             while (done < n)
-                done += rte_ring_enqueue_burst(rings.rx[next_rx++ % rings.rx.size()], objs + done,
-                                               n - done, nullptr);
+                done += rte_ring_enqueue_burst(rings.rx[q], objs + done, n - done, nullptr);
         }
     }
-    stalled = returned == at_warm;
-    return static_cast<double>(returned - at_warm) / seconds;
+    return returned - at_warm;
+}
+
+// Feeds with `feeder_cpus.size() + 1` feeders: this thread and one thread pinned to each CPU
+// listed (outside the EAL's lcores), so that one feeder core does not cap many workers.
+double feed(const Rings& rings, const std::vector<Frame>& templates, double seconds, bool& stalled,
+            const std::vector<int>& feeder_cpus) {
+    const std::size_t stride = feeder_cpus.size() + 1;
+    std::vector<std::uint64_t> returned(stride);
+    std::vector<std::thread> threads;
+    for (std::size_t f = 1; f < stride; ++f)
+        threads.emplace_back([&, f] {
+            cpu_set_t set;
+            CPU_ZERO(&set);
+            CPU_SET(feeder_cpus[f - 1], &set);
+            pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+            returned[f] = feed_share(rings, templates, seconds, f, stride);
+        });
+    returned[0] = feed_share(rings, templates, seconds, 0, stride);
+    for (auto& t : threads)
+        t.join();
+    std::uint64_t total = 0;
+    for (const auto r : returned)
+        total += r;
+    stalled = total == 0;
+    return static_cast<double>(total) / seconds;
 }
 
 std::atomic<bool> g_forward_stop{false};
@@ -146,7 +175,8 @@ struct ForwardArg {
     std::uint64_t busy_cycles = 0, packets = 0;
 };
 // Plain forwarding, written as siitd's worker loop is: the same burst size, the same prefetching
-// (every mbuf header of the burst, each frame 4 packets ahead), the same accounting.
+// (every mbuf header of the burst, each frame 4 packets ahead, both for writing), the same
+// accounting.
 int plain_forward(void* arg) {
     auto* a = static_cast<ForwardArg*>(arg);
     rte_mbuf* burst[32];
@@ -156,11 +186,12 @@ int plain_forward(void* arg) {
         const std::uint16_t n = rte_eth_rx_burst(a->port, a->queue, burst, 32);
         if (a->swap_macs) {
             for (std::uint16_t i = 0; i < n; ++i)
-                rte_prefetch0(burst[i]);
+                siitd::prefetch_for_write(burst[i]);
             for (std::uint16_t i = 0; i < std::min(n, kAhead); ++i)
-                rte_prefetch0(rte_pktmbuf_mtod(burst[i], void*));
+                siitd::prefetch_for_write(rte_pktmbuf_mtod(burst[i], void*));
             for (std::uint16_t i = 0; i < n; ++i) {
-                if (i + kAhead < n) rte_prefetch0(rte_pktmbuf_mtod(burst[i + kAhead], void*));
+                if (i + kAhead < n)
+                    siitd::prefetch_for_write(rte_pktmbuf_mtod(burst[i + kAhead], void*));
                 auto* eth = rte_pktmbuf_mtod(burst[i], std::uint8_t*);
                 std::uint8_t mac[6];
                 std::memcpy(mac, eth, 6);
@@ -208,6 +239,21 @@ double translator_ns_per_packet(const std::vector<Frame>& templates, const siitd
 int main(int argc, char** argv) {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
     std::string lcores = argc > 2 ? argv[2] : "0-1";
+    // Extra feeders, one per CPU listed ("9-15" or "9,10"), beside the one on the main lcore.
+    std::vector<int> feeder_cpus;
+    if (argc > 3) {
+        const std::string list = argv[3];
+        for (std::size_t at = 0; at < list.size();) {
+            const std::size_t comma = std::min(list.find(',', at), list.size());
+            const std::string item = list.substr(at, comma - at);
+            const std::size_t dash = item.find('-');
+            const int low = std::atoi(item.c_str());
+            const int high = dash == std::string::npos ? low : std::atoi(item.c_str() + dash + 1);
+            for (int cpu = low; cpu <= high; ++cpu)
+                feeder_cpus.push_back(cpu);
+            at = comma + 1;
+        }
+    }
     std::vector<std::string> eal{"dataplane-bench", "-l",          lcores,
                                  "--no-huge",       "-m",          "1024",
                                  "--no-pci",        "--no-shconf", "--log-level=lib.eal:error"};
@@ -274,10 +320,11 @@ int main(int argc, char** argv) {
     }
 
     const auto templates = make_templates();
-    rte_mempool* pool = rte_pktmbuf_pool_create("bench_frames", kInFlight * 2, 256, 0,
+    const unsigned in_flight = kInFlightPerWorker * workers;
+    rte_mempool* pool = rte_pktmbuf_pool_create("bench_frames", in_flight * 2, 256, 0,
                                                 RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
     auto fill = [&] {
-        for (unsigned i = 0; i < kInFlight; ++i) {
+        for (unsigned i = 0; i < in_flight; ++i) {
             rte_mbuf* m = rte_pktmbuf_alloc(pool);
             const std::uint32_t index = i % templates.size();
             std::memcpy(m->buf_addr, &index, sizeof index);
@@ -307,7 +354,7 @@ int main(int argc, char** argv) {
     fill();
     dataplane.launch(stop, 0);
     Measured translation;
-    translation.pps = feed(rings, templates, seconds, translation.stalled);
+    translation.pps = feed(rings, templates, seconds, translation.stalled, feeder_cpus);
     stop = true;
     dataplane.wait();
     std::uint64_t translated = 0, dropped = 0, busy = 0, received = 0;
@@ -337,7 +384,7 @@ int main(int argc, char** argv) {
             ++w;
         }
         Measured m;
-        m.pps = feed(rings, templates, seconds, m.stalled);
+        m.pps = feed(rings, templates, seconds, m.stalled, feeder_cpus);
         g_forward_stop = true;
         rte_eal_mp_wait_lcore();
         drain();
@@ -353,9 +400,9 @@ int main(int argc, char** argv) {
     const Measured mac = forward(true);
     const double alone_ns = translator_ns_per_packet(templates, config, eamt);
 
-    std::printf("siitd data plane benchmark: %u worker core(s), 64-byte frames, UDP 4->6 to EAMT "
-                "and 6->4 EAMT->pool6 (50/50)\n",
-                workers);
+    std::printf("siitd data plane benchmark: %u worker core(s), %zu feeder(s), 64-byte frames, UDP "
+                "4->6 to EAMT and 6->4 EAMT->pool6 (50/50)\n",
+                workers, feeder_cpus.size() + 1);
     std::printf(
         "                                       throughput     worker busy time   per core\n");
     auto line = [&](const char* what, const Measured& m) {
