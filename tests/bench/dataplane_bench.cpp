@@ -175,8 +175,7 @@ struct ForwardArg {
     std::uint64_t busy_cycles = 0, packets = 0;
 };
 // Plain forwarding, written as siitd's worker loop is: the same burst size, the same prefetching
-// (every mbuf header of the burst, each frame 4 packets ahead, both for writing), the same
-// accounting.
+// (each mbuf header 8 packets ahead, its frame 4 ahead, both for writing), the same accounting.
 int plain_forward(void* arg) {
     auto* a = static_cast<ForwardArg*>(arg);
     rte_mbuf* burst[32];
@@ -185,11 +184,12 @@ int plain_forward(void* arg) {
     while (!g_forward_stop.load(std::memory_order_relaxed)) {
         const std::uint16_t n = rte_eth_rx_burst(a->port, a->queue, burst, 32);
         if (a->swap_macs) {
-            for (std::uint16_t i = 0; i < n; ++i)
+            for (std::uint16_t i = 0; i < std::min<std::uint16_t>(n, 2 * kAhead); ++i)
                 siitd::prefetch_for_write(burst[i]);
             for (std::uint16_t i = 0; i < std::min(n, kAhead); ++i)
                 siitd::prefetch_for_write(rte_pktmbuf_mtod(burst[i], void*));
             for (std::uint16_t i = 0; i < n; ++i) {
+                if (i + 2 * kAhead < n) siitd::prefetch_for_write(burst[i + 2 * kAhead]);
                 if (i + kAhead < n)
                     siitd::prefetch_for_write(rte_pktmbuf_mtod(burst[i + kAhead], void*));
                 auto* eth = rte_pktmbuf_mtod(burst[i], std::uint8_t*);
