@@ -69,7 +69,8 @@ SIIT_HOT bool denylisted(const TranslatorConfig& config, std::uint32_t a) {
 }
 
 // map_address_4to6 without the optional: the EAMT, then pool6 (RFC 7757 §3.3, RFC 6052).
-SIIT_HOT bool map_4to6(const TranslatorConfig& config, const EamLookup* eamt, std::uint32_t a, Wide6& out) {
+SIIT_HOT bool map_4to6(const TranslatorConfig& config, const EamLookup* eamt, std::uint32_t a,
+                       Wide6& out) {
     if (eamt)
         if (const EamEntry* entry = eamt->find4(Ipv4Address{a})) {
             const Ipv6Address mapped = eam_map_4to6(*entry, Ipv4Address{a});
@@ -89,7 +90,7 @@ SIIT_HOT bool map_4to6(const TranslatorConfig& config, const EamLookup* eamt, st
 
 // map_address_6to4 likewise.
 SIIT_HOT bool map_6to4(const TranslatorConfig& config, const EamLookup* eamt, const std::uint8_t* p,
-              std::uint32_t& out) {
+                       std::uint32_t& out) {
     const Ipv6Address a = Ipv6Address::from_bytes(p);
     if (eamt)
         if (const EamEntry* entry = eamt->find6(a)) {
@@ -110,7 +111,7 @@ SIIT_HOT bool map_6to4(const TranslatorConfig& config, const EamLookup* eamt, co
 
 // The TCP or UDP checksum field's offset, or 0 for what the fast path does not take.
 SIIT_HOT std::uint32_t transport_checksum_offset(std::uint8_t protocol, const std::uint8_t* l4,
-                                        std::uint32_t l4_length) {
+                                                 std::uint32_t l4_length) {
     if (protocol == kProtoTcp) return l4_length >= 20 ? 16 : 0;
     if (protocol == kProtoUdp) return load16(l4 + 6) != 0 ? 6 : 0; // zero: §4.5 / §5.5 rules
     return 0;
@@ -120,37 +121,38 @@ SIIT_HOT std::uint32_t transport_checksum_offset(std::uint8_t protocol, const st
 
 } // namespace
 
-bool Translator::fast_4to6(PacketBuffer& packet, Verdict& verdict) {
+std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet) {
     const TranslatorConfig& config = *config_;
     std::uint8_t* const in = packet.data;
-    if (packet.length < kIpv4HeaderSize + 8 || in[0] != 0x45) return false; // options: §4.1
+    if (packet.length < kIpv4HeaderSize + 8 || in[0] != 0x45) return std::nullopt; // options: §4.1
     const std::uint32_t total_length = load16(in + 2);
     const std::uint16_t flags_offset = load16(in + 6);
     const std::uint8_t ttl = in[8], protocol = in[9];
     if (total_length > packet.length || total_length < kIpv4HeaderSize + 8 ||
         (flags_offset & 0x3fff) != 0 || ttl <= 1)
-        return false;
+        return std::nullopt;
     // The header checksum: five 32-bit words.
     const std::uint64_t header_sum = std::uint64_t{load32(in)} + load32(in + 4) + load32(in + 8) +
                                      load32(in + 12) + load32(in + 16);
-    if (fold64(header_sum, 0) != 0xffff) return false;
+    if (fold64(header_sum, 0) != 0xffff) return std::nullopt;
     const std::uint32_t l4_length = total_length - kIpv4HeaderSize;
     std::uint32_t limit = config.ipv6_mtu;
     if (!(flags_offset & 0x4000)) limit = std::min<std::uint32_t>(limit, config.lowest_ipv6_mtu);
-    if (kIpv6HeaderSize + l4_length > limit) return false;
+    if (kIpv6HeaderSize + l4_length > limit) return std::nullopt;
 
     std::uint8_t* const l4 = in + kIpv4HeaderSize;
     const bool icmp = protocol == kProtoIcmp;
     std::uint32_t checksum_offset = 0;
     if (icmp) {
-        if (!detail::is_icmp4_echo(l4[0])) return false;
+        if (!detail::is_icmp4_echo(l4[0])) return std::nullopt;
     } else if ((checksum_offset = transport_checksum_offset(protocol, l4, l4_length)) == 0) {
-        return false;
+        return std::nullopt;
     }
 
     const std::uint32_t src4 = load32(in + 12), dst4 = load32(in + 16);
     Wide6 src6, dst6;
-    if (!map_4to6(config, eamt_, dst4, dst6) || !map_4to6(config, eamt_, src4, src6)) return false;
+    if (!map_4to6(config, eamt_, dst4, dst6) || !map_4to6(config, eamt_, src4, src6))
+        return std::nullopt;
 
     // §4.5 and §4.2: the upper-layer checksum follows the pseudo-header.
     const std::uint16_t added = wide6_pair_sum(src6, dst6);
@@ -184,38 +186,37 @@ bool Translator::fast_4to6(PacketBuffer& packet, Verdict& verdict) {
     packet.headroom -= kIpv6HeaderSize - kIpv4HeaderSize;
     packet.data = out;
     packet.length = kIpv6HeaderSize + l4_length;
-    verdict = Verdict{Action::forward, counter, 0};
     ++fast_path_packets_;
-    return true;
+    return counter;
 }
 
-bool Translator::fast_6to4(PacketBuffer& packet, Verdict& verdict) {
+std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet) {
     const TranslatorConfig& config = *config_;
     std::uint8_t* const in = packet.data;
-    if (packet.length < kIpv6HeaderSize + 8) return false;
+    if (packet.length < kIpv6HeaderSize + 8) return std::nullopt;
     const std::uint32_t first = load32(in);
     const std::uint32_t payload_length = load16(in + 4);
     const std::uint8_t protocol = in[6], hop_limit = in[7];
     if ((first >> 28) != 6 || payload_length < 8 ||
         kIpv6HeaderSize + payload_length > packet.length || hop_limit <= 1 ||
         kIpv4HeaderSize + payload_length > config.ipv4_mtu) // §5.1: Packet Too Big, out of line
-        return false;
+        return std::nullopt;
 
     std::uint8_t* const l4 = in + kIpv6HeaderSize;
     const bool icmp = protocol == kProtoIcmp6;
     std::uint32_t checksum_offset = 0;
     if (icmp) {
-        if (!detail::is_icmp6_echo(l4[0])) return false;
+        if (!detail::is_icmp6_echo(l4[0])) return std::nullopt;
     } else if ((checksum_offset = transport_checksum_offset(protocol, l4, payload_length)) == 0) {
-        return false;
+        return std::nullopt;
     }
 
     std::uint32_t src4, dst4;
     if (!map_6to4(config, eamt_, in + 24, dst4) || !map_6to4(config, eamt_, in + 8, src4))
-        return false;
+        return std::nullopt;
     // RFC 7757 §4.2: an IPv4 destination that is one of our EAM addresses goes back to IPv6.
     if (config.hairpin_mode != HairpinMode::off && eamt_ && eamt_->find4(Ipv4Address{dst4}))
-        return false;
+        return std::nullopt;
 
     // §5.5 and §5.2: the pseudo-header changes (ICMPv4 has none).
     const std::uint16_t removed = wide6_pair_sum(load_wide6(in + 8), load_wide6(in + 24));
@@ -261,9 +262,8 @@ bool Translator::fast_6to4(PacketBuffer& packet, Verdict& verdict) {
     packet.headroom += kIpv6HeaderSize - kIpv4HeaderSize;
     packet.data = out;
     packet.length = total;
-    verdict = Verdict{Action::forward, counter, 0};
     ++fast_path_packets_;
-    return true;
+    return counter;
 }
 
 } // namespace siit

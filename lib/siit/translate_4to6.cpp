@@ -44,8 +44,9 @@ Translator::Translator(const TranslatorConfig& config, const EamLookup* eamt)
     : config_(&config), eamt_(eamt) {}
 
 Verdict Translator::translate_4to6(PacketBuffer& packet, PacketAllocator* allocator) {
-    Verdict verdict;
-    if (fast_path_ && fast_4to6(packet, verdict)) return verdict;
+    if (fast_path_)
+        if (const std::optional<Counter> counter = fast_4to6(packet))
+            return Verdict{Action::forward, *counter, 0};
     return translate_4to6_impl(packet, allocator, false);
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "siit/config.hpp"
 #include "siit/counters.hpp"
@@ -73,10 +74,11 @@ class Translator {
     std::uint16_t next_ipv4_id() { return next_ipv4_id_++; }
 
   private:
-    // The common case in one pass (fast_path.cpp): true with `verdict` set when taken; false with
-    // the packet untouched when the full translation must decide.
-    bool fast_4to6(PacketBuffer& packet, Verdict& verdict);
-    bool fast_6to4(PacketBuffer& packet, Verdict& verdict);
+    // The common case in one pass (fast_path.cpp): the counter of the packet translated and
+    // forwarded, or nothing, the packet untouched, when the full translation must decide. (A
+    // value in a register: a Verdict written through memory and read back stalled every packet.)
+    std::optional<Counter> fast_4to6(PacketBuffer& packet);
+    std::optional<Counter> fast_6to4(PacketBuffer& packet);
     // `hairpin`: the packet is an IPv6 packet's IPv4 form on its way back (RFC 7757 §4.2); its
     // hop was already counted, so the TTL is not decremented again.
     Verdict translate_4to6_impl(PacketBuffer& packet, PacketAllocator* allocator, bool hairpin);
