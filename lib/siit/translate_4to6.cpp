@@ -43,13 +43,6 @@ bool has_unexpired_source_route(const std::uint8_t* header, std::uint32_t header
 Translator::Translator(const TranslatorConfig& config, const EamLookup* eamt)
     : config_(&config), eamt_(eamt) {}
 
-Verdict Translator::translate_4to6(PacketBuffer& packet, PacketAllocator* allocator) {
-    if (fast_path_)
-        if (const std::optional<Counter> counter = fast_4to6(packet))
-            return Verdict{Action::forward, *counter, 0};
-    return translate_4to6_impl(packet, allocator, false);
-}
-
 Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* allocator,
                                         bool hairpin) {
     using namespace detail;

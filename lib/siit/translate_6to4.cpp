@@ -8,11 +8,8 @@
 
 namespace siit {
 
-Verdict Translator::translate_6to4(PacketBuffer& packet, PacketAllocator* allocator) {
+Verdict Translator::translate_6to4_full(PacketBuffer& packet, PacketAllocator* allocator) {
     using namespace detail;
-    if (fast_path_)
-        if (const std::optional<Counter> counter = fast_6to4(packet))
-            return Verdict{Action::forward, *counter, 0};
     const TranslatorConfig& config = *config_;
     Ipv6Info v6;
     switch (parse_ipv6(packet.data, packet.length, true, v6)) {

@@ -57,9 +57,19 @@ class Translator {
 
     // RFC 7915 §4: an IPv4 packet to IPv6. On forward, extra fragments (if any) were allocated
     // through `allocator` (may be null: oversized DF=0 packets are then counted drops).
-    Verdict translate_4to6(PacketBuffer& packet, PacketAllocator* allocator);
+    Verdict translate_4to6(PacketBuffer& packet, PacketAllocator* allocator) {
+        if (fast_path_)
+            if (const std::optional<Counter> counter = fast_4to6(packet))
+                return Verdict{Action::forward, *counter, 0};
+        return translate_4to6_impl(packet, allocator, false);
+    }
     // RFC 7915 §5: an IPv6 packet to IPv4, or back to IPv6 when it hairpins.
-    Verdict translate_6to4(PacketBuffer& packet, PacketAllocator* allocator);
+    Verdict translate_6to4(PacketBuffer& packet, PacketAllocator* allocator) {
+        if (fast_path_)
+            if (const std::optional<Counter> counter = fast_6to4(packet))
+                return Verdict{Action::forward, *counter, 0};
+        return translate_6to4_full(packet, allocator);
+    }
 
     const TranslatorConfig& config() const { return *config_; }
     const EamLookup* eamt() const { return eamt_; }
@@ -75,10 +85,13 @@ class Translator {
 
   private:
     // The common case in one pass (fast_path.cpp): the counter of the packet translated and
-    // forwarded, or nothing, the packet untouched, when the full translation must decide. (A
-    // value in a register: a Verdict written through memory and read back stalled every packet.)
+    // forwarded, or nothing, the packet untouched, when the full translation must decide. The
+    // entry points above are inline so that the Verdict stays in registers: built in memory
+    // across a call, it was read back with a store-forwarding stall on every packet.
     std::optional<Counter> fast_4to6(PacketBuffer& packet);
     std::optional<Counter> fast_6to4(PacketBuffer& packet);
+    // RFC 7915 §5 in full, every case (translate_6to4.cpp).
+    Verdict translate_6to4_full(PacketBuffer& packet, PacketAllocator* allocator);
     // `hairpin`: the packet is an IPv6 packet's IPv4 form on its way back (RFC 7757 §4.2); its
     // hop was already counted, so the TTL is not decremented again.
     Verdict translate_4to6_impl(PacketBuffer& packet, PacketAllocator* allocator, bool hairpin);
