@@ -12,6 +12,7 @@
 
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
+#include "siit/eamt.hpp"
 #include "siit/rfc6052.hpp"
 #include "siit/translate_common.hpp"
 
@@ -89,7 +90,8 @@ SIIT_HOT bool map_4to6(const TranslatorConfig& config, const EamLookup* eamt, st
 }
 
 // map_address_6to4 likewise.
-SIIT_HOT bool map_6to4(const TranslatorConfig& config, const EamLookup* eamt, const std::uint8_t* p,
+template <typename Table>
+SIIT_HOT bool map_6to4(const TranslatorConfig& config, const Table* eamt, const std::uint8_t* p,
                        std::uint32_t& out) {
     const Ipv6Address a = Ipv6Address::from_bytes(p);
     if (eamt)
@@ -121,7 +123,21 @@ SIIT_HOT std::uint32_t transport_checksum_offset(std::uint8_t protocol, const st
 
 } // namespace
 
+void Translator::adopt_eamt(const EamLookup* eamt) {
+    eamt_ = eamt;
+    table_ = dynamic_cast<const EamTable*>(eamt);
+}
+
 std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet) {
+    return table_ ? fast_4to6(packet, table_) : fast_4to6(packet, eamt_);
+}
+
+std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet) {
+    return table_ ? fast_6to4(packet, table_) : fast_6to4(packet, eamt_);
+}
+
+template <typename Table>
+std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const Table* eamt) {
     const TranslatorConfig& config = *config_;
     std::uint8_t* const in = packet.data;
     if (packet.length < kIpv4HeaderSize + 8 || in[0] != 0x45) return std::nullopt; // options: §4.1
@@ -151,7 +167,7 @@ std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet) {
 
     const std::uint32_t src4 = load32(in + 12), dst4 = load32(in + 16);
     Wide6 src6, dst6;
-    if (!map_4to6(config, eamt_, dst4, dst6) || !map_4to6(config, eamt_, src4, src6))
+    if (!map_4to6(config, eamt, dst4, dst6) || !map_4to6(config, eamt, src4, src6))
         return std::nullopt;
 
     // §4.5 and §4.2: the upper-layer checksum follows the pseudo-header.
@@ -190,7 +206,8 @@ std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet) {
     return counter;
 }
 
-std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet) {
+template <typename Table>
+std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet, const Table* eamt) {
     const TranslatorConfig& config = *config_;
     std::uint8_t* const in = packet.data;
     if (packet.length < kIpv6HeaderSize + 8) return std::nullopt;
@@ -212,10 +229,10 @@ std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet) {
     }
 
     std::uint32_t src4, dst4;
-    if (!map_6to4(config, eamt_, in + 24, dst4) || !map_6to4(config, eamt_, in + 8, src4))
+    if (!map_6to4(config, eamt, in + 24, dst4) || !map_6to4(config, eamt, in + 8, src4))
         return std::nullopt;
     // RFC 7757 §4.2: an IPv4 destination that is one of our EAM addresses goes back to IPv6.
-    if (config.hairpin_mode != HairpinMode::off && eamt_ && eamt_->find4(Ipv4Address{dst4}))
+    if (config.hairpin_mode != HairpinMode::off && eamt && eamt->find4(Ipv4Address{dst4}))
         return std::nullopt;
 
     // §5.5 and §5.2: the pseudo-header changes (ICMPv4 has none).

@@ -40,8 +40,9 @@ bool has_unexpired_source_route(const std::uint8_t* header, std::uint32_t header
 
 } // namespace
 
-Translator::Translator(const TranslatorConfig& config, const EamLookup* eamt)
-    : config_(&config), eamt_(eamt) {}
+Translator::Translator(const TranslatorConfig& config, const EamLookup* eamt) : config_(&config) {
+    adopt_eamt(eamt);
+}
 
 Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* allocator,
                                         bool hairpin) {

@@ -15,6 +15,8 @@
 
 namespace siit {
 
+class EamTable;
+
 // A packet in a buffer that may grow at both ends: `data` is the first byte of the IP header.
 struct PacketBuffer {
     std::uint8_t* data = nullptr;
@@ -73,7 +75,9 @@ class Translator {
 
     const TranslatorConfig& config() const { return *config_; }
     const EamLookup* eamt() const { return eamt_; }
-    void set_eamt(const EamLookup* eamt) { eamt_ = eamt; }
+    void set_eamt(const EamLookup* eamt) {
+        if (eamt != eamt_) adopt_eamt(eamt);
+    }
     void set_config(const TranslatorConfig* config) { config_ = config; }
     // The IPv4 Identification the next generated ID starts from (tests make it deterministic).
     void seed_ipv4_id(std::uint16_t next) { next_ipv4_id_ = next; }
@@ -90,6 +94,13 @@ class Translator {
     // across a call, it was read back with a store-forwarding stall on every packet.
     std::optional<Counter> fast_4to6(PacketBuffer& packet);
     std::optional<Counter> fast_6to4(PacketBuffer& packet);
+    // The same, with `Table` the EamTable itself (direct calls the compiler can inline) or the
+    // EamLookup interface (any other table, tests' reference one for instance).
+    template <typename Table>
+    std::optional<Counter> fast_4to6(PacketBuffer& packet, const Table* table);
+    template <typename Table>
+    std::optional<Counter> fast_6to4(PacketBuffer& packet, const Table* table);
+    void adopt_eamt(const EamLookup* eamt);
     // RFC 7915 §5 in full, every case (translate_6to4.cpp).
     Verdict translate_6to4_full(PacketBuffer& packet, PacketAllocator* allocator);
     // `hairpin`: the packet is an IPv6 packet's IPv4 form on its way back (RFC 7757 §4.2); its
@@ -101,7 +112,8 @@ class Translator {
                               Ipv4Address dst4, bool icmp_error);
 
     const TranslatorConfig* config_;
-    const EamLookup* eamt_;
+    const EamLookup* eamt_ = nullptr;
+    const EamTable* table_ = nullptr; // eamt_ when it is an EamTable, for the fast path
     std::uint16_t next_ipv4_id_ = 1;
     bool fast_path_ = true;
     std::uint64_t fast_path_packets_ = 0;
