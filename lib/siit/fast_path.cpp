@@ -111,12 +111,12 @@ SIIT_HOT bool map_6to4(const TranslatorConfig& config, const Table* eamt, const 
     return !is_special_ipv4(out) && !denylisted(config, out);
 }
 
-// The TCP or UDP checksum field's offset, or 0 for what the fast path does not take.
-SIIT_HOT std::uint32_t transport_checksum_offset(std::uint8_t protocol, const std::uint8_t* l4,
-                                                 std::uint32_t l4_length) {
-    if (protocol == kProtoTcp) return l4_length >= 20 ? 16 : 0;
-    if (protocol == kProtoUdp) return load16(l4 + 6) != 0 ? 6 : 0; // zero: §4.5 / §5.5 rules
-    return 0;
+// Whether the fast path takes this upper layer (TCP with its whole header, UDP with a checksum;
+// a zero one follows §4.5 / §5.5 out of line), and then its counter.
+SIIT_HOT bool takes_transport(std::uint8_t protocol, const std::uint8_t* l4,
+                              std::uint32_t l4_length) {
+    return (protocol == kProtoTcp && l4_length >= 20) ||
+           (protocol == kProtoUdp && load16(l4 + 6) != 0);
 }
 
 #undef SIIT_HOT
@@ -158,12 +158,8 @@ std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const Table* 
 
     std::uint8_t* const l4 = in + kIpv4HeaderSize;
     const bool icmp = protocol == kProtoIcmp;
-    std::uint32_t checksum_offset = 0;
-    if (icmp) {
-        if (!detail::is_icmp4_echo(l4[0])) return std::nullopt;
-    } else if ((checksum_offset = transport_checksum_offset(protocol, l4, l4_length)) == 0) {
+    if (icmp ? !detail::is_icmp4_echo(l4[0]) : !takes_transport(protocol, l4, l4_length))
         return std::nullopt;
-    }
 
     const std::uint32_t src4 = load32(in + 12), dst4 = load32(in + 16);
     Wide6 src6, dst6;
@@ -178,10 +174,7 @@ std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const Table* 
             l4, fold_sum(std::uint32_t{added} + ipv6_pseudo_tail_sum(l4_length, kProtoIcmp6)));
         counter = Counter::translated_4to6_icmp_echo;
     } else {
-        std::uint16_t updated =
-            checksum_adjust(load16(l4 + checksum_offset), ipv4_pair_sum(src4, dst4), added);
-        if (protocol == kProtoUdp && updated == 0) updated = 0xffff; // RFC 768
-        store16(l4 + checksum_offset, updated);
+        detail::adjust_l4_checksum(protocol, l4, l4_length, ipv4_pair_sum(src4, dst4), added);
         counter =
             protocol == kProtoTcp ? Counter::translated_4to6_tcp : Counter::translated_4to6_udp;
     }
@@ -221,12 +214,8 @@ std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet, const Table* 
 
     std::uint8_t* const l4 = in + kIpv6HeaderSize;
     const bool icmp = protocol == kProtoIcmp6;
-    std::uint32_t checksum_offset = 0;
-    if (icmp) {
-        if (!detail::is_icmp6_echo(l4[0])) return std::nullopt;
-    } else if ((checksum_offset = transport_checksum_offset(protocol, l4, payload_length)) == 0) {
+    if (icmp ? !detail::is_icmp6_echo(l4[0]) : !takes_transport(protocol, l4, payload_length))
         return std::nullopt;
-    }
 
     std::uint32_t src4, dst4;
     if (!map_6to4(config, eamt, in + 24, dst4) || !map_6to4(config, eamt, in + 8, src4))
@@ -244,10 +233,8 @@ std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet, const Table* 
             fold_sum(std::uint32_t{removed} + ipv6_pseudo_tail_sum(payload_length, kProtoIcmp6)));
         counter = Counter::translated_6to4_icmp_echo;
     } else {
-        std::uint16_t updated =
-            checksum_adjust(load16(l4 + checksum_offset), removed, ipv4_pair_sum(src4, dst4));
-        if (protocol == kProtoUdp && updated == 0) updated = 0xffff; // RFC 768
-        store16(l4 + checksum_offset, updated);
+        detail::adjust_l4_checksum(protocol, l4, payload_length, removed,
+                                   ipv4_pair_sum(src4, dst4));
         counter =
             protocol == kProtoTcp ? Counter::translated_6to4_tcp : Counter::translated_6to4_udp;
     }
