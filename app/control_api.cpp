@@ -321,6 +321,7 @@ json ControlApi::dispatch(const std::string& command, const json& request) {
     // What siitd learned from the kernel (issue 6).
     if (command == "neighbours") return mirror_ ? mirror_->neighbours_json() : json::array();
     if (command == "routes") return mirror_ ? mirror_->routes_json() : json::array();
+    if (command == "addresses") return mirror_ ? mirror_->addresses_json() : json::array();
 
     // The configuration as a whole.
     if (command == "config.show") return config_to_json(running());

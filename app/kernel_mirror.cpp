@@ -225,7 +225,10 @@ void KernelMirror::rebuild() {
             RTE_LOG(INFO, USER1, "siitd: kernel: next hop %s on %s: %s\n", p.next_hop->c_str(),
                     p.interface.c_str(), hop.resolved ? mac : "unresolved");
         }
+    HostAddresses host = view->host;
     published_.publish(std::move(view));
+    std::lock_guard lock(mutex_);
+    published_host_ = std::move(host);
 }
 
 // A datagram to the discard port makes the kernel resolve the next hop (ARP or Neighbour
@@ -289,6 +292,16 @@ nlohmann::json KernelMirror::neighbours_json() {
                             {"next-hop", ports_[i].next_hop && *ports_[i].next_hop == address}});
         }
     }
+    return list;
+}
+
+nlohmann::json KernelMirror::addresses_json() {
+    nlohmann::json list = nlohmann::json::array();
+    std::lock_guard lock(mutex_);
+    for (const auto& a : published_host_.ipv4)
+        list.push_back(a.to_string());
+    for (const auto& a : published_host_.ipv6)
+        list.push_back(a.to_string());
     return list;
 }
 

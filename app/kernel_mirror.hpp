@@ -63,6 +63,8 @@ class KernelMirror {
     // The control socket: neighbours and routes on the kernel interfaces, as siitd sees them.
     nlohmann::json neighbours_json();
     nlohmann::json routes_json();
+    // The box's own addresses in the view the workers now use: traffic to them goes to the kernel.
+    nlohmann::json addresses_json();
     // Workers: asks for the kernel to resolve `address` (4 or 16 bytes) on port `port`'s kernel
     // interface. A few relaxed stores into a slot chosen by the address; never blocks.
     void want(std::size_t port, const std::uint8_t* address, bool ipv6) const;
@@ -73,6 +75,8 @@ class KernelMirror {
     void rebuild();
     void fill_routing(KernelRoutes& routing, int ifindex);
     void resolve_unresolved();
+
+    HostAddresses published_host_; // a copy of the latest view's, for the control socket (mutex_)
 
     // Addresses workers want resolved; the mirror thread sends each a datagram and clears it.
     struct alignas(64) Wanted {

@@ -542,6 +542,15 @@ int main(int argc, char** argv) {
         });
     });
 
+    on(app.add_subcommand("addresses", "the box's own addresses: what siitd hands to the kernel "
+                                       "instead of translating"),
+       [&] {
+           return request(o, {{"command", "addresses"}}, [](const json& r) {
+               for (const auto& a : r)
+                   std::cout << a.get<std::string>() << "\n";
+           });
+       });
+
     on(app.add_subcommand("version", "print siitd's and the API's versions"), [&] {
         return request(o, {{"command", "version"}}, [](const json& r) {
             std::cout << "siitd " << r["siitd"].get<std::string>() << " (control API " << r["api"]

@@ -33,7 +33,8 @@ step "Starting siitd in the router namespace (pool6 64:ff9b::/96; kernel interfa
 start_siitd "$RT" "$E2E_TMP/siitd.json" || exit 1
 grep -h "siitd:" "$E2E_TMP/siitd.err" | sed 's/^/   /'
 box_addresses
-echo "   the box's kernel: 192.0.2.1 on k4, 2001:db8:100::1 on k6"
+echo "   the box's kernel: 192.0.2.1 on k4, 2001:db8:100::1 on k6; siitd hands their traffic to it:"
+siitctl addresses
 
 step "Loading the EAMT with siitctl (control socket $SIITCTL_SOCKET)"
 siitctl eamt add 198.51.100.0/24 2001:db8:100::/120

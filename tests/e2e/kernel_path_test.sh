@@ -17,6 +17,8 @@ ip netns exec "$H6" sysctl -qw net.ipv6.conf.eth0.ndisc_notify=1
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 box_addresses
 
+check "siitctl addresses shows the box's own addresses, whose traffic goes to the kernel" bash -c "
+  out=\$('$SIITCTL' addresses); grep -qx 192.0.2.1 <<<\"\$out\" && grep -qx 2001:db8:100::1 <<<\"\$out\""
 check "the kernel interfaces carry the ports' MACs" \
   bash -c "[ \"\$(ip -n $RT -o link show k4 | grep -o 'ether [0-9a-f:]*')\" = \"ether $(mac_of "$RT" s4)\" ]"
 check "the IPv4 host pings the box (ARP and ICMP through the kernel)" \

@@ -189,4 +189,13 @@ JSON
 box_addresses() {
   ip -n "$RT" addr add 192.0.2.1/24 dev k4
   ip -n "$RT" addr add 2001:db8:100::1/64 dev k6 nodad
+  # Until siitd's workers see them, traffic to these addresses would be translated, not handed to
+  # the kernel: wait for the view they use (a few ms; at most 5 s).
+  for _ in $(seq 1 100); do
+    "$SIITCTL" addresses 2>/dev/null | grep -qx 192.0.2.1 &&
+      "$SIITCTL" addresses 2>/dev/null | grep -qx 2001:db8:100::1 && return 0
+    sleep 0.05
+  done
+  echo "box_addresses: siitd did not see the box's addresses within 5 s" >&2
+  return 1
 }

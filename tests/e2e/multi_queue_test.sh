@@ -54,6 +54,11 @@ check "both IPv6 RX queues carried flows (the kernel's hash spread them)" bash -
 import json, sys; w = json.load(sys.stdin)[\"workers\"]
 by_queue = {q: x[\"ports\"][\"ipv6-side\"][\"rx\"] for x in w for q in x[\"rx-queues\"] if q.startswith(\"ipv6\")}
 assert all(by_queue[q] > 0 for q in by_queue) and sum(by_queue.values()) >= 640, (by_queue, w)'"
+check "each worker that received packets reports its busy time per packet" bash -c \
+  "'$SIITCTL' --json stats --per-worker | /usr/bin/python3 -c '
+import json, sys; w = json.load(sys.stdin)[\"workers\"]
+busy = [(x[\"busy-ns-per-packet\"], x[\"counters\"].get(\"busy_cycles\", 0)) for x in w if x[\"counters\"].get(\"rx_packets\", 0)]
+assert busy and all(ns > 0 and cycles > 0 for ns, cycles in busy), w'"
 wait "$receiver"
 check "all 640 datagrams of the 64 flows arrived" test "$(cat "$E2E_TMP/received.txt")" = 640
 stop_siitd >/dev/null
