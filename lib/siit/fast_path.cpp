@@ -70,7 +70,8 @@ SIIT_HOT bool denylisted(const TranslatorConfig& config, std::uint32_t a) {
 }
 
 // map_address_4to6 without the optional: the EAMT, then pool6 (RFC 7757 §3.3, RFC 6052).
-SIIT_HOT bool map_4to6(const TranslatorConfig& config, const EamLookup* eamt, std::uint32_t a,
+template <typename Table>
+SIIT_HOT bool map_4to6(const TranslatorConfig& config, const Table* eamt, std::uint32_t a,
                        Wide6& out) {
     if (eamt)
         if (const EamEntry* entry = eamt->find4(Ipv4Address{a})) {
