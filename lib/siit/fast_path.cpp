@@ -58,17 +58,6 @@ SIIT_HOT std::uint16_t ipv4_pair_sum(std::uint32_t src, std::uint32_t dst) {
     return fold64(src, dst);
 }
 
-SIIT_HOT bool is_special_ipv4(std::uint32_t a) { // RFC 6052 §3.1, as map_address_4to6 says
-    const std::uint32_t top = a >> 24;
-    return top == 0 || top == 127 || top >= 224;
-}
-
-SIIT_HOT bool denylisted(const TranslatorConfig& config, std::uint32_t a) {
-    for (const Ipv4Prefix& p : config.denylist4)
-        if (p.contains(Ipv4Address{a})) return true;
-    return false;
-}
-
 // map_address_4to6 without the optional: the EAMT, then pool6 (RFC 7757 §3.3, RFC 6052).
 template <typename Table>
 SIIT_HOT bool map_4to6(const TranslatorConfig& config, const Table* eamt, std::uint32_t a,
@@ -79,7 +68,9 @@ SIIT_HOT bool map_4to6(const TranslatorConfig& config, const Table* eamt, std::u
             out = load_wide6(mapped.bytes.data());
             return true;
         }
-    if (!config.pool6 || is_special_ipv4(a) || denylisted(config, a)) return false;
+    if (!config.pool6 || detail::is_special_ipv4(Ipv4Address{a}) ||
+        detail::denylisted(config, Ipv4Address{a}))
+        return false;
     if (config.pool6->length == 96) { // 64:ff9b::/96 and its kind: the address is the last word
         out = load_wide6(config.pool6->address.bytes.data());
         out.lo |= a;
@@ -109,7 +100,8 @@ SIIT_HOT bool map_6to4(const TranslatorConfig& config, const Table* eamt, const 
         if (!v4) return false;
         out = v4->value;
     }
-    return !is_special_ipv4(out) && !denylisted(config, out);
+    return !detail::is_special_ipv4(Ipv4Address{out}) &&
+           !detail::denylisted(config, Ipv4Address{out});
 }
 
 // Whether the fast path takes this upper layer (TCP with its whole header, UDP with a checksum;

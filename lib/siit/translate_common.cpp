@@ -9,22 +9,6 @@
 
 namespace siit::detail {
 
-namespace {
-
-// RFC 6052 §3.1 and RFC 7915 §4.1: addresses that must not be translated through pool6:
-// "this network" 0/8, loopback 127/8, multicast 224/4, reserved 240/4 and broadcast.
-bool is_special_ipv4(Ipv4Address a) {
-    const std::uint32_t top = a.value >> 24;
-    return top == 0 || top == 127 || top >= 224;
-}
-
-bool denylisted(const TranslatorConfig& config, Ipv4Address a) {
-    return std::any_of(config.denylist4.begin(), config.denylist4.end(),
-                       [a](const Ipv4Prefix& p) { return p.contains(a); });
-}
-
-} // namespace
-
 std::optional<Ipv6Address> map_address_4to6(const TranslatorConfig& config, const EamLookup* eamt,
                                             Ipv4Address address) {
     if (eamt)

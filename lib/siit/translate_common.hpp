@@ -10,6 +10,20 @@
 
 namespace siit::detail {
 
+// RFC 6052 §3.1 and RFC 7915 §4.1: addresses that must not be translated through pool6:
+// "this network" 0/8, loopback 127/8, multicast 224/4, reserved 240/4 and broadcast.
+inline bool is_special_ipv4(Ipv4Address a) {
+    const std::uint32_t top = a.value >> 24;
+    return top == 0 || top == 127 || top >= 224;
+}
+
+// IPv4 addresses the operator keeps out of pool6 (denylist4).
+inline bool denylisted(const TranslatorConfig& config, Ipv4Address a) {
+    for (const Ipv4Prefix& p : config.denylist4)
+        if (p.contains(a)) return true;
+    return false;
+}
+
 // RFC 7757 §3.3 and RFC 7915 §4.1 address selection: EAMT first, then pool6 (never for
 // denylist4 or the IPv4 addresses RFC 6052 §3.1 says not to embed). Nothing when untranslatable.
 std::optional<Ipv6Address> map_address_4to6(const TranslatorConfig& config, const EamLookup* eamt,
