@@ -3,8 +3,6 @@
 
 #include "siit/bytes.hpp"
 
-#include <cstring>
-
 namespace siit {
 
 std::uint32_t add_to_sum(std::uint32_t acc, const std::uint8_t* data, std::size_t length) {
@@ -27,11 +25,7 @@ namespace {
 // Sum of two big-endian 64-bit words (16 bytes), as 16-bit ones' complement: an end-around carry
 // in 64 bits, then folded. No loop: the address sums run for every packet.
 std::uint16_t sum_of_16_bytes(const std::uint8_t* p) {
-    std::uint64_t hi, lo;
-    std::memcpy(&hi, p, 8);
-    std::memcpy(&lo, p + 8, 8);
-    hi = __builtin_bswap64(hi);
-    lo = __builtin_bswap64(lo);
+    const std::uint64_t hi = load64(p), lo = load64(p + 8);
     std::uint64_t acc = hi + lo;
     acc += acc < hi; // end-around carry
     acc = (acc & 0xffffffffu) + (acc >> 32);

@@ -1,7 +1,7 @@
 // RFC 7757 §3.2 suffix arithmetic; see eam.hpp.
 #include "siit/eam.hpp"
 
-#include <cstring>
+#include "siit/bytes.hpp"
 
 namespace siit {
 
@@ -23,18 +23,13 @@ namespace {
 __extension__ typedef unsigned __int128 U128;
 
 U128 to_u128(const Ipv6Address& a) {
-    std::uint64_t hi, lo;
-    std::memcpy(&hi, a.bytes.data(), 8);
-    std::memcpy(&lo, a.bytes.data() + 8, 8);
-    return (static_cast<U128>(__builtin_bswap64(hi)) << 64) | __builtin_bswap64(lo);
+    return (static_cast<U128>(load64(a.bytes.data())) << 64) | load64(a.bytes.data() + 8);
 }
 
 Ipv6Address from_u128(U128 v) {
     Ipv6Address a;
-    const std::uint64_t hi = __builtin_bswap64(static_cast<std::uint64_t>(v >> 64));
-    const std::uint64_t lo = __builtin_bswap64(static_cast<std::uint64_t>(v));
-    std::memcpy(a.bytes.data(), &hi, 8);
-    std::memcpy(a.bytes.data() + 8, &lo, 8);
+    store64(a.bytes.data(), static_cast<std::uint64_t>(v >> 64));
+    store64(a.bytes.data() + 8, static_cast<std::uint64_t>(v));
     return a;
 }
 

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstring>
 
 #include "siit/bytes.hpp"
 
@@ -32,10 +31,8 @@ std::uint64_t mask64(int length) {
 
 // The IPv6 address as two host-order halves, most significant first.
 void halves(const Ipv6Address& a, std::uint64_t& hi, std::uint64_t& lo) {
-    std::memcpy(&hi, a.bytes.data(), 8);
-    std::memcpy(&lo, a.bytes.data() + 8, 8);
-    hi = __builtin_bswap64(hi);
-    lo = __builtin_bswap64(lo);
+    hi = load64(a.bytes.data());
+    lo = load64(a.bytes.data() + 8);
 }
 
 std::size_t capacity_for(std::size_t entries) { // load factor at most 0.5 after rounding

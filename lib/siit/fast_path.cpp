@@ -8,7 +8,6 @@
 // (translate_4to6.cpp, translate_6to4.cpp) handles it, so every rule keeps one home. Both paths
 // give byte-identical output, which tests/unit/test_fast_path.cpp checks on random packets built
 // around these edges and on mutations of them, and tests/fuzz/fuzz_translate.cpp on every input.
-#include <cstring>
 
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
@@ -29,16 +28,12 @@ struct Wide6 {
 };
 
 SIIT_HOT Wide6 load_wide6(const std::uint8_t* p) {
-    std::uint64_t hi, lo;
-    std::memcpy(&hi, p, 8);
-    std::memcpy(&lo, p + 8, 8);
-    return {__builtin_bswap64(hi), __builtin_bswap64(lo)};
+    return {load64(p), load64(p + 8)};
 }
 
 SIIT_HOT void store_wide6(std::uint8_t* p, Wide6 a) {
-    const std::uint64_t hi = __builtin_bswap64(a.hi), lo = __builtin_bswap64(a.lo);
-    std::memcpy(p, &hi, 8);
-    std::memcpy(p + 8, &lo, 8);
+    store64(p, a.hi);
+    store64(p + 8, a.lo);
 }
 
 // The ones'-complement sum of 64-bit words, folded to 16 bits (RFC 1071 §2(C): any word size).
@@ -179,8 +174,7 @@ std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const Table* 
         (std::uint64_t{6u << 28 | std::uint32_t{traffic_class} << 20} << 32) |
         (std::uint64_t{l4_length} << 16) | (std::uint64_t{icmp ? kProtoIcmp6 : protocol} << 8) |
         static_cast<std::uint8_t>(ttl - 1);
-    const std::uint64_t first_be = __builtin_bswap64(first);
-    std::memcpy(out, &first_be, 8);
+    store64(out, first);
     store_wide6(out + 8, src6);
     store_wide6(out + 24, dst6);
 
