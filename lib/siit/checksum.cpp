@@ -21,26 +21,14 @@ std::uint32_t add_to_sum(std::uint32_t acc, const std::uint8_t* data, std::size_
     return (narrow & 0xffff) + (narrow >> 16);
 }
 
-namespace {
-// Sum of two big-endian 64-bit words (16 bytes), as 16-bit ones' complement: an end-around carry
-// in 64 bits, then folded. No loop: the address sums run for every packet.
-std::uint16_t sum_of_16_bytes(const std::uint8_t* p) {
-    const std::uint64_t hi = load64(p), lo = load64(p + 8);
-    std::uint64_t acc = hi + lo;
-    acc += acc < hi; // end-around carry
-    acc = (acc & 0xffffffffu) + (acc >> 32);
-    acc = (acc & 0xffffffffu) + (acc >> 32);
-    return fold_sum(static_cast<std::uint32_t>((acc & 0xffff) + (acc >> 16)));
-}
-} // namespace
-
 std::uint16_t ipv4_address_sum(const std::uint8_t* src, const std::uint8_t* dst) {
     return fold_sum((std::uint32_t{load16(src)} + load16(src + 2)) +
                     (std::uint32_t{load16(dst)} + load16(dst + 2)));
 }
 
 std::uint16_t ipv6_address_sum(const std::uint8_t* src, const std::uint8_t* dst) {
-    return fold_sum(std::uint32_t{sum_of_16_bytes(src)} + sum_of_16_bytes(dst));
+    return fold_sum(std::uint32_t{fold_sum64(load64(src), load64(src + 8))} +
+                    fold_sum64(load64(dst), load64(dst + 8)));
 }
 
 } // namespace siit

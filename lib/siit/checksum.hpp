@@ -20,6 +20,15 @@ inline std::uint16_t fold_sum(std::uint32_t acc) {
     return static_cast<std::uint16_t>(acc);
 }
 
+// The sum of two 64-bit words, folded to 16 bits (RFC 1071 §2(C): any word size will do): an
+// end-around carry in 64 bits, then folds. Address sums run for every packet, so no loop.
+inline std::uint16_t fold_sum64(std::uint64_t a, std::uint64_t b) {
+    std::uint64_t acc = a + b;
+    acc += acc < a; // end-around carry
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    return fold_sum(static_cast<std::uint32_t>(acc));
+}
 inline std::uint16_t checksum_of(const std::uint8_t* data, std::size_t length) {
     return static_cast<std::uint16_t>(~fold_sum(add_to_sum(0, data, length)));
 }

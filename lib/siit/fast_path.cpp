@@ -36,21 +36,12 @@ SIIT_HOT void store_wide6(std::uint8_t* p, Wide6 a) {
     store64(p + 8, a.lo);
 }
 
-// The ones'-complement sum of 64-bit words, folded to 16 bits (RFC 1071 §2(C): any word size).
-SIIT_HOT std::uint16_t fold64(std::uint64_t a, std::uint64_t b) {
-    std::uint64_t acc = a + b;
-    acc += acc < a; // end-around carry
-    acc = (acc & 0xffffffffu) + (acc >> 32);
-    acc = (acc & 0xffffffffu) + (acc >> 32);
-    return fold_sum(static_cast<std::uint32_t>(acc));
-}
-
 SIIT_HOT std::uint16_t wide6_pair_sum(Wide6 src, Wide6 dst) {
-    return fold_sum(std::uint32_t{fold64(src.hi, src.lo)} + fold64(dst.hi, dst.lo));
+    return fold_sum(std::uint32_t{fold_sum64(src.hi, src.lo)} + fold_sum64(dst.hi, dst.lo));
 }
 
 SIIT_HOT std::uint16_t ipv4_pair_sum(std::uint32_t src, std::uint32_t dst) {
-    return fold64(src, dst);
+    return fold_sum64(src, dst);
 }
 
 // map_address_4to6 without the optional: the EAMT, then pool6 (RFC 7757 §3.3, RFC 6052).
@@ -138,7 +129,7 @@ std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const Table* 
     // The header checksum: five 32-bit words.
     const std::uint64_t header_sum = std::uint64_t{load32(in)} + load32(in + 4) + load32(in + 8) +
                                      load32(in + 12) + load32(in + 16);
-    if (fold64(header_sum, 0) != 0xffff) return std::nullopt;
+    if (fold_sum64(header_sum, 0) != 0xffff) return std::nullopt;
     const std::uint32_t l4_length = total_length - kIpv4HeaderSize;
     std::uint32_t limit = config.ipv6_mtu;
     if (!(flags_offset & 0x4000)) limit = std::min<std::uint32_t>(limit, config.lowest_ipv6_mtu);
@@ -241,7 +232,7 @@ std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet, const Table* 
     const std::uint32_t word2 = std::uint32_t{static_cast<std::uint8_t>(hop_limit - 1)} << 24 |
                                 std::uint32_t{icmp ? kProtoIcmp : protocol} << 16;
     const std::uint64_t sum = std::uint64_t{word0} + word1 + word2 + src4 + dst4;
-    const auto header_checksum = static_cast<std::uint16_t>(~fold64(sum, 0));
+    const auto header_checksum = static_cast<std::uint16_t>(~fold_sum64(sum, 0));
     std::uint8_t* const out = l4 - kIpv4HeaderSize;
     store32(out, word0);
     store32(out + 4, word1);
