@@ -5,8 +5,11 @@
 // feeder, plain DPDK I/O forwarding (rx_burst -> tx_burst, no translation) as the figure to
 // compare with. A benchmark: it prints Mpps and ns per packet, it asserts nothing.
 //
-// Usage: dataplane-bench [SECONDS] [LCORES] [FEEDER_CPUS]
-// (defaults: 2 seconds, "0-1": one worker on lcore 1, the main lcore feeding alone)
+// Usage: dataplane-bench [SECONDS] [LCORES] [FEEDER_CPUS] [EAMT_ENTRIES]
+// (defaults: 2 seconds, "0-1": one worker on lcore 1, the main lcore feeding alone, FEEDER_CPUS
+// "none", one EAMT entry; with EAMT_ENTRIES above 1, that many random entries (eamt-bench's
+// mix, or single addresses only when written "N/32") and a million frames to and from random
+// addresses of random entries, the feeders going through them in order)
 // DATAPLANE_BENCH_EAL adds EAL options (space-separated).
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -24,6 +27,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <pthread.h>
+#include <random>
 #include <sched.h>
 #include <string>
 #include <thread>
@@ -31,6 +35,7 @@
 
 #include "dataplane.hpp"
 #include "prefetch.hpp"
+#include "random_eamt.hpp"
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
 #include "siit/translator.hpp"
@@ -43,66 +48,102 @@ using Frame = std::vector<std::uint8_t>;
 // Frames in flight per worker: enough for several bursts in each ring.
 constexpr unsigned kInFlightPerWorker = 2048;
 
-// 64-byte Ethernet frames: UDP with valid checksums.
+// A 64-byte Ethernet frame: UDP with valid checksums, from `src` to `dst` (4 or 16 bytes each).
+Frame make_frame(bool from_ipv4, const std::uint8_t* src, const std::uint8_t* dst) {
+    Frame f(64, 0);
+    std::uint8_t* ip = f.data() + 14;
+    store16(f.data() + 12, from_ipv4 ? 0x0800 : 0x86dd);
+    std::uint8_t* udp;
+    std::size_t udp_length;
+    if (from_ipv4) {
+        ip[0] = 0x45;
+        store16(ip + 2, 50);
+        ip[8] = 64;
+        ip[9] = 17;
+        std::memcpy(ip + 12, src, 4);
+        std::memcpy(ip + 16, dst, 4);
+        store16(ip + 10, checksum_of(ip, 20));
+        udp = ip + 20;
+        udp_length = 30;
+    } else {
+        store32(ip, 6u << 28);
+        store16(ip + 4, 10);
+        ip[6] = 17;
+        ip[7] = 64;
+        std::memcpy(ip + 8, src, 16);
+        std::memcpy(ip + 24, dst, 16);
+        udp = ip + 40;
+        udp_length = 10;
+    }
+    store16(udp, 1000);
+    store16(udp + 2, 2000);
+    store16(udp + 4, static_cast<std::uint16_t>(udp_length));
+    std::uint32_t pseudo =
+        from_ipv4 ? std::uint32_t{ipv4_address_sum(ip + 12, ip + 16)} + 17 +
+                        static_cast<std::uint32_t>(udp_length)
+                  : std::uint32_t{ipv6_address_sum(ip + 8, ip + 24)} +
+                        ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(udp_length), 17);
+    store16(udp + 6, static_cast<std::uint16_t>(~fold_sum(add_to_sum(pseudo, udp, udp_length))));
+    return f;
+}
+
+// The pool6 (64:ff9b::/96) form of 192.0.2.x, the IPv4 side's hosts in every mix.
+Ipv6Address pool6_host(std::uint8_t x) {
+    return Ipv6Address::from_bytes(
+        std::array<std::uint8_t, 16>{0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, x}
+            .data());
+}
+
+// The default mix, one EAM entry (198.51.100.0/24 <-> 2001:db8:100::/120): 4->6 from 192.0.2.x
+// to 198.51.100.x, and 6->4 from 2001:db8:100::x to 64:ff9b::192.0.2.x, alternating.
 std::vector<Frame> make_templates() {
     std::vector<Frame> frames;
     for (unsigned i = 0; i < 32; ++i) {
-        Frame f(64, 0);
-        const bool from_ipv4 = i % 2 == 0;
-        std::uint8_t* ip = f.data() + 14;
-        store16(f.data() + 12, from_ipv4 ? 0x0800 : 0x86dd);
-        std::uint8_t* udp;
-        std::size_t udp_length;
-        if (from_ipv4) { // 192.0.2.x -> 198.51.100.x (EAM)
-            ip[0] = 0x45;
-            store16(ip + 2, 50);
-            ip[8] = 64;
-            ip[9] = 17;
-            store32(ip + 12, 0xc0000200 | (i + 1));
-            store32(ip + 16, 0xc6336400 | (i + 1));
-            store16(ip + 10, checksum_of(ip, 20));
-            udp = ip + 20;
-            udp_length = 30;
-        } else { // 2001:db8:100::x (EAM) -> 64:ff9b::192.0.2.x (pool6)
-            store32(ip, 6u << 28);
-            store16(ip + 4, 10);
-            ip[6] = 17;
-            ip[7] = 64;
+        const auto x = static_cast<std::uint8_t>(i + 1);
+        if (i % 2 == 0) {
+            const std::uint8_t src[4] = {192, 0, 2, x}, dst[4] = {198, 51, 100, x};
+            frames.push_back(make_frame(true, src, dst));
+        } else {
             const std::uint8_t src[16] = {
                 0x20, 0x01, 0x0d, 0xb8, 0x01, 0, 0, 0,
                 0,    0,    0,    0,    0,    0, 0, static_cast<std::uint8_t>(i)};
-            const std::uint8_t dst[16] = {
-                0, 0x64, 0xff, 0x9b, 0,   0, 0, 0,
-                0, 0,    0,    0,    192, 0, 2, static_cast<std::uint8_t>(i)};
-            std::memcpy(ip + 8, src, 16);
-            std::memcpy(ip + 24, dst, 16);
-            udp = ip + 40;
-            udp_length = 10;
+            frames.push_back(
+                make_frame(false, src, pool6_host(static_cast<std::uint8_t>(i)).bytes.data()));
         }
-        store16(udp, 1000);
-        store16(udp + 2, 2000);
-        store16(udp + 4, static_cast<std::uint16_t>(udp_length));
-        std::uint32_t pseudo =
-            from_ipv4 ? std::uint32_t{ipv4_address_sum(ip + 12, ip + 16)} + 17 +
-                            static_cast<std::uint32_t>(udp_length)
-                      : std::uint32_t{ipv6_address_sum(ip + 8, ip + 24)} +
-                            ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(udp_length), 17);
-        store16(udp + 6,
-                static_cast<std::uint16_t>(~fold_sum(add_to_sum(pseudo, udp, udp_length))));
-        frames.push_back(f);
     }
     return frames;
 }
 
-// The template index lives in the first bytes of the buffer, far before any headroom siitd uses.
-void restore(rte_mbuf* m, const std::vector<Frame>& templates) {
-    std::uint32_t index;
-    std::memcpy(&index, m->buf_addr, sizeof index);
-    const Frame& f = templates[index];
+// The large-table mix: `count` frames, each to or from a random address of a random entry of
+// `entries`, so that every lookup lands anywhere in the table (as on a box whose EAMT maps many
+// customers), alternating 4->6 and 6->4 as the default mix does.
+std::vector<Frame> make_random_templates(const std::vector<EamEntry>& entries, std::size_t count,
+                                         std::mt19937_64& rng) {
+    std::vector<Frame> frames;
+    frames.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const EamEntry& e = entries[rng() % entries.size()];
+        const Ipv4Address eam4{e.prefix4.address.value |
+                               (static_cast<std::uint32_t>(rng()) & ~e.prefix4.mask())};
+        const auto x = static_cast<std::uint8_t>(1 + rng() % 254);
+        if (i % 2 == 0) {
+            std::uint8_t src[4] = {192, 0, 2, x}, dst[4];
+            eam4.to_bytes(dst);
+            frames.push_back(make_frame(true, src, dst));
+        } else {
+            frames.push_back(
+                make_frame(false, eam_map_4to6(e, eam4).bytes.data(), pool6_host(x).bytes.data()));
+        }
+    }
+    return frames;
+}
+
+// Writes `frame` into `m` as a NIC would, at the default headroom.
+void restore(rte_mbuf* m, const Frame& frame) {
     m->data_off = RTE_PKTMBUF_HEADROOM;
-    std::memcpy(rte_pktmbuf_mtod(m, void*), f.data(), f.size());
-    m->data_len = static_cast<std::uint16_t>(f.size());
-    m->pkt_len = static_cast<std::uint32_t>(f.size());
+    std::memcpy(rte_pktmbuf_mtod(m, void*), frame.data(), frame.size());
+    m->data_len = static_cast<std::uint16_t>(frame.size());
+    m->pkt_len = static_cast<std::uint32_t>(frame.size());
 }
 
 struct Rings {
@@ -122,6 +163,9 @@ std::uint64_t feed_share(const Rings& rings, const std::vector<Frame>& templates
     std::uint64_t at_warm = 0;
     bool warmed = false;
     void* objs[64];
+    // The feeder goes through the templates in order, so that reading them stays cheap (the
+    // hardware prefetcher streams them) however many there are.
+    std::size_t next = first % templates.size();
     while (true) {
         const auto now = Clock::now();
         if (!warmed && now >= warm) {
@@ -131,8 +175,10 @@ std::uint64_t feed_share(const Rings& rings, const std::vector<Frame>& templates
         if (now >= end) break;
         for (std::size_t q = first; q < rings.tx.size(); q += stride) {
             const unsigned n = rte_ring_dequeue_burst(rings.tx[q], objs, 64, nullptr);
-            for (unsigned i = 0; i < n; ++i)
-                restore(static_cast<rte_mbuf*>(objs[i]), templates);
+            for (unsigned i = 0; i < n; ++i) {
+                restore(static_cast<rte_mbuf*>(objs[i]), templates[next]);
+                next = next + 1 == templates.size() ? 0 : next + 1;
+            }
             returned += n;
             unsigned done = 0;
             while (done < n)
@@ -226,7 +272,8 @@ double translator_ns_per_packet(const std::vector<Frame>& templates, const siitd
     constexpr int kRounds = 4000;
     for (int round = 0; round < kRounds; ++round) {
         for (std::size_t i = 0; i < kBuffers; ++i) {
-            const Frame& f = templates[(i + static_cast<std::size_t>(round)) % templates.size()];
+            const Frame& f =
+                templates[(static_cast<std::size_t>(round) * kBuffers + i) % templates.size()];
             std::uint8_t* data = buffers.data() + i * kBufferSize + kOffset;
             std::memcpy(data, f.data() + 14, f.size() - 14);
             packets[i] = {data, static_cast<std::uint32_t>(f.size() - 14), kOffset,
@@ -252,9 +299,14 @@ double translator_ns_per_packet(const std::vector<Frame>& templates, const siitd
 int main(int argc, char** argv) {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
     std::string lcores = argc > 2 ? argv[2] : "0-1";
-    // Extra feeders, one per CPU listed ("9-15" or "9,10"), beside the one on the main lcore.
+    // EAMT entries: 1 (the default mix), or that many random ones with random traffic over them;
+    // "N/32": N single addresses (one prefix length each side) instead of eamt-bench's mix.
+    const std::size_t eamt_entries =
+        argc > 4 ? std::max<std::size_t>(1, std::strtoull(argv[4], nullptr, 10)) : 1;
+    const bool singles_only = argc > 4 && std::string(argv[4]).ends_with("/32");
+    // Extra feeders, one per CPU listed ("9-15" or "9,10"; "none"), beside the main lcore's.
     std::vector<int> feeder_cpus;
-    if (argc > 3) {
+    if (argc > 3 && std::strcmp(argv[3], "none") != 0) {
         const std::string list = argv[3];
         for (std::size_t at = 0; at < list.size();) {
             const std::size_t comma = std::min(list.find(',', at), list.size());
@@ -320,8 +372,12 @@ int main(int argc, char** argv) {
     config.ports.push_back(port);
     config.translation.pool6 = *Ipv6Prefix::parse("64:ff9b::/96");
     config.translation.hairpin_mode = HairpinMode::off;
-    config.eamt.push_back(
-        {*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")});
+    std::mt19937_64 rng(7915);
+    if (eamt_entries == 1)
+        config.eamt.push_back(
+            {*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")});
+    else
+        config.eamt = bench::make_entries(eamt_entries, rng, singles_only);
     siitd::RteQsbr qsbr(RTE_MAX_LCORE);
     TranslationState eamt(&qsbr);
     eamt.replace_all(config.translation, config.eamt);
@@ -332,16 +388,16 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    const auto templates = make_templates();
+    // With a large table, a million frames: their lookups cover the table, not a cached corner.
+    const auto templates =
+        eamt_entries == 1 ? make_templates() : make_random_templates(config.eamt, 1u << 20, rng);
     const unsigned in_flight = kInFlightPerWorker * workers;
     rte_mempool* pool = rte_pktmbuf_pool_create("bench_frames", in_flight * 2, 256, 0,
                                                 RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
     auto fill = [&] {
         for (unsigned i = 0; i < in_flight; ++i) {
             rte_mbuf* m = rte_pktmbuf_alloc(pool);
-            const std::uint32_t index = i % templates.size();
-            std::memcpy(m->buf_addr, &index, sizeof index);
-            restore(m, templates);
+            restore(m, templates[i % templates.size()]);
             rte_ring_enqueue(rings.rx[i % workers], m);
         }
     };
@@ -414,8 +470,11 @@ int main(int argc, char** argv) {
     const double alone_ns = translator_ns_per_packet(templates, config, eamt);
 
     std::printf("siitd data plane benchmark: %u worker core(s), %zu feeder(s), 64-byte frames, UDP "
-                "4->6 to EAMT and 6->4 EAMT->pool6 (50/50)\n",
-                workers, feeder_cpus.size() + 1);
+                "4->6 to EAMT and 6->4 EAMT->pool6 (50/50), %zu EAMT entr%s%s\n",
+                workers, feeder_cpus.size() + 1, eamt_entries, eamt_entries == 1 ? "y" : "ies",
+                eamt_entries == 1 ? ""
+                : singles_only    ? " (random /32 <-> /128, traffic over all of them)"
+                                  : " (random, eamt-bench's mix, traffic over all of them)");
     std::printf(
         "                                       throughput     worker busy time   per core\n");
     auto line = [&](const char* what, const Measured& m) {

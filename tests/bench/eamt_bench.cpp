@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "random_eamt.hpp"
 #include "siit/eamt.hpp"
 #include "siit/translation_state.hpp"
 
@@ -27,31 +28,6 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 volatile std::uintptr_t sink; // keeps lookups from being optimised away
-
-// A realistic mix: 70% single addresses (/32 <-> /128), 30% ranges /20-/31; each IPv6 side keeps
-// exactly the IPv4 suffix bits (RFC 7757 §3.2), under 2001:db8::/32 with random bits between.
-std::vector<EamEntry> make_entries(std::size_t n, std::mt19937_64& rng) {
-    std::vector<EamEntry> entries;
-    std::set<std::pair<std::uint32_t, std::uint8_t>> seen4;
-    entries.reserve(n);
-    while (entries.size() < n) {
-        const unsigned l4 = rng() % 10 < 7 ? 32 : 20 + rng() % 12;
-        Ipv4Prefix p4{Ipv4Address{static_cast<std::uint32_t>(rng())},
-                      static_cast<std::uint8_t>(l4)};
-        p4.address.value &= p4.mask();
-        if (!seen4.insert({p4.address.value, p4.length}).second) continue;
-        Ipv6Address v6;
-        const std::uint64_t r = rng();
-        v6.bytes = {0x20, 0x01, 0x0d, 0xb8};
-        for (int i = 0; i < 8; ++i)
-            v6.bytes[4 + i] = static_cast<std::uint8_t>(r >> (8 * i));
-        const auto l6 = static_cast<std::uint8_t>(128 - (32 - l4));
-        for (unsigned bit = l6; bit < 128; ++bit)
-            v6.set_bit(bit, false);
-        entries.push_back({p4, Ipv6Prefix{v6, l6}});
-    }
-    return entries;
-}
 
 struct Keys {
     std::vector<Ipv4Address> v4;
@@ -89,7 +65,7 @@ long max_rss_kib() {
 }
 
 void bench_size(std::size_t n, std::size_t lookups, std::mt19937_64& rng) {
-    const auto entries = make_entries(n, rng);
+    const auto entries = bench::make_entries(n, rng);
     const long rss_before = max_rss_kib();
     TranslationState eamt(nullptr);
     const auto load_start = Clock::now();
