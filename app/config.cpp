@@ -349,13 +349,23 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
         return std::nullopt;
     }
     reject_unknown(root, "",
-                   {"eal", "ports", "translation", "burst", "mbufs", "icmp-errors-per-second",
-                    "icmp-error-burst", "control"},
+                   {"eal", "ports", "translation", "burst", "mbufs", "eamt-prefetch",
+                    "icmp-errors-per-second", "icmp-error-burst", "control"},
                    problems);
     Config config;
     read(root, "eal", "", config.eal_args, problems);
     read_number(root, "burst", "", config.burst, 1, 256, problems);
     read_number(root, "mbufs", "", config.mbufs, 1023, 1u << 24, problems);
+    if (std::string text; read(root, "eamt-prefetch", "", text, problems)) {
+        if (text == "auto")
+            config.eamt_prefetch = Config::EamtPrefetch::automatic;
+        else if (text == "always")
+            config.eamt_prefetch = Config::EamtPrefetch::always;
+        else if (text == "never")
+            config.eamt_prefetch = Config::EamtPrefetch::never;
+        else
+            problems.add("eamt-prefetch", "must be auto, always or never");
+    }
     read_number(root, "icmp-errors-per-second", "", config.icmp_errors_per_second, 0, 1000000,
                 problems);
     read_number(root, "icmp-error-burst", "", config.icmp_error_burst, 1, 100000, problems);
@@ -470,6 +480,9 @@ json config_to_json(const Config& config) {
     root["translation"] = translation;
     root["burst"] = config.burst;
     root["mbufs"] = config.mbufs;
+    root["eamt-prefetch"] = config.eamt_prefetch == Config::EamtPrefetch::automatic ? "auto"
+                            : config.eamt_prefetch == Config::EamtPrefetch::always  ? "always"
+                                                                                    : "never";
     root["icmp-errors-per-second"] = config.icmp_errors_per_second;
     root["icmp-error-burst"] = config.icmp_error_burst;
     char mode[8];

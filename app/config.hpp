@@ -52,11 +52,23 @@ struct Config {
     std::vector<siit::EamEntry> eamt;
     std::uint16_t burst = 32;
     std::uint32_t mbufs = 8191;
+    // Whether workers prefetch a burst's EAMT lookups in stages before translating it: `auto`
+    // when the table outgrows the caches (siit::EamTable::prefetch_worthwhile), or always, or
+    // never.
+    enum class EamtPrefetch : std::uint8_t { automatic, always, never };
+    EamtPrefetch eamt_prefetch = EamtPrefetch::automatic;
     // ICMP errors the translator generates, per worker: a token bucket (RFC 4443 §2.4(f)).
     std::uint32_t icmp_errors_per_second = 1000;
     std::uint32_t icmp_error_burst = 50;
     ControlConfig control;
 };
+
+// Whether workers take bursts in stages with their EAMT lookups prefetched, under `mode`, for a
+// table whose EamTable::prefetch_worthwhile() is `worthwhile`.
+inline bool eamt_lookups_prefetched(Config::EamtPrefetch mode, bool worthwhile) {
+    return mode == Config::EamtPrefetch::always ||
+           (mode == Config::EamtPrefetch::automatic && worthwhile);
+}
 
 // Parses `text` (the contents of `file`). On failure returns nothing and fills `errors` with one
 // line per problem: "FILE: FIELD: REASON".

@@ -413,12 +413,16 @@ json ControlApi::stats(const json& request) {
         {"clients_timed_out", control_.clients_timed_out.load()},
     };
     const siit::TranslationVersion* version = state_.snapshot();
-    result["state"] = {{"version", version->serial},
-                       {"eamt_entries", version->eamt->entries().size()},
-                       {"eamt_bytes", version->eamt->memory_bytes()},
-                       // Versions replaced but not yet freed: workers have not all passed a
-                       // quiescent state since. Stays small unless a worker stalls.
-                       {"retired_versions", state_.reclaim(false)}};
+    result["state"] = {
+        {"version", version->serial},
+        {"eamt_entries", version->eamt->entries().size()},
+        {"eamt_bytes", version->eamt->memory_bytes()},
+        // Whether workers prefetch this table's lookups a burst ahead.
+        {"eamt_lookups_prefetched",
+         eamt_lookups_prefetched(running_.eamt_prefetch, version->eamt->prefetch_worthwhile())},
+        // Versions replaced but not yet freed: workers have not all passed a
+        // quiescent state since. Stays small unless a worker stalls.
+        {"retired_versions", state_.reclaim(false)}};
     // What the NICs themselves count: packets they could not hand to siitd (no mbuf, ring full).
     json nics = json::object();
     for (const auto& port : dataplane_.ports()) {

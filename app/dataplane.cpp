@@ -110,6 +110,12 @@ void write_l2(std::uint8_t* frame, const std::array<std::uint8_t, 6>& dst,
 
 int launch_worker(void* arg);
 
+// The Ethernet header's length, an 802.1Q tag included (for prefetching: no checks beyond
+// staying inside `length`).
+std::uint32_t l2_length(const std::uint8_t* frame, std::uint32_t length) {
+    return length >= 18 && siit::load16(frame + 12) == kEthertypeVlan ? 18 : 14;
+}
+
 std::uint16_t ip_version_ethertype(unsigned version) {
     return version == 4 ? kEthertypeIpv4 : version == 6 ? kEthertypeIpv6 : 0;
 }
@@ -385,14 +391,37 @@ void Dataplane::worker_loop(unsigned index) {
             auto prefetch_frame = [](const rte_mbuf* frame_mbuf) {
                 prefetch_for_write(rte_pktmbuf_mtod(frame_mbuf, const std::uint8_t*));
             };
-            for (std::uint16_t i = 0; i < std::min<std::uint16_t>(n, 2 * kPrefetchAhead); ++i)
-                prefetch_for_write(rx[i]);
-            for (std::uint16_t i = 0; i < std::min<std::uint16_t>(n, kPrefetchAhead); ++i)
-                prefetch_frame(rx[i]);
+            // An EAMT larger than the caches: the burst goes through in stages instead (mbuf
+            // headers, frames, the lookups' slots, their entries, then translation), each stage a
+            // short loop whose misses overlap (dataplane-bench with 1M entries).
+            const bool staged = eamt_lookups_prefetched(config_.eamt_prefetch,
+                                                        translator.lookups_worth_prefetching());
+            if (staged) {
+                for (std::uint16_t i = 0; i < n; ++i)
+                    prefetch_for_write(rx[i]);
+                for (std::uint16_t i = 0; i < n; ++i)
+                    prefetch_frame(rx[i]);
+                for (const auto stage :
+                     {siit::EamTable::PrefetchStage::slots, siit::EamTable::PrefetchStage::entries})
+                    for (std::uint16_t i = 0; i < n; ++i) {
+                        const auto* frame = rte_pktmbuf_mtod(rx[i], const std::uint8_t*);
+                        const std::uint32_t length = rx[i]->data_len;
+                        const std::uint32_t l2 = in_port.l3 ? 0 : l2_length(frame, length);
+                        if (length > l2)
+                            translator.prefetch_lookups(stage, frame + l2, length - l2);
+                    }
+            } else {
+                for (std::uint16_t i = 0; i < std::min<std::uint16_t>(n, 2 * kPrefetchAhead); ++i)
+                    prefetch_for_write(rx[i]);
+                for (std::uint16_t i = 0; i < std::min<std::uint16_t>(n, kPrefetchAhead); ++i)
+                    prefetch_frame(rx[i]);
+            }
             for (std::uint16_t i = 0; i < n; ++i) {
                 rte_mbuf* m = rx[i];
-                if (i + 2 * kPrefetchAhead < n) prefetch_for_write(rx[i + 2 * kPrefetchAhead]);
-                if (i + kPrefetchAhead < n) prefetch_frame(rx[i + kPrefetchAhead]);
+                if (!staged) {
+                    if (i + 2 * kPrefetchAhead < n) prefetch_for_write(rx[i + 2 * kPrefetchAhead]);
+                    if (i + kPrefetchAhead < n) prefetch_frame(rx[i + kPrefetchAhead]);
+                }
                 if (m->nb_segs != 1) {
                     stats.add(ShellCounter::drop_multi_segment);
                     rte_pktmbuf_free(m);

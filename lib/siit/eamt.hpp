@@ -17,7 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "siit/bytes.hpp"
 #include "siit/eam.hpp"
+#include "siit/prefetch.hpp"
 
 namespace siit {
 
@@ -47,6 +49,39 @@ class EamTable final : public EamLookup {
 
     const EamEntry* find4(Ipv4Address address) const override;
     const EamEntry* find6(const Ipv6Address& address) const override;
+    // Prefetching, for tables larger than the caches: a worker runs these over a whole burst of
+    // packets, stage by stage, before translating it, so that the misses of the burst's lookups
+    // overlap instead of following one another (docs/dataplane.md, "Large tables"). They change
+    // nothing and need not be followed by the lookup.
+    // Whether the arrays that lookups read are large enough for prefetching to pay.
+    bool prefetch_worthwhile() const { return prefetch_worthwhile_; }
+    // `slots`: the slots a lookup will probe, at each prefix length the bit filter does not rule
+    // out (reads the filter). `entries`, once `slots` has run: the entry the lookup will find
+    // (reads the slots, now cached).
+    enum class PrefetchStage : std::uint8_t { slots, entries };
+    void prefetch4(PrefetchStage stage, Ipv4Address address) const {
+        if (stage == PrefetchStage::entries) {
+            if (const EamEntry* e = find4(address)) prefetch_entry(e);
+            return;
+        }
+        for (const Length4& l : lengths4_) {
+            const std::uint64_t hash = hash4(address.value & l.mask, l.length);
+            if (filter_has(filter4_, filter_shift_, hash))
+                prefetch_for_read(&table4_[hash >> table_shift_]);
+        }
+    }
+    void prefetch6(PrefetchStage stage, const std::uint8_t* address) const {
+        if (stage == PrefetchStage::entries) {
+            if (const EamEntry* e = find6(Ipv6Address::from_bytes(address))) prefetch_entry(e);
+            return;
+        }
+        const std::uint64_t hi = load64(address), lo = load64(address + 8);
+        for (const Length6& l : lengths6_) {
+            const std::uint64_t hash = hash6(hi & l.hi_mask, lo & l.lo_mask, l.length);
+            if (filter_has(filter6_, filter_shift_, hash))
+                prefetch_for_read(&table6_[hash >> table_shift_]);
+        }
+    }
     // The entry with exactly this prefix, or null.
     const EamEntry* exact4(const Ipv4Prefix& prefix) const;
     const EamEntry* exact6(const Ipv6Prefix& prefix) const;
@@ -74,12 +109,27 @@ class EamTable final : public EamLookup {
         std::uint64_t hi_mask, lo_mask; // over the address as two host-order halves
         std::uint8_t length;
     };
+    // Multiply-shift hashing (Dietzfelbinger): one or two multiplies per probed length, which
+    // matters when a lookup probes a dozen lengths. Only the top bits are good, so tables and
+    // filters index with the top bits.
+    static std::uint64_t hash4(std::uint32_t masked, std::uint8_t length) {
+        return ((std::uint64_t{masked} << 8) | length) * 0x9e3779b97f4a7c15ull;
+    }
+    static std::uint64_t hash6(std::uint64_t hi, std::uint64_t lo, std::uint8_t length) {
+        return ((hi ^ (lo * 0xc2b2ae3d27d4eb4full)) + length) * 0x9e3779b97f4a7c15ull;
+    }
+    static constexpr std::size_t kPrefetchWorthwhileBytes = std::size_t{4} << 20;
     static constexpr std::uint64_t kEmpty4 = ~std::uint64_t{0};
     static constexpr std::uint32_t kEmpty6 = ~std::uint32_t{0};
 
     const EamEntry* probe4(std::uint32_t masked, std::uint8_t length, std::uint64_t hash) const;
     const EamEntry* probe6(std::uint64_t hi, std::uint64_t lo, std::uint8_t length,
                            std::uint64_t hash) const;
+    // Entries are not line-aligned: one may straddle two lines.
+    static void prefetch_entry(const EamEntry* e) {
+        prefetch_for_read(e);
+        prefetch_for_read(reinterpret_cast<const char*>(e) + sizeof(EamEntry) - 1);
+    }
     static bool filter_has(const std::vector<std::uint64_t>& filter, unsigned shift,
                            std::uint64_t hash) {
         const std::uint64_t bit = hash >> shift;
@@ -99,6 +149,7 @@ class EamTable final : public EamLookup {
     // Bit filters indexed by the top bits of the same hashes the tables use.
     std::vector<std::uint64_t> filter4_, filter6_;
     unsigned filter_shift_ = 63;
+    bool prefetch_worthwhile_ = false;
     unsigned table_shift_ = 63;
     std::vector<Length4> lengths4_; // prefix lengths in use, longest first
     std::vector<Length6> lengths6_;

@@ -9,9 +9,12 @@
 #include <cstdint>
 #include <optional>
 
+#include "siit/bytes.hpp"
 #include "siit/config.hpp"
 #include "siit/counters.hpp"
 #include "siit/eam.hpp"
+#include "siit/eamt.hpp"
+#include "siit/headers.hpp"
 
 namespace siit {
 
@@ -71,6 +74,24 @@ class Translator {
             if (const std::optional<Counter> counter = fast_6to4(packet))
                 return Verdict{Action::forward, *counter, 0};
         return translate_6to4_full(packet, allocator);
+    }
+
+    // Whether a worker should prefetch the EAMT lines its packets' lookups will read: the table
+    // is larger than a core's caches (EamTable::prefetch_worthwhile).
+    bool lookups_worth_prefetching() const { return table_ && table_->prefetch_worthwhile(); }
+    // Starts fetching, for one stage (EamTable::PrefetchStage), the EAMT lines that translating
+    // `packet` (an IPv4 or IPv6 packet, possibly truncated) will read, and returns at once. Reads
+    // nothing beyond `length` bytes; a packet too short for its addresses is skipped.
+    void prefetch_lookups(EamTable::PrefetchStage stage, const std::uint8_t* packet,
+                          std::uint32_t length) const {
+        if (!table_ || length < kIpv4HeaderSize) return;
+        if ((packet[0] >> 4) == 4) {
+            table_->prefetch4(stage, Ipv4Address{load32(packet + 12)});
+            table_->prefetch4(stage, Ipv4Address{load32(packet + 16)});
+        } else if (length >= kIpv6HeaderSize) {
+            table_->prefetch6(stage, packet + 8);
+            table_->prefetch6(stage, packet + 24);
+        }
     }
 
     const TranslatorConfig& config() const { return *config_; }

@@ -18,6 +18,7 @@ const char* kGood = R"({
   "ports": [{"name": "v4", "device": "net_null0", "role": "ipv4", "next-hop-mac": "02:00:00:00:00:01", "mtu": 1500},
             {"name": "v6", "device": "net_null1", "role": "ipv6", "next-hop-mac": "02:00:00:00:00:02", "rx-queues": 2}],
   "burst": 64,
+  "eamt-prefetch": "always",
   "translation": {
     "pool6": "64:ff9b::/96",
     "eamt": [{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8:1::/120"}],
@@ -48,6 +49,7 @@ TEST_CASE("siitd config: a complete file parses into every setting", "[config]")
     CHECK(c->ports[1].rx_queues == 2);
     CHECK(c->ports[1].next_hop_mac[5] == 2);
     CHECK(c->burst == 64);
+    CHECK(c->eamt_prefetch == Config::EamtPrefetch::always);
     CHECK(c->translation.pool6->to_string() == "64:ff9b::/96");
     CHECK(c->eamt.size() == 1);
     CHECK(c->translation.denylist4.size() == 1);
@@ -57,13 +59,18 @@ TEST_CASE("siitd config: a complete file parses into every setting", "[config]")
     CHECK(c->translation.lowest_ipv6_mtu == 1400);
     CHECK(c->translation.mtu_plateaus == std::vector<std::uint16_t>{9000, 1500, 1280});
     CHECK(c->translation.hairpin_mode == siit::HairpinMode::simple);
+    const auto minimal =
+        parse_config(R"({"ports": [{"device": "a"}], "translation": {"pool6": "64:ff9b::/96"}})",
+                     "min.json", errors);
+    REQUIRE(minimal);
+    CHECK(minimal->eamt_prefetch == Config::EamtPrefetch::automatic);
 }
 
 TEST_CASE("siitd config: every problem is named with file, field and reason", "[config]") {
     std::vector<std::string> errors;
     const auto c = parse_config(R"({
       "ports": [{"device": "net_null0", "role": "sideways", "next-hop-mac": "02:00:00", "mtu": 100, "colour": "red"}],
-      "burst": "many",
+      "burst": "many", "eamt-prefetch": "sometimes",
       "translation": {"pool6": "64:ff9b::/80", "eamt": [{"ipv4": "192.0.2.1/24", "ipv6": "2001:db8::/120"}],
                       "eam-hairpin-mode": "sometimes", "pool6791v6": "not-an-address"}
     })",
@@ -74,6 +81,7 @@ TEST_CASE("siitd config: every problem is named with file, field and reason", "[
     CHECK(has(errors, "bad.json: ports[0].mtu: must be between 1280 and 9600"));
     CHECK(has(errors, "bad.json: ports[0].colour: unknown setting"));
     CHECK(has(errors, "bad.json: burst: wrong type (expected a number)"));
+    CHECK(has(errors, "bad.json: eamt-prefetch: must be auto, always or never"));
     CHECK(has(errors, "bad.json: translation.pool6: '64:ff9b::/80' is not an IPv6 prefix of length "
                       "32, 40, 48, 56, 64 or 96"));
     CHECK(has(errors, "bad.json: translation.eamt[0].ipv4: '192.0.2.1/24' is not an IPv4 prefix "
@@ -119,6 +127,7 @@ TEST_CASE("siitd config: config_to_json is a file that parses back to the same c
     CHECK(again->eamt == config->eamt);
     CHECK(again->translation.denylist4 == config->translation.denylist4);
     CHECK(again->control.mode == 0640);
+    CHECK(again->eamt_prefetch == Config::EamtPrefetch::always);
 }
 
 TEST_CASE("siitd config: overlay_translation changes only what it names; null restores defaults",

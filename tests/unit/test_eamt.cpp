@@ -288,3 +288,46 @@ TEST_CASE("RFC7757 4.2 hairpinning in each mode: off, simple, intrinsic", "[eamt
     CHECK(back[41] == 4); // Port Unreachable
     CHECK(Ipv6Address::from_bytes(back.data() + 24) == a6("2001:db8:100::7"));
 }
+
+TEST_CASE("EAMT prefetching pays only beyond the caches and reads only the packet's own bytes",
+          "[eamt][prefetch]") {
+    TranslationState small(nullptr);
+    REQUIRE(small.replace({entry("192.0.2.0/24", "2001:db8:1::/120")}).empty());
+    CHECK_FALSE(small.table()->prefetch_worthwhile());
+
+    // 70 000 single-address entries: some 5 MiB of slots and filters, past the threshold.
+    std::vector<EamEntry> entries;
+    for (std::uint32_t i = 0; i < 70000; ++i) {
+        Ipv6Address v6 = a6("2001:db8:2::");
+        store32(v6.bytes.data() + 12, i);
+        entries.push_back({Ipv4Prefix{Ipv4Address{0x0a000000u + i}, 32}, Ipv6Prefix{v6, 128}});
+    }
+    TranslationState large(nullptr);
+    REQUIRE(large.replace(entries).empty());
+    const EamTable& table = *large.table();
+    CHECK(table.memory_bytes() > (std::size_t{4} << 20));
+    CHECK(table.prefetch_worthwhile());
+
+    // Packets of every length up to two IPv6 headers, IPv4, IPv6 and neither, each in a buffer of
+    // exactly its length (AddressSanitizer names any read past it), through every stage: nothing
+    // is written, and lookups answer as before.
+    TranslatorConfig config;
+    const Translator translator(config, &table);
+    std::mt19937 rng(7915);
+    for (std::uint32_t length = 0; length <= 80; ++length)
+        for (const std::uint8_t first : {0x45, 0x60, 0x00, 0xff}) {
+            std::vector<std::uint8_t> packet(length);
+            for (auto& b : packet)
+                b = static_cast<std::uint8_t>(rng());
+            if (length > 0) packet[0] = first;
+            if (length >= 20 && first == 0x45) store32(packet.data() + 16, 0x0a000000u + length);
+            const std::vector<std::uint8_t> before = packet;
+            for (const auto stage :
+                 {EamTable::PrefetchStage::slots, EamTable::PrefetchStage::entries})
+                translator.prefetch_lookups(stage, packet.data(), length);
+            CHECK(packet == before);
+        }
+    const EamEntry* e = table.find4(a4("10.0.0.42"));
+    REQUIRE(e);
+    CHECK(eam_map_4to6(*e, a4("10.0.0.42")) == a6("2001:db8:2::2a"));
+}
