@@ -72,6 +72,25 @@ void read_number(const json& object, const char* key, const std::string& path, T
     out = static_cast<T>(value);
 }
 
+// A setting that names one of `choices`: "must be a, b or c" otherwise.
+template <typename T>
+void read_choice(const json& object, const char* key, const std::string& path,
+                 std::initializer_list<std::pair<const char*, T>> choices, T& out,
+                 Problems& problems) {
+    std::string text;
+    if (!read(object, key, path, text, problems)) return;
+    std::string names;
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        const auto& [name, value] = choices.begin()[i];
+        if (text == name) {
+            out = value;
+            return;
+        }
+        names += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(name);
+    }
+    problems.add(path + key, "must be " + names);
+}
+
 void reject_unknown(const json& object, const std::string& path,
                     std::initializer_list<const char*> known, Problems& problems) {
     for (const auto& [key, value] : object.items()) {
@@ -228,16 +247,11 @@ void parse_translation(const json& given, const std::string& path, siit::Transla
         }
         std::sort(x.mtu_plateaus.rbegin(), x.mtu_plateaus.rend());
     }
-    if (read(t, "eam-hairpin-mode", path, text, problems)) {
-        if (text == "off")
-            x.hairpin_mode = siit::HairpinMode::off;
-        else if (text == "simple")
-            x.hairpin_mode = siit::HairpinMode::simple;
-        else if (text == "intrinsic")
-            x.hairpin_mode = siit::HairpinMode::intrinsic;
-        else
-            problems.add(path + "eam-hairpin-mode", "must be off, simple or intrinsic");
-    }
+    read_choice(t, "eam-hairpin-mode", path,
+                {std::pair{"off", siit::HairpinMode::off},
+                 std::pair{"simple", siit::HairpinMode::simple},
+                 std::pair{"intrinsic", siit::HairpinMode::intrinsic}},
+                x.hairpin_mode, problems);
 }
 
 void parse_control(const json& c, ControlConfig& control, Problems& problems) {
@@ -356,16 +370,11 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
     read(root, "eal", "", config.eal_args, problems);
     read_number(root, "burst", "", config.burst, 1, 256, problems);
     read_number(root, "mbufs", "", config.mbufs, 1023, 1u << 24, problems);
-    if (std::string text; read(root, "eamt-prefetch", "", text, problems)) {
-        if (text == "auto")
-            config.eamt_prefetch = Config::EamtPrefetch::automatic;
-        else if (text == "always")
-            config.eamt_prefetch = Config::EamtPrefetch::always;
-        else if (text == "never")
-            config.eamt_prefetch = Config::EamtPrefetch::never;
-        else
-            problems.add("eamt-prefetch", "must be auto, always or never");
-    }
+    read_choice(root, "eamt-prefetch", "",
+                {std::pair{"auto", Config::EamtPrefetch::automatic},
+                 std::pair{"always", Config::EamtPrefetch::always},
+                 std::pair{"never", Config::EamtPrefetch::never}},
+                config.eamt_prefetch, problems);
     read_number(root, "icmp-errors-per-second", "", config.icmp_errors_per_second, 0, 1000000,
                 problems);
     read_number(root, "icmp-error-burst", "", config.icmp_error_burst, 1, 100000, problems);

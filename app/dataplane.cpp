@@ -15,8 +15,8 @@
 
 #include "exception_path.hpp"
 #include "kernel_mirror.hpp"
-#include "prefetch.hpp"
 #include "siit/bytes.hpp"
+#include "siit/prefetch.hpp"
 #include "siit/translator.hpp"
 
 namespace siitd {
@@ -389,7 +389,7 @@ void Dataplane::worker_loop(unsigned index) {
             // following one another. (Fetching the line before the frame too, where 4->6 headers
             // grow, measured slower: it stays in this core's cache from the previous use.)
             auto prefetch_frame = [](const rte_mbuf* frame_mbuf) {
-                prefetch_for_write(rte_pktmbuf_mtod(frame_mbuf, const std::uint8_t*));
+                siit::prefetch_for_write(rte_pktmbuf_mtod(frame_mbuf, const std::uint8_t*));
             };
             // An EAMT larger than the caches: the burst goes through in stages instead (mbuf
             // headers, frames, the lookups' slots, their entries, then translation), each stage a
@@ -398,7 +398,7 @@ void Dataplane::worker_loop(unsigned index) {
                                                         translator.lookups_worth_prefetching());
             if (staged) {
                 for (std::uint16_t i = 0; i < n; ++i)
-                    prefetch_for_write(rx[i]);
+                    siit::prefetch_for_write(rx[i]);
                 for (std::uint16_t i = 0; i < n; ++i)
                     prefetch_frame(rx[i]);
                 for (const auto stage :
@@ -412,14 +412,15 @@ void Dataplane::worker_loop(unsigned index) {
                     }
             } else {
                 for (std::uint16_t i = 0; i < std::min<std::uint16_t>(n, 2 * kPrefetchAhead); ++i)
-                    prefetch_for_write(rx[i]);
+                    siit::prefetch_for_write(rx[i]);
                 for (std::uint16_t i = 0; i < std::min<std::uint16_t>(n, kPrefetchAhead); ++i)
                     prefetch_frame(rx[i]);
             }
             for (std::uint16_t i = 0; i < n; ++i) {
                 rte_mbuf* m = rx[i];
                 if (!staged) {
-                    if (i + 2 * kPrefetchAhead < n) prefetch_for_write(rx[i + 2 * kPrefetchAhead]);
+                    if (i + 2 * kPrefetchAhead < n)
+                        siit::prefetch_for_write(rx[i + 2 * kPrefetchAhead]);
                     if (i + kPrefetchAhead < n) prefetch_frame(rx[i + kPrefetchAhead]);
                 }
                 if (m->nb_segs != 1) {

@@ -34,10 +34,10 @@
 #include <vector>
 
 #include "dataplane.hpp"
-#include "prefetch.hpp"
 #include "random_eamt.hpp"
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
+#include "siit/prefetch.hpp"
 #include "siit/translator.hpp"
 
 using namespace siit;
@@ -231,13 +231,13 @@ int plain_forward(void* arg) {
         const std::uint16_t n = rte_eth_rx_burst(a->port, a->queue, burst, 32);
         if (a->swap_macs) {
             for (std::uint16_t i = 0; i < std::min<std::uint16_t>(n, 2 * kAhead); ++i)
-                siitd::prefetch_for_write(burst[i]);
+                siit::prefetch_for_write(burst[i]);
             for (std::uint16_t i = 0; i < std::min(n, kAhead); ++i)
-                siitd::prefetch_for_write(rte_pktmbuf_mtod(burst[i], void*));
+                siit::prefetch_for_write(rte_pktmbuf_mtod(burst[i], void*));
             for (std::uint16_t i = 0; i < n; ++i) {
-                if (i + 2 * kAhead < n) siitd::prefetch_for_write(burst[i + 2 * kAhead]);
+                if (i + 2 * kAhead < n) siit::prefetch_for_write(burst[i + 2 * kAhead]);
                 if (i + kAhead < n)
-                    siitd::prefetch_for_write(rte_pktmbuf_mtod(burst[i + kAhead], void*));
+                    siit::prefetch_for_write(rte_pktmbuf_mtod(burst[i + kAhead], void*));
                 auto* eth = rte_pktmbuf_mtod(burst[i], std::uint8_t*);
                 std::uint8_t mac[6];
                 std::memcpy(mac, eth, 6);
