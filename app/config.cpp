@@ -72,11 +72,19 @@ void read_number(const json& object, const char* key, const std::string& path, T
     out = static_cast<T>(value);
 }
 
+// The settings that name one of a few choices: each name once, for reading and for writing.
+template <typename T> using Choices = std::initializer_list<std::pair<const char*, T>>;
+const Choices<siit::HairpinMode> kHairpinModes = {{"off", siit::HairpinMode::off},
+                                                  {"simple", siit::HairpinMode::simple},
+                                                  {"intrinsic", siit::HairpinMode::intrinsic}};
+const Choices<Config::EamtPrefetch> kEamtPrefetchModes = {{"auto", Config::EamtPrefetch::automatic},
+                                                          {"always", Config::EamtPrefetch::always},
+                                                          {"never", Config::EamtPrefetch::never}};
+
 // A setting that names one of `choices`: "must be a, b or c" otherwise.
 template <typename T>
-void read_choice(const json& object, const char* key, const std::string& path,
-                 std::initializer_list<std::pair<const char*, T>> choices, T& out,
-                 Problems& problems) {
+void read_choice(const json& object, const char* key, const std::string& path, Choices<T> choices,
+                 T& out, Problems& problems) {
     std::string text;
     if (!read(object, key, path, text, problems)) return;
     std::string names;
@@ -89,6 +97,13 @@ void read_choice(const json& object, const char* key, const std::string& path,
         names += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(name);
     }
     problems.add(path + key, "must be " + names);
+}
+
+// The name of `value` among `choices`.
+template <typename T> const char* choice_name(Choices<T> choices, T value) {
+    for (const auto& [name, v] : choices)
+        if (v == value) return name;
+    return "";
 }
 
 void reject_unknown(const json& object, const std::string& path,
@@ -247,11 +262,7 @@ void parse_translation(const json& given, const std::string& path, siit::Transla
         }
         std::sort(x.mtu_plateaus.rbegin(), x.mtu_plateaus.rend());
     }
-    read_choice(t, "eam-hairpin-mode", path,
-                {std::pair{"off", siit::HairpinMode::off},
-                 std::pair{"simple", siit::HairpinMode::simple},
-                 std::pair{"intrinsic", siit::HairpinMode::intrinsic}},
-                x.hairpin_mode, problems);
+    read_choice(t, "eam-hairpin-mode", path, kHairpinModes, x.hairpin_mode, problems);
 }
 
 void parse_control(const json& c, ControlConfig& control, Problems& problems) {
@@ -370,11 +381,7 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
     read(root, "eal", "", config.eal_args, problems);
     read_number(root, "burst", "", config.burst, 1, 256, problems);
     read_number(root, "mbufs", "", config.mbufs, 1023, 1u << 24, problems);
-    read_choice(root, "eamt-prefetch", "",
-                {std::pair{"auto", Config::EamtPrefetch::automatic},
-                 std::pair{"always", Config::EamtPrefetch::always},
-                 std::pair{"never", Config::EamtPrefetch::never}},
-                config.eamt_prefetch, problems);
+    read_choice(root, "eamt-prefetch", "", kEamtPrefetchModes, config.eamt_prefetch, problems);
     read_number(root, "icmp-errors-per-second", "", config.icmp_errors_per_second, 0, 1000000,
                 problems);
     read_number(root, "icmp-error-burst", "", config.icmp_error_burst, 1, 100000, problems);
@@ -455,9 +462,7 @@ json translation_to_json(const siit::TranslatorConfig& x, const std::vector<siit
     t["amend-udp-checksum-zero"] = x.amend_udp_checksum_zero;
     t["lowest-ipv6-mtu"] = x.lowest_ipv6_mtu;
     t["mtu-plateaus"] = x.mtu_plateaus;
-    t["eam-hairpin-mode"] = x.hairpin_mode == siit::HairpinMode::off      ? "off"
-                            : x.hairpin_mode == siit::HairpinMode::simple ? "simple"
-                                                                          : "intrinsic";
+    t["eam-hairpin-mode"] = choice_name(kHairpinModes, x.hairpin_mode);
     return t;
 }
 
@@ -489,9 +494,7 @@ json config_to_json(const Config& config) {
     root["translation"] = translation;
     root["burst"] = config.burst;
     root["mbufs"] = config.mbufs;
-    root["eamt-prefetch"] = config.eamt_prefetch == Config::EamtPrefetch::automatic ? "auto"
-                            : config.eamt_prefetch == Config::EamtPrefetch::always  ? "always"
-                                                                                    : "never";
+    root["eamt-prefetch"] = choice_name(kEamtPrefetchModes, config.eamt_prefetch);
     root["icmp-errors-per-second"] = config.icmp_errors_per_second;
     root["icmp-error-burst"] = config.icmp_error_burst;
     char mode[8];
