@@ -356,6 +356,11 @@ void Dataplane::worker_loop(unsigned index) {
         version = state_.snapshot();
         translator.set_config(&version->config);
         translator.set_eamt(version->eamt.get());
+        // An EAMT larger than the caches: each burst goes through in stages (mbuf headers, frames,
+        // the lookups' slots, their entries, then translation), each stage a short loop whose
+        // misses overlap (dataplane-bench with 1M entries).
+        const bool staged =
+            eamt_lookups_prefetched(config_.eamt_prefetch, translator.lookups_worth_prefetching());
         const KernelView* kernel = mirror_ ? mirror_->view() : &no_kernel;
         unsigned received = 0;
         // What the kernel sends leaves by the port its interface serves (worker 0 polls them).
@@ -387,15 +392,11 @@ void Dataplane::worker_loop(unsigned index) {
             // 2 * kPrefetchAhead packets before its turn, and its frame kPrefetchAhead before (the
             // header says where the frame is), so that misses overlap with the work instead of
             // following one another. (Fetching the line before the frame too, where 4->6 headers
-            // grow, measured slower: it stays in this core's cache from the previous use.)
+            // grow, measured slower: it stays in this core's cache from the previous use.) When
+            // `staged`, the whole burst's headers, frames and lookups are fetched first instead.
             auto prefetch_frame = [](const rte_mbuf* frame_mbuf) {
                 siit::prefetch_for_write(rte_pktmbuf_mtod(frame_mbuf, const std::uint8_t*));
             };
-            // An EAMT larger than the caches: the burst goes through in stages instead (mbuf
-            // headers, frames, the lookups' slots, their entries, then translation), each stage a
-            // short loop whose misses overlap (dataplane-bench with 1M entries).
-            const bool staged = eamt_lookups_prefetched(config_.eamt_prefetch,
-                                                        translator.lookups_worth_prefetching());
             if (staged) {
                 for (std::uint16_t i = 0; i < n; ++i)
                     siit::prefetch_for_write(rx[i]);
