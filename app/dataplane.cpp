@@ -344,7 +344,8 @@ void Dataplane::worker_loop(unsigned index) {
     std::vector<TxQueue> tx(ports_.size());
     const std::uint16_t burst = config_.burst;
     rte_mbuf* rx[256];
-    const KernelView no_kernel; // without a mirror: no host addresses, no learned next hop
+    siit::PacketLookups ahead[256]; // rx[i]'s EAMT lookups, made ahead when `staged`
+    const KernelView no_kernel;     // without a mirror: no host addresses, no learned next hop
     const std::uint64_t idle_limit = exit_idle_ms_ * (rte_get_tsc_hz() / 1000);
     std::uint64_t last_packet = rte_get_tsc_cycles();
     const auto tx_queue = static_cast<std::uint16_t>(index);
@@ -357,8 +358,9 @@ void Dataplane::worker_loop(unsigned index) {
         translator.set_config(&version->config);
         translator.set_eamt(version->eamt.get());
         // An EAMT larger than the caches: each burst goes through in stages (mbuf headers, frames,
-        // the lookups' slots, their entries, then translation), each stage a short loop whose
-        // misses overlap (dataplane-bench with 1M entries).
+        // the lookups' slots, the lookups themselves with their entries fetched, then translation,
+        // which takes those lookups' answers), each stage a short loop whose misses overlap
+        // (dataplane-bench with 1M entries).
         const bool staged =
             eamt_lookups_prefetched(config_.eamt_prefetch, translator.lookups_worth_prefetching());
         const KernelView* kernel = mirror_ ? mirror_->view() : &no_kernel;
@@ -402,14 +404,16 @@ void Dataplane::worker_loop(unsigned index) {
                     siit::prefetch_for_write(rx[i]);
                 for (std::uint16_t i = 0; i < n; ++i)
                     prefetch_frame(rx[i]);
-                for (const auto stage :
-                     {siit::EamTable::PrefetchStage::slots, siit::EamTable::PrefetchStage::entries})
+                for (const bool slots : {true, false})
                     for (std::uint16_t i = 0; i < n; ++i) {
                         const auto* frame = rte_pktmbuf_mtod(rx[i], const std::uint8_t*);
                         const std::uint32_t length = rx[i]->data_len;
                         const std::uint32_t l2 = in_port.l3 ? 0 : l2_length(frame, length);
-                        if (length > l2)
-                            translator.prefetch_lookups(stage, frame + l2, length - l2);
+                        const std::uint32_t ip_length = length > l2 ? length - l2 : 0;
+                        if (slots)
+                            translator.prefetch_lookup_slots(frame + l2, ip_length);
+                        else
+                            translator.look_up_ahead(frame + l2, ip_length, ahead[i]);
                     }
             } else {
                 for (std::uint16_t i = 0; i < std::min<std::uint16_t>(n, 2 * kPrefetchAhead); ++i)
@@ -475,9 +479,11 @@ void Dataplane::worker_loop(unsigned index) {
                 siit::PacketBuffer packet{eth + l2, m->data_len - l2u,
                                           rte_pktmbuf_headroom(m) + l2u,
                                           static_cast<std::uint32_t>(rte_pktmbuf_tailroom(m))};
-                const siit::Verdict verdict = ethertype == kEthertypeIpv4
-                                                  ? translator.translate_4to6(packet, &allocator)
-                                                  : translator.translate_6to4(packet, &allocator);
+                const siit::PacketLookups* looked_up = staged ? &ahead[i] : nullptr;
+                const siit::Verdict verdict =
+                    ethertype == kEthertypeIpv4
+                        ? translator.translate_4to6(packet, &allocator, looked_up)
+                        : translator.translate_6to4(packet, &allocator, looked_up);
                 stats.add(verdict.counter);
                 if (verdict.action == siit::Action::drop) {
                     allocator.release_all();

@@ -50,37 +50,32 @@ class EamTable final : public EamLookup {
     const EamEntry* find4(Ipv4Address address) const override;
     const EamEntry* find6(const Ipv6Address& address) const override;
     // Prefetching, for tables larger than the caches: a worker runs these over a whole burst of
-    // packets, stage by stage, before translating it, so that the misses of the burst's lookups
-    // overlap instead of following one another (docs/dataplane.md, "Large tables"). They change
-    // nothing and need not be followed by the lookup.
+    // packets before translating it, so that the misses of the burst's lookups overlap instead of
+    // following one another (docs/dataplane.md, "Large tables"). They change nothing.
     // Whether the arrays that lookups read are large enough for prefetching to pay.
     bool prefetch_worthwhile() const { return prefetch_worthwhile_; }
-    // `slots`: the slots a lookup will probe, at each prefix length the bit filter does not rule
-    // out (reads the filter). `entries`, once `slots` has run: the entry the lookup will find
-    // (reads the slots, now cached).
-    enum class PrefetchStage : std::uint8_t { slots, entries };
-    void prefetch4(PrefetchStage stage, Ipv4Address address) const {
-        if (stage == PrefetchStage::entries) {
-            if (const EamEntry* e = find4(address)) prefetch_entry(e);
-            return;
-        }
+    // Starts fetching the slots a lookup of `address` will probe, at each prefix length the bit
+    // filter does not rule out (it reads the filter), and returns at once.
+    void prefetch_slots4(Ipv4Address address) const {
         for (const Length4& l : lengths4_) {
             const std::uint64_t hash = hash4(address.value & l.mask, l.length);
             if (filter_has(filter4_, filter_shift_, hash))
                 prefetch_for_read(&table4_[hash >> table_shift_]);
         }
     }
-    void prefetch6(PrefetchStage stage, const std::uint8_t* address) const {
-        if (stage == PrefetchStage::entries) {
-            if (const EamEntry* e = find6(Ipv6Address::from_bytes(address))) prefetch_entry(e);
-            return;
-        }
+    void prefetch_slots6(const std::uint8_t* address) const {
         const std::uint64_t hi = load64(address), lo = load64(address + 8);
         for (const Length6& l : lengths6_) {
             const std::uint64_t hash = hash6(hi & l.hi_mask, lo & l.lo_mask, l.length);
             if (filter_has(filter6_, filter_shift_, hash))
                 prefetch_for_read(&table6_[hash >> table_shift_]);
         }
+    }
+    // Starts fetching an entry a lookup returned, for the mapping that follows. Entries are not
+    // line-aligned: one may straddle two lines.
+    static void prefetch_entry(const EamEntry* e) {
+        prefetch_for_read(e);
+        prefetch_for_read(reinterpret_cast<const char*>(e) + sizeof(EamEntry) - 1);
     }
     // The entry with exactly this prefix, or null.
     const EamEntry* exact4(const Ipv4Prefix& prefix) const;
@@ -125,11 +120,6 @@ class EamTable final : public EamLookup {
     const EamEntry* probe4(std::uint32_t masked, std::uint8_t length, std::uint64_t hash) const;
     const EamEntry* probe6(std::uint64_t hi, std::uint64_t lo, std::uint8_t length,
                            std::uint64_t hash) const;
-    // Entries are not line-aligned: one may straddle two lines.
-    static void prefetch_entry(const EamEntry* e) {
-        prefetch_for_read(e);
-        prefetch_for_read(reinterpret_cast<const char*>(e) + sizeof(EamEntry) - 1);
-    }
     static bool filter_has(const std::vector<std::uint64_t>& filter, unsigned shift,
                            std::uint64_t hash) {
         const std::uint64_t bit = hash >> shift;

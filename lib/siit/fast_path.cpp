@@ -8,6 +8,12 @@
 // (translate_4to6.cpp, translate_6to4.cpp) handles it, so every rule keeps one home. Both paths
 // give byte-identical output, which tests/unit/test_fast_path.cpp checks on random packets built
 // around these edges and on mutations of them, and tests/fuzz/fuzz_translate.cpp on every input.
+//
+// For EAMTs larger than the caches, a worker makes the fast path's lookups ahead for a whole burst
+// (prefetch_lookup_slots, then look_up_ahead), so that their misses overlap; the fast path then
+// takes their answers instead of looking up again (docs/dataplane.md, "Large tables").
+
+#include <cstring>
 
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
@@ -44,16 +50,24 @@ SIIT_HOT std::uint16_t ipv4_pair_sum(std::uint32_t src, std::uint32_t dst) {
     return fold_sum64(src, dst);
 }
 
-// map_address_4to6 without the optional: the EAMT, then pool6 (RFC 7757 §3.3, RFC 6052).
-template <typename Table>
-SIIT_HOT bool map_4to6(const TranslatorConfig& config, const Table* eamt, std::uint32_t a,
+// The EAM of an address, or null (no table, or no entry matches).
+template <typename Table> SIIT_HOT const EamEntry* find4(const Table* eamt, std::uint32_t a) {
+    return eamt ? eamt->find4(Ipv4Address{a}) : nullptr;
+}
+
+template <typename Table> SIIT_HOT const EamEntry* find6(const Table* eamt, const std::uint8_t* p) {
+    return eamt ? eamt->find6(Ipv6Address::from_bytes(p)) : nullptr;
+}
+
+// map_address_4to6 without the optional, `entry` being the address's EAM or null: the EAMT, then
+// pool6 (RFC 7757 §3.3, RFC 6052).
+SIIT_HOT bool map_4to6(const TranslatorConfig& config, const EamEntry* entry, std::uint32_t a,
                        Wide6& out) {
-    if (eamt)
-        if (const EamEntry* entry = eamt->find4(Ipv4Address{a})) {
-            const Ipv6Address mapped = eam_map_4to6(*entry, Ipv4Address{a});
-            out = load_wide6(mapped.bytes.data());
-            return true;
-        }
+    if (entry) {
+        const Ipv6Address mapped = eam_map_4to6(*entry, Ipv4Address{a});
+        out = load_wide6(mapped.bytes.data());
+        return true;
+    }
     if (!config.pool6 || detail::is_special_ipv4(Ipv4Address{a}) ||
         detail::denylisted(config, Ipv4Address{a}))
         return false;
@@ -67,26 +81,30 @@ SIIT_HOT bool map_4to6(const TranslatorConfig& config, const Table* eamt, std::u
     return true;
 }
 
-// map_address_6to4 likewise.
-template <typename Table>
-SIIT_HOT bool map_6to4(const TranslatorConfig& config, const Table* eamt, const std::uint8_t* p,
-                       std::uint32_t& out) {
-    const Ipv6Address a = Ipv6Address::from_bytes(p);
-    if (eamt)
-        if (const EamEntry* entry = eamt->find6(a)) {
-            out = eam_map_6to4(*entry, a).value;
-            return true;
-        }
+// The IPv4 address that the IPv6 address at `p` embeds in pool6 (RFC 6052 §2.2), before the
+// checks on which IPv4 addresses may be translated; false when `p` is not in pool6.
+SIIT_HOT bool pool6_ipv4(const TranslatorConfig& config, const std::uint8_t* p,
+                         std::uint32_t& out) {
     if (!config.pool6) return false;
     if (config.pool6->length == 96) {
         if (std::memcmp(p, config.pool6->address.bytes.data(), 12) != 0) return false;
         out = load32(p + 12);
-    } else {
-        const auto v4 = rfc6052_extract(*config.pool6, a);
-        if (!v4) return false;
-        out = v4->value;
+        return true;
     }
-    return !detail::is_special_ipv4(Ipv4Address{out}) &&
+    const auto v4 = rfc6052_extract(*config.pool6, Ipv6Address::from_bytes(p));
+    if (!v4) return false;
+    out = v4->value;
+    return true;
+}
+
+// map_address_6to4 likewise.
+SIIT_HOT bool map_6to4(const TranslatorConfig& config, const EamEntry* entry, const std::uint8_t* p,
+                       std::uint32_t& out) {
+    if (entry) {
+        out = eam_map_6to4(*entry, Ipv6Address::from_bytes(p)).value;
+        return true;
+    }
+    return pool6_ipv4(config, p, out) && !detail::is_special_ipv4(Ipv4Address{out}) &&
            !detail::denylisted(config, Ipv4Address{out});
 }
 
@@ -107,16 +125,62 @@ void Translator::adopt_eamt(const EamLookup* eamt) {
     table_ = dynamic_cast<const EamTable*>(eamt);
 }
 
-std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet) {
-    return table_ ? fast_4to6(packet, table_) : fast_4to6(packet, eamt_);
+std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const PacketLookups* ahead) {
+    if (!table_) return fast_4to6<EamLookup, false>(packet, eamt_, nullptr);
+    return ahead ? fast_4to6<EamTable, true>(packet, table_, ahead)
+                 : fast_4to6<EamTable, false>(packet, table_, nullptr);
 }
 
-std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet) {
-    return table_ ? fast_6to4(packet, table_) : fast_6to4(packet, eamt_);
+std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet, const PacketLookups* ahead) {
+    if (!table_) return fast_6to4<EamLookup, false>(packet, eamt_, nullptr);
+    return ahead ? fast_6to4<EamTable, true>(packet, table_, ahead)
+                 : fast_6to4<EamTable, false>(packet, table_, nullptr);
 }
 
-template <typename Table>
-std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const Table* eamt) {
+void Translator::prefetch_lookup_slots(const std::uint8_t* packet, std::uint32_t length) const {
+    if (!table_ || length < kIpv4HeaderSize) return;
+    const unsigned version = packet[0] >> 4;
+    if (version == 4) {
+        table_->prefetch_slots4(Ipv4Address{load32(packet + 12)});
+        table_->prefetch_slots4(Ipv4Address{load32(packet + 16)});
+    } else if (version == 6 && length >= kIpv6HeaderSize) {
+        table_->prefetch_slots6(packet + 8);
+        table_->prefetch_slots6(packet + 24);
+        std::uint32_t dst4;
+        if (config_->hairpin_mode != HairpinMode::off && pool6_ipv4(*config_, packet + 24, dst4))
+            table_->prefetch_slots4(Ipv4Address{dst4});
+    }
+}
+
+void Translator::look_up_ahead(const std::uint8_t* packet, std::uint32_t length,
+                               PacketLookups& ahead) const {
+    ahead = PacketLookups{};
+    if (!table_ || length < kIpv4HeaderSize) return;
+    const EamTable& table = *table_;
+    const auto version = static_cast<std::uint8_t>(packet[0] >> 4);
+    if (version == 4) {
+        ahead.src = table.find4(Ipv4Address{load32(packet + 12)});
+        ahead.dst = table.find4(Ipv4Address{load32(packet + 16)});
+    } else if (version == 6 && length >= kIpv6HeaderSize) {
+        ahead.src = table.find6(Ipv6Address::from_bytes(packet + 8));
+        ahead.dst = table.find6(Ipv6Address::from_bytes(packet + 24));
+        // What fast_6to4 asks for hairpinning; an EAM's own mapping is inside its prefix.
+        std::uint32_t dst4;
+        ahead.dst4_in_eamt = ahead.dst != nullptr || (config_->hairpin_mode != HairpinMode::off &&
+                                                      pool6_ipv4(*config_, packet + 24, dst4) &&
+                                                      table.find4(Ipv4Address{dst4}) != nullptr);
+    } else {
+        return;
+    }
+    ahead.table = table_;
+    ahead.ip_version = version;
+    if (ahead.src) EamTable::prefetch_entry(ahead.src);
+    if (ahead.dst) EamTable::prefetch_entry(ahead.dst);
+}
+
+template <typename Table, bool kAhead>
+std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const Table* eamt,
+                                             const PacketLookups* ahead) {
     const TranslatorConfig& config = *config_;
     std::uint8_t* const in = packet.data;
     if (packet.length < kIpv4HeaderSize + 8 || in[0] != 0x45) return std::nullopt; // options: §4.1
@@ -142,7 +206,9 @@ std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const Table* 
 
     const std::uint32_t src4 = load32(in + 12), dst4 = load32(in + 16);
     Wide6 src6, dst6;
-    if (!map_4to6(config, eamt, dst4, dst6) || !map_4to6(config, eamt, src4, src6))
+    const bool known = kAhead && ahead->table == eamt && ahead->ip_version == 4;
+    if (!map_4to6(config, known ? ahead->dst : find4(eamt, dst4), dst4, dst6) ||
+        !map_4to6(config, known ? ahead->src : find4(eamt, src4), src4, src6))
         return std::nullopt;
 
     // §4.5 and §4.2: the upper-layer checksum follows the pseudo-header.
@@ -177,8 +243,9 @@ std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const Table* 
     return counter;
 }
 
-template <typename Table>
-std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet, const Table* eamt) {
+template <typename Table, bool kAhead>
+std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet, const Table* eamt,
+                                             const PacketLookups* ahead) {
     const TranslatorConfig& config = *config_;
     std::uint8_t* const in = packet.data;
     if (packet.length < kIpv6HeaderSize + 8) return std::nullopt;
@@ -195,11 +262,16 @@ std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet, const Table* 
     if (icmp ? !detail::is_icmp6_echo(l4[0]) : !takes_transport(protocol, l4, payload_length))
         return std::nullopt;
 
+    const bool known = kAhead && ahead->table == eamt && ahead->ip_version == 6;
+    const EamEntry* const dst_entry = known ? ahead->dst : find6(eamt, in + 24);
     std::uint32_t src4, dst4;
-    if (!map_6to4(config, eamt, in + 24, dst4) || !map_6to4(config, eamt, in + 8, src4))
+    if (!map_6to4(config, dst_entry, in + 24, dst4) ||
+        !map_6to4(config, known ? ahead->src : find6(eamt, in + 8), in + 8, src4))
         return std::nullopt;
-    // RFC 7757 §4.2: an IPv4 destination that is one of our EAM addresses goes back to IPv6.
-    if (config.hairpin_mode != HairpinMode::off && eamt && eamt->find4(Ipv4Address{dst4}))
+    // RFC 7757 §4.2: an IPv4 destination that is one of our EAM addresses goes back to IPv6. One
+    // that an EAM mapped is inside that EAM's IPv4 prefix: no lookup needed to know.
+    if (config.hairpin_mode != HairpinMode::off &&
+        (dst_entry || (known ? ahead->dst4_in_eamt : find4(eamt, dst4) != nullptr)))
         return std::nullopt;
 
     // §5.5 and §5.2: the pseudo-header changes (ICMPv4 has none).

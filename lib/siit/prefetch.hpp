@@ -1,5 +1,5 @@
 // Prefetching: the data plane's frames (which a worker rewrites) and the EAMT's lines (which its
-// lookups read a few stages later, EamTable::prefetch4).
+// lookups read a few stages later, EamTable::prefetch_slots4).
 //
 // asm statements, not __builtin_prefetch: GCC counts the builtin as free of side effects, so a loop
 // that only prefetches (one per prefix length) is deleted whole under C++'s forward-progress rule.

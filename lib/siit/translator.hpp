@@ -55,6 +55,17 @@ struct Verdict {
     std::uint16_t extra_packets = 0; // fragments handed to the allocator after this one
 };
 
+// The EAMT lookups that translating one packet makes, made ahead of it for a whole burst
+// (Translator::look_up_ahead) so that translation finds the answers instead of looking up again.
+struct PacketLookups {
+    const EamTable* table = nullptr; // the version looked up in; null: nothing was looked up
+    std::uint8_t ip_version = 0;     // how the packet's addresses were read: 4 or 6
+    // 6->4: the destination's IPv4 form is inside an EAM's IPv4 prefix (RFC 7757 §4.2).
+    bool dst4_in_eamt = false;
+    const EamEntry* src = nullptr; // the source address's EAM, or null
+    const EamEntry* dst = nullptr; // the destination address's EAM, or null
+};
+
 class Translator {
   public:
     // `eamt` may be null (pool6 only). Both must outlive the translator.
@@ -62,16 +73,19 @@ class Translator {
 
     // RFC 7915 §4: an IPv4 packet to IPv6. On forward, extra fragments (if any) were allocated
     // through `allocator` (may be null: oversized DF=0 packets are then counted drops).
-    Verdict translate_4to6(PacketBuffer& packet, PacketAllocator* allocator) {
+    // `ahead`: this packet's lookups, made by look_up_ahead (may be null).
+    Verdict translate_4to6(PacketBuffer& packet, PacketAllocator* allocator,
+                           const PacketLookups* ahead = nullptr) {
         if (fast_path_)
-            if (const std::optional<Counter> counter = fast_4to6(packet))
+            if (const std::optional<Counter> counter = fast_4to6(packet, ahead))
                 return Verdict{Action::forward, *counter, 0};
         return translate_4to6_impl(packet, allocator, false);
     }
     // RFC 7915 §5: an IPv6 packet to IPv4, or back to IPv6 when it hairpins.
-    Verdict translate_6to4(PacketBuffer& packet, PacketAllocator* allocator) {
+    Verdict translate_6to4(PacketBuffer& packet, PacketAllocator* allocator,
+                           const PacketLookups* ahead = nullptr) {
         if (fast_path_)
-            if (const std::optional<Counter> counter = fast_6to4(packet))
+            if (const std::optional<Counter> counter = fast_6to4(packet, ahead))
                 return Verdict{Action::forward, *counter, 0};
         return translate_6to4_full(packet, allocator);
     }
@@ -79,20 +93,19 @@ class Translator {
     // Whether a worker should prefetch the EAMT lines its packets' lookups will read: the table
     // is larger than a core's caches (EamTable::prefetch_worthwhile).
     bool lookups_worth_prefetching() const { return table_ && table_->prefetch_worthwhile(); }
-    // Starts fetching, for one stage (EamTable::PrefetchStage), the EAMT lines that translating
-    // `packet` (an IPv4 or IPv6 packet, possibly truncated) will read, and returns at once. Reads
-    // nothing beyond `length` bytes; a packet too short for its addresses is skipped.
-    void prefetch_lookups(EamTable::PrefetchStage stage, const std::uint8_t* packet,
-                          std::uint32_t length) const {
-        if (!table_ || length < kIpv4HeaderSize) return;
-        if ((packet[0] >> 4) == 4) {
-            table_->prefetch4(stage, Ipv4Address{load32(packet + 12)});
-            table_->prefetch4(stage, Ipv4Address{load32(packet + 16)});
-        } else if (length >= kIpv6HeaderSize) {
-            table_->prefetch6(stage, packet + 8);
-            table_->prefetch6(stage, packet + 24);
-        }
-    }
+    // The staged pipeline for such tables (docs/dataplane.md, "Large tables"), two passes over a
+    // burst before it is translated. Both take `packet` as an IPv4 or IPv6 packet, possibly
+    // truncated, read nothing beyond `length` bytes, and skip a packet too short for its
+    // addresses. First pass: starts fetching the EAMT slots that the packet's lookups will probe
+    // (for an IPv6 packet, also those of its pool6 destination's IPv4 form, which hairpinning
+    // looks up) and returns at once.
+    void prefetch_lookup_slots(const std::uint8_t* packet, std::uint32_t length) const;
+    // Second pass: makes those lookups, the slots now cached, into `ahead`, and starts fetching
+    // the entries they found. translate_4to6/6to4 given `ahead` then use it instead of looking up
+    // again, as long as the translator's table and settings are the ones it was made with (a
+    // worker keeps one version for a whole burst).
+    void look_up_ahead(const std::uint8_t* packet, std::uint32_t length,
+                       PacketLookups& ahead) const;
 
     const TranslatorConfig& config() const { return *config_; }
     const EamLookup* eamt() const { return eamt_; }
@@ -113,14 +126,18 @@ class Translator {
     // forwarded, or nothing, the packet untouched, when the full translation must decide. The
     // entry points above are inline so that the Verdict stays in registers: built in memory
     // across a call, it was read back with a store-forwarding stall on every packet.
-    std::optional<Counter> fast_4to6(PacketBuffer& packet);
-    std::optional<Counter> fast_6to4(PacketBuffer& packet);
+    // `ahead` is used when it was made for this packet's family with this translator's table.
+    std::optional<Counter> fast_4to6(PacketBuffer& packet, const PacketLookups* ahead);
+    std::optional<Counter> fast_6to4(PacketBuffer& packet, const PacketLookups* ahead);
     // The same, with `Table` the EamTable itself (direct calls the compiler can inline) or the
-    // EamLookup interface (any other table, tests' reference one for instance).
-    template <typename Table>
-    std::optional<Counter> fast_4to6(PacketBuffer& packet, const Table* table);
-    template <typename Table>
-    std::optional<Counter> fast_6to4(PacketBuffer& packet, const Table* table);
+    // EamLookup interface (any other table, tests' reference one for instance), and `kAhead`
+    // whether `ahead` is given: without it, the code has no trace of it.
+    template <typename Table, bool kAhead>
+    std::optional<Counter> fast_4to6(PacketBuffer& packet, const Table* table,
+                                     const PacketLookups* ahead);
+    template <typename Table, bool kAhead>
+    std::optional<Counter> fast_6to4(PacketBuffer& packet, const Table* table,
+                                     const PacketLookups* ahead);
     void adopt_eamt(const EamLookup* eamt);
     // RFC 7915 §5 in full, every case (translate_6to4.cpp).
     Verdict translate_6to4_full(PacketBuffer& packet, PacketAllocator* allocator);

@@ -147,30 +147,31 @@ void bench_size(std::size_t n, std::size_t lookups, std::mt19937_64& rng) {
                 }
                 sink = acc;
             });
-        // The same lookups in bursts of 32, as siitd's workers do them for a large table: every
-        // key's slots prefetched, then its entry, then the lookups (EamTable::prefetch4/6).
+        // The same lookups in bursts of 32, as siitd's workers make them for a large table: every
+        // key's slots prefetched, then the lookups, each found entry prefetched for the mapping
+        // (EamTable::prefetch_slots4/6, prefetch_entry).
         constexpr std::size_t kBurst = 32;
-        auto staged = [&](const auto& keys_of_direction, auto prefetch, auto find) {
+        auto staged = [&](const auto& keys_of_direction, auto prefetch_slots, auto find) {
             return ns_per(lookups, [&] {
                 std::uintptr_t acc = 0;
                 for (std::size_t at = 0; at < keys_of_direction.size(); at += kBurst) {
                     const std::size_t end = std::min(at + kBurst, keys_of_direction.size());
-                    for (const auto stage :
-                         {EamTable::PrefetchStage::slots, EamTable::PrefetchStage::entries})
-                        for (std::size_t i = at; i < end; ++i)
-                            prefetch(stage, keys_of_direction[i]);
                     for (std::size_t i = at; i < end; ++i)
-                        acc += reinterpret_cast<std::uintptr_t>(find(keys_of_direction[i]));
+                        prefetch_slots(keys_of_direction[i]);
+                    for (std::size_t i = at; i < end; ++i)
+                        if (const EamEntry* e = find(keys_of_direction[i])) {
+                            EamTable::prefetch_entry(e);
+                            acc += reinterpret_cast<std::uintptr_t>(e);
+                        }
                 }
                 sink = acc;
             });
         };
         const double staged4 = staged(
-            keys.v4, [&](auto stage, Ipv4Address k) { table.prefetch4(stage, k); },
+            keys.v4, [&](Ipv4Address k) { table.prefetch_slots4(k); },
             [&](Ipv4Address k) { return table.find4(k); });
         const double staged6 = staged(
-            keys.v6,
-            [&](auto stage, const Ipv6Address& k) { table.prefetch6(stage, k.bytes.data()); },
+            keys.v6, [&](const Ipv6Address& k) { table.prefetch_slots6(k.bytes.data()); },
             [&](const Ipv6Address& k) { return table.find6(k); });
         auto show = [](double v) {
             return v < 0 ? std::string("(no memory)") : std::to_string(v).substr(0, 6);

@@ -2,12 +2,16 @@
 // translator must never read or write outside its buffer (AddressSanitizer), never hit undefined
 // behaviour (UBSan), and whatever it emits must be a well-formed packet of the family it claims.
 // The same input also goes through the full translation alone (fast path off): both must leave
-// the same bytes, bookkeeping and verdict (lib/siit/fast_path.cpp).
+// the same bytes, bookkeeping and verdict (lib/siit/fast_path.cpp). With the production table, the
+// first translation takes its EAMT lookups made ahead, as a worker does for a large table.
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "siit/bytes.hpp"
+#include "siit/eamt.hpp"
 #include "siit/translator.hpp"
 
 namespace {
@@ -59,7 +63,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     config.hairpin_mode = (control & 8) ? siit::HairpinMode::off : siit::HairpinMode::intrinsic;
     config.ipv6_mtu = (control & 16) ? 1280 : 1500;
     config.ipv4_mtu = (control & 32) ? 576 : 1500;
-    FuzzEamt eamt;
+    static const FuzzEamt reference_eamt;
+    static const std::unique_ptr<siit::EamTable> production_eamt = [] {
+        std::vector<std::string> errors;
+        return siit::EamTable::build({reference_eamt.entry}, errors);
+    }();
+    const bool production = control & 64;
+    const siit::EamLookup& eamt =
+        production ? static_cast<const siit::EamLookup&>(*production_eamt) : reference_eamt;
     siit::Translator translator(config, &eamt);
 
     // Exactly the headroom and tailroom the API promises to need, so that overruns are caught.
@@ -71,8 +82,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FuzzAllocator allocator;
     const bool from_ipv4 = control & 1;
     std::vector<std::uint8_t> full_buffer = buffer;
-    const siit::Verdict verdict = from_ipv4 ? translator.translate_4to6(packet, &allocator)
-                                            : translator.translate_6to4(packet, &allocator);
+    siit::PacketLookups ahead;
+    if (production) {
+        translator.prefetch_lookup_slots(packet.data, packet.length);
+        translator.look_up_ahead(packet.data, packet.length, ahead);
+    }
+    const siit::PacketLookups* looked_up = production ? &ahead : nullptr;
+    const siit::Verdict verdict = from_ipv4
+                                      ? translator.translate_4to6(packet, &allocator, looked_up)
+                                      : translator.translate_6to4(packet, &allocator, looked_up);
 
     siit::Translator full(config, &eamt);
     full.set_fast_path(false);

@@ -17,7 +17,7 @@ for line in open(src):
     if line.startswith("input "):
         data = bytes.fromhex(line.split()[1])
         control = 1 if data[:1] and data[0] >> 4 == 4 else 0
-        for flags in (0, 0x3e):
+        for flags in (0, 0x3e, 0x40, 0x7e):  # 0x40: the production EAMT, lookups made ahead
             with open(os.path.join(dst, f"fixture{n}"), "wb") as f:
                 f.write(bytes([control | flags]) + data)
             n += 1

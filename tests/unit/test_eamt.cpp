@@ -2,6 +2,7 @@
 // and hairpinning through the translator in each mode.
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <random>
 
 #include "linear_eamt.hpp"
@@ -309,11 +310,13 @@ TEST_CASE("EAMT prefetching pays only beyond the caches and reads only the packe
     CHECK(table.prefetch_worthwhile());
 
     // Packets of every length up to two IPv6 headers, IPv4, IPv6 and neither, each in a buffer of
-    // exactly its length (AddressSanitizer names any read past it), through every stage: nothing
-    // is written, and lookups answer as before.
+    // exactly its length (AddressSanitizer names any read past it), through both passes: nothing
+    // is written, and the lookups made ahead are the table's own answers, or none.
     TranslatorConfig config;
+    config.pool6 = Ipv6Prefix::parse("64:ff9b::/96");
     const Translator translator(config, &table);
     std::mt19937 rng(7915);
+    unsigned found = 0;
     for (std::uint32_t length = 0; length <= 80; ++length)
         for (const std::uint8_t first : {0x45, 0x60, 0x00, 0xff}) {
             std::vector<std::uint8_t> packet(length);
@@ -321,12 +324,38 @@ TEST_CASE("EAMT prefetching pays only beyond the caches and reads only the packe
                 b = static_cast<std::uint8_t>(rng());
             if (length > 0) packet[0] = first;
             if (length >= 20 && first == 0x45) store32(packet.data() + 16, 0x0a000000u + length);
+            if (length >= 40 && first == 0x60) { // an EAM source, a pool6 destination in the EAMT
+                std::memcpy(packet.data() + 8, a6("2001:db8:2::").bytes.data(), 12);
+                store32(packet.data() + 20, length);
+                std::memcpy(packet.data() + 24, a6("64:ff9b::").bytes.data(), 12);
+                store32(packet.data() + 36, 0x0a000000u + length);
+            }
             const std::vector<std::uint8_t> before = packet;
-            for (const auto stage :
-                 {EamTable::PrefetchStage::slots, EamTable::PrefetchStage::entries})
-                translator.prefetch_lookups(stage, packet.data(), length);
+            translator.prefetch_lookup_slots(packet.data(), length);
+            PacketLookups ahead;
+            ahead.dst4_in_eamt = true; // whatever was there before is overwritten
+            translator.look_up_ahead(packet.data(), length, ahead);
             CHECK(packet == before);
+            if (length >= 20 && first == 0x45) {
+                CHECK(ahead.table == &table);
+                CHECK(ahead.ip_version == 4);
+                CHECK(ahead.src == table.find4(Ipv4Address{load32(packet.data() + 12)}));
+                REQUIRE(ahead.dst == table.find4(Ipv4Address{0x0a000000u + length}));
+                CHECK(ahead.dst != nullptr);
+                found += ahead.dst != nullptr;
+            } else if (length >= 40 && first == 0x60) {
+                CHECK(ahead.table == &table);
+                CHECK(ahead.ip_version == 6);
+                CHECK(ahead.src == table.find6(Ipv6Address::from_bytes(packet.data() + 8)));
+                CHECK(ahead.src != nullptr);
+                CHECK(ahead.dst == nullptr);
+                CHECK(ahead.dst4_in_eamt); // 64:ff9b::10.0.0.x, and 10.0.0.x is an EAM
+            } else {
+                CHECK(ahead.table == nullptr); // too short, or neither family: nothing to use
+                CHECK_FALSE(ahead.dst4_in_eamt);
+            }
         }
+    CHECK(found == 61);
     const EamEntry* e = table.find4(a4("10.0.0.42"));
     REQUIRE(e);
     CHECK(eam_map_4to6(*e, a4("10.0.0.42")) == a6("2001:db8:2::2a"));

@@ -2,7 +2,8 @@
 // verdict, the same bytes, the same buffer bookkeeping and the same next IPv4 Identification, on
 // random packets built around what the fast path takes and the edges where it must step aside
 // (options, fragments, TTL 1, zero UDP checksums, MTUs, untranslatable, denylisted and hairpinned
-// addresses, ICMP errors, extension headers), and on random byte flips and truncations of them.
+// addresses, ICMP errors, extension headers), and on random byte flips and truncations of them;
+// and again with the EAMT lookups made ahead, as a worker makes them for a large table.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -215,7 +216,10 @@ struct Run {
     std::uint16_t next_id{};
 };
 
-Run translate(Translator& translator, bool from_ipv4, const Bytes& input, std::uint16_t id_seed) {
+// `ahead`: as a worker does for a large EAMT, the lookups made first (prefetch_lookup_slots,
+// look_up_ahead) and handed to the translation.
+Run translate(Translator& translator, bool from_ipv4, const Bytes& input, std::uint16_t id_seed,
+              bool ahead = false) {
     constexpr std::uint32_t kHeadroom = 128, kTailroom = 128;
     Run run;
     run.buffer.assign(kHeadroom + input.size() + kTailroom, 0xee);
@@ -224,8 +228,14 @@ Run translate(Translator& translator, bool from_ipv4, const Bytes& input, std::u
                   kHeadroom, kTailroom};
     translator.seed_ipv4_id(id_seed);
     VectorAllocator allocator;
-    run.verdict = from_ipv4 ? translator.translate_4to6(run.packet, &allocator)
-                            : translator.translate_6to4(run.packet, &allocator);
+    PacketLookups lookups;
+    if (ahead) {
+        translator.prefetch_lookup_slots(run.packet.data, run.packet.length);
+        translator.look_up_ahead(run.packet.data, run.packet.length, lookups);
+    }
+    const PacketLookups* looked_up = ahead ? &lookups : nullptr;
+    run.verdict = from_ipv4 ? translator.translate_4to6(run.packet, &allocator, looked_up)
+                            : translator.translate_6to4(run.packet, &allocator, looked_up);
     run.data_offset = run.packet.data - run.buffer.data();
     for (const auto& b : allocator.handed_out)
         run.extra.emplace_back(b->data, b->data + b->length);
@@ -271,7 +281,7 @@ Setup make_setup(Generator& g, unsigned variant) {
 TEST_CASE("fast path: same verdict, bytes, bookkeeping and Identification as the full translation",
           "[fast_path]") {
     Generator g(20261122);
-    std::uint64_t packets = 0, taken = 0;
+    std::uint64_t packets = 0, taken = 0, taken_ahead = 0;
     for (unsigned variant = 0; variant < 70; ++variant) {
         Setup setup = make_setup(g, variant);
         const bool linear = variant % 2 == 1; // the production table, and the reference one
@@ -291,19 +301,33 @@ TEST_CASE("fast path: same verdict, bytes, bookkeeping and Identification as the
             const std::uint64_t before = fast.fast_path_packets();
             const Run a = translate(fast, from_ipv4, input, id_seed);
             const Run b = translate(full, from_ipv4, input, id_seed);
+            const std::uint64_t after_a = fast.fast_path_packets();
+            const Run c = translate(fast, from_ipv4, input, id_seed, true);
+            const bool a_fast = after_a != before, c_fast = fast.fast_path_packets() != after_a;
             ++packets;
-            taken += fast.fast_path_packets() - before;
-            const bool same =
-                a.verdict.action == b.verdict.action && a.verdict.counter == b.verdict.counter &&
-                a.verdict.extra_packets == b.verdict.extra_packets && a.buffer == b.buffer &&
-                a.data_offset == b.data_offset && a.packet.length == b.packet.length &&
-                a.packet.headroom == b.packet.headroom && a.packet.tailroom == b.packet.tailroom &&
-                a.extra == b.extra && a.next_id == b.next_id;
-            if (!same) {
+            taken += a_fast;
+            if (!linear) taken_ahead += c_fast;
+            if (a_fast != c_fast) { // the lookups made ahead must not change which path is taken
+                INFO("variant " << variant << " packet " << i << ": " << to_hex(input));
+                CHECK(a_fast == c_fast);
+                return;
+            }
+            for (const Run* tried : {&a, &c}) {
+                const bool same = tried->verdict.action == b.verdict.action &&
+                                  tried->verdict.counter == b.verdict.counter &&
+                                  tried->verdict.extra_packets == b.verdict.extra_packets &&
+                                  tried->buffer == b.buffer &&
+                                  tried->data_offset == b.data_offset &&
+                                  tried->packet.length == b.packet.length &&
+                                  tried->packet.headroom == b.packet.headroom &&
+                                  tried->packet.tailroom == b.packet.tailroom &&
+                                  tried->extra == b.extra && tried->next_id == b.next_id;
+                if (same) continue;
                 INFO("variant " << variant << " packet " << i << " from "
                                 << (from_ipv4 ? "IPv4" : "IPv6") << ": " << to_hex(input));
-                INFO("fast: " << counter_name(a.verdict.counter) << " length " << a.packet.length
-                              << " at " << a.data_offset << " next id " << a.next_id);
+                INFO((tried == &a ? "fast: " : "fast, lookups made ahead: ")
+                     << counter_name(tried->verdict.counter) << " length " << tried->packet.length
+                     << " at " << tried->data_offset << " next id " << tried->next_id);
                 INFO("full: " << counter_name(b.verdict.counter) << " length " << b.packet.length
                               << " at " << b.data_offset << " next id " << b.next_id);
                 CHECK(same);
@@ -315,6 +339,9 @@ TEST_CASE("fast path: same verdict, bytes, bookkeeping and Identification as the
     INFO(taken << " of " << packets << " packets took the fast path");
     CHECK(taken > packets / 10);
     CHECK(packets - taken > packets / 10);
+    // And the lookups made ahead were used: half the variants have the production table.
+    INFO(taken_ahead << " packets took the fast path with lookups made ahead");
+    CHECK(taken_ahead > taken / 4);
 }
 
 } // namespace siit::test
