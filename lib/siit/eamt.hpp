@@ -67,8 +67,12 @@ class EamTable final : public EamLookup {
         const std::uint64_t hi = load64(address), lo = load64(address + 8);
         for (const Length6& l : lengths6_) {
             const std::uint64_t hash = hash6(hi & l.hi_mask, lo & l.lo_mask, l.length);
-            if (filter_has(filter6_, filter_shift_, hash))
-                prefetch_for_read(&table6_[hash >> table_shift_]);
+            if (filter_has(filter6_, filter_shift_, hash)) {
+                // A 20-byte slot straddles two lines one time in four.
+                const Slot6* slot = &table6_[hash >> table_shift_];
+                prefetch_for_read(slot);
+                prefetch_for_read(reinterpret_cast<const char*>(slot) + sizeof(Slot6) - 1);
+            }
         }
     }
     // Starts fetching an entry a lookup returned, for the mapping that follows. Entries are not
