@@ -133,49 +133,12 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries,
     return table;
 }
 
-const EamEntry* EamTable::probe4(std::uint32_t masked, std::uint8_t length,
-                                 std::uint64_t hash) const {
-    const std::uint64_t key = (std::uint64_t{masked} << 32) | (std::uint64_t{length} << 24);
-    for (std::uint64_t i = hash >> table_shift_;; i = (i + 1) & mask4_) {
-        const std::uint64_t slot = table4_[i];
-        if (slot == kEmpty4) return nullptr;
-        if ((slot & ~std::uint64_t{0xffffff}) == key) return &entries_[slot & 0xffffff];
-    }
-}
-
-const EamEntry* EamTable::probe6(std::uint64_t hi, std::uint64_t lo, std::uint8_t length,
-                                 std::uint64_t hash) const {
-    const auto w0 = static_cast<std::uint32_t>(hi >> 32), w1 = static_cast<std::uint32_t>(hi);
-    const auto w2 = static_cast<std::uint32_t>(lo >> 32), w3 = static_cast<std::uint32_t>(lo);
-    for (std::uint64_t i = hash >> table_shift_;; i = (i + 1) & mask6_) {
-        const Slot6& slot = table6_[i];
-        if (slot.length_index == kEmpty6) return nullptr;
-        if ((slot.length_index >> 24) == length && slot.words[0] == w0 && slot.words[1] == w1 &&
-            slot.words[2] == w2 && slot.words[3] == w3)
-            return &entries_[slot.length_index & 0xffffff];
-    }
-}
-
 const EamEntry* EamTable::find4(Ipv4Address address) const {
-    for (const Length4& l : lengths4_) {
-        const std::uint32_t masked = address.value & l.mask;
-        const std::uint64_t hash = hash4(masked, l.length);
-        if (!filter_has(filter4_, filter_shift_, hash)) continue;
-        if (const EamEntry* e = probe4(masked, l.length, hash)) return e;
-    }
-    return nullptr;
+    return lookup4(address);
 }
 
 const EamEntry* EamTable::find6(const Ipv6Address& address) const {
-    std::uint64_t hi, lo;
-    halves(address, hi, lo);
-    for (const Length6& l : lengths6_) {
-        const std::uint64_t masked_hi = hi & l.hi_mask, masked_lo = lo & l.lo_mask;
-        const std::uint64_t hash = hash6(masked_hi, masked_lo, l.length);
-        if (!filter_has(filter6_, filter_shift_, hash)) continue;
-        if (const EamEntry* e = probe6(masked_hi, masked_lo, l.length, hash)) return e;
-    }
-    return nullptr;
+    return lookup6(address.bytes.data());
 }
 
 const EamEntry* EamTable::exact4(const Ipv4Prefix& prefix) const {

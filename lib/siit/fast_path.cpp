@@ -14,6 +14,7 @@
 // takes their answers instead of looking up again (docs/dataplane.md, "Large tables").
 
 #include <cstring>
+#include <type_traits>
 
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
@@ -50,13 +51,20 @@ SIIT_HOT std::uint16_t ipv4_pair_sum(std::uint32_t src, std::uint32_t dst) {
     return fold_sum64(src, dst);
 }
 
-// The EAM of an address, or null (no table, or no entry matches).
+// The EAM of an address, or null (no table, or no entry matches): the production table's lookups
+// inlined, any other table's through its interface.
 template <typename Table> SIIT_HOT const EamEntry* find4(const Table* eamt, std::uint32_t a) {
-    return eamt ? eamt->find4(Ipv4Address{a}) : nullptr;
+    if constexpr (std::is_same_v<Table, EamTable>)
+        return eamt ? eamt->lookup4(Ipv4Address{a}) : nullptr;
+    else
+        return eamt ? eamt->find4(Ipv4Address{a}) : nullptr;
 }
 
 template <typename Table> SIIT_HOT const EamEntry* find6(const Table* eamt, const std::uint8_t* p) {
-    return eamt ? eamt->find6(Ipv6Address::from_bytes(p)) : nullptr;
+    if constexpr (std::is_same_v<Table, EamTable>)
+        return eamt ? eamt->lookup6(p) : nullptr;
+    else
+        return eamt ? eamt->find6(Ipv6Address::from_bytes(p)) : nullptr;
 }
 
 // map_address_4to6 without the optional, `entry` being the address's EAM or null: the EAMT, then
@@ -64,8 +72,8 @@ template <typename Table> SIIT_HOT const EamEntry* find6(const Table* eamt, cons
 SIIT_HOT bool map_4to6(const TranslatorConfig& config, const EamEntry* entry, std::uint32_t a,
                        Wide6& out) {
     if (entry) {
-        const Ipv6Address mapped = eam_map_4to6(*entry, Ipv4Address{a});
-        out = load_wide6(mapped.bytes.data());
+        const U128 mapped = eam_map_4to6_u128(*entry, Ipv4Address{a});
+        out = {static_cast<std::uint64_t>(mapped >> 64), static_cast<std::uint64_t>(mapped)};
         return true;
     }
     if (!config.pool6 || detail::is_special_ipv4(Ipv4Address{a}) ||
@@ -87,7 +95,9 @@ SIIT_HOT bool pool6_ipv4(const TranslatorConfig& config, const std::uint8_t* p,
                          std::uint32_t& out) {
     if (!config.pool6) return false;
     if (config.pool6->length == 96) {
-        if (std::memcmp(p, config.pool6->address.bytes.data(), 12) != 0) return false;
+        // Two loads, not memcmp: the library's memcmp was a call on every 6->4 packet.
+        const std::uint8_t* prefix = config.pool6->address.bytes.data();
+        if (load64(p) != load64(prefix) || load32(p + 8) != load32(prefix + 8)) return false;
         out = load32(p + 12);
         return true;
     }
@@ -101,7 +111,7 @@ SIIT_HOT bool pool6_ipv4(const TranslatorConfig& config, const std::uint8_t* p,
 SIIT_HOT bool map_6to4(const TranslatorConfig& config, const EamEntry* entry, const std::uint8_t* p,
                        std::uint32_t& out) {
     if (entry) {
-        out = eam_map_6to4(*entry, Ipv6Address::from_bytes(p)).value;
+        out = eam_map_6to4_u128(*entry, ipv6_u128(p)).value;
         return true;
     }
     return pool6_ipv4(config, p, out) && !detail::is_special_ipv4(Ipv4Address{out}) &&

@@ -8,6 +8,8 @@ namespace siit::test {
 
 Outcome run_translator(Translator& translator, Direction direction, const Bytes& input) {
     constexpr std::uint32_t kHeadroom = 128, kTailroom = 256;
+    // IP packets are at most 64 KiB; said here, it also tells GCC's overflow checker so.
+    if (input.size() > 0xffff) throw std::length_error("run_translator: input over 64 KiB");
     Bytes buffer(kHeadroom + input.size() + kTailroom, 0xee);
     std::memcpy(buffer.data() + kHeadroom, input.data(), input.size());
     PacketBuffer packet{buffer.data() + kHeadroom, static_cast<std::uint32_t>(input.size()),

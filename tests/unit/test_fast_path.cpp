@@ -34,18 +34,21 @@ class Generator {
     }
 
     std::uint32_t ipv4_address() {
-        const std::uint32_t kind = below(12);
+        const std::uint32_t kind = below(15);
         if (kind < 5) return 0xc0000200 | below(256);       // 192.0.2.0/24: pool6
         if (kind < 9) return 0xc6336400 | below(256);       // 198.51.100.0/24: EAM
         if (kind == 9) return 0xcb007105;                   // 203.0.113.5: EAM /32
         if (kind == 10) return 0x0a000000 | below(1 << 24); // 10/8: denylisted in some setups
+        if (kind == 11) return 0xac100000 | below(1 << 20); // 172.16.0.0/12: EAM, suffix high
+        if (kind == 12) return 0xc6120000 | below(1 << 17); // 198.18.0.0/15: EAM, suffix split
+        if (kind == 13) return 0xc0a80000 | below(1 << 16); // 192.168.0.0/16: EAM, suffix mid
         if (chance(0.5)) return pick({0x7f000001u, 0xe0000001u, 0x00000000u, 0xffffffffu});
         return static_cast<std::uint32_t>(rng_()); // RFC 6052 §3.1 above, anything here
     }
 
     void ipv6_address(std::uint8_t* out, const Ipv6Prefix& pool6) {
         std::memset(out, 0, 16);
-        switch (below(10)) {
+        switch (below(12)) {
         case 0:
         case 1:
         case 2:
@@ -77,6 +80,25 @@ class Generator {
                 out[0] = 0xff;
                 out[1] = 2;
                 out[15] = 1;
+            }
+            break;
+        case 9:
+        case 10: // the EAMs whose suffixes lie in the first half, end it, or cross into the second
+            for (int i = 0; i < 16; ++i)
+                out[i] = static_cast<std::uint8_t>(rng_());
+            store32(out, 0x20010db8);
+            switch (below(3)) {
+            case 0: // 2001:db8:a000::/40
+                out[4] = 0xa0;
+                break;
+            case 1: // 2001:db8:c000::/48
+                out[4] = 0xc0;
+                out[5] = 0;
+                break;
+            default: // 2001:db8:b000:ab00::/56
+                out[4] = 0xb0;
+                out[5] = 0;
+                out[6] = 0xab;
             }
             break;
         default:
@@ -257,7 +279,12 @@ Setup make_setup(Generator& g, unsigned variant) {
     if (variant % 7 == 6) s.config.pool6.reset();
     std::vector<EamEntry> entries = {
         {*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")},
-        {*Ipv4Prefix::parse("203.0.113.5/32"), *Ipv6Prefix::parse("2001:db8:5::5/128")}};
+        {*Ipv4Prefix::parse("203.0.113.5/32"), *Ipv6Prefix::parse("2001:db8:5::5/128")},
+        // Suffixes (RFC 7757 §3.2) inside the IPv6 address's first 64 bits, ending at bit 64, and
+        // across bits 56-72: the fast path maps on 64-bit halves.
+        {*Ipv4Prefix::parse("172.16.0.0/12"), *Ipv6Prefix::parse("2001:db8:a000::/40")},
+        {*Ipv4Prefix::parse("192.168.0.0/16"), *Ipv6Prefix::parse("2001:db8:c000::/48")},
+        {*Ipv4Prefix::parse("198.18.0.0/15"), *Ipv6Prefix::parse("2001:db8:b000:ab00::/56")}};
     if (g.chance(0.3)) // an EAM inside pool6's range: the EAMT must win
         entries.push_back(
             {*Ipv4Prefix::parse("192.0.2.128/25"), *Ipv6Prefix::parse("64:ff9b::c000:280/121")});
