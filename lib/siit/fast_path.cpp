@@ -135,13 +135,13 @@ void Translator::adopt_eamt(const EamLookup* eamt) {
     table_ = dynamic_cast<const EamTable*>(eamt);
 }
 
-std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const PacketLookups* ahead) {
+Counter Translator::fast_4to6(PacketBuffer& packet, const PacketLookups* ahead) {
     if (!table_) return fast_4to6<EamLookup, false>(packet, eamt_, nullptr);
     return ahead ? fast_4to6<EamTable, true>(packet, table_, ahead)
                  : fast_4to6<EamTable, false>(packet, table_, nullptr);
 }
 
-std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet, const PacketLookups* ahead) {
+Counter Translator::fast_6to4(PacketBuffer& packet, const PacketLookups* ahead) {
     if (!table_) return fast_6to4<EamLookup, false>(packet, eamt_, nullptr);
     return ahead ? fast_6to4<EamTable, true>(packet, table_, ahead)
                  : fast_6to4<EamTable, false>(packet, table_, nullptr);
@@ -189,37 +189,36 @@ void Translator::look_up_ahead(const std::uint8_t* packet, std::uint32_t length,
 }
 
 template <typename Table, bool kAhead>
-std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const Table* eamt,
-                                             const PacketLookups* ahead) {
+Counter Translator::fast_4to6(PacketBuffer& packet, const Table* eamt, const PacketLookups* ahead) {
     const TranslatorConfig& config = *config_;
     std::uint8_t* const in = packet.data;
-    if (packet.length < kIpv4HeaderSize + 8 || in[0] != 0x45) return std::nullopt; // options: §4.1
+    if (packet.length < kIpv4HeaderSize + 8 || in[0] != 0x45) return kNotTaken; // options: §4.1
     const std::uint32_t total_length = load16(in + 2);
     const std::uint16_t flags_offset = load16(in + 6);
     const std::uint8_t ttl = in[8], protocol = in[9];
     if (total_length > packet.length || total_length < kIpv4HeaderSize + 8 ||
         (flags_offset & 0x3fff) != 0 || ttl <= 1)
-        return std::nullopt;
+        return kNotTaken;
     // The header checksum: five 32-bit words.
     const std::uint64_t header_sum = std::uint64_t{load32(in)} + load32(in + 4) + load32(in + 8) +
                                      load32(in + 12) + load32(in + 16);
-    if (fold_sum64(header_sum, 0) != 0xffff) return std::nullopt;
+    if (fold_sum64(header_sum, 0) != 0xffff) return kNotTaken;
     const std::uint32_t l4_length = total_length - kIpv4HeaderSize;
     std::uint32_t limit = config.ipv6_mtu;
     if (!(flags_offset & 0x4000)) limit = std::min<std::uint32_t>(limit, config.lowest_ipv6_mtu);
-    if (kIpv6HeaderSize + l4_length > limit) return std::nullopt;
+    if (kIpv6HeaderSize + l4_length > limit) return kNotTaken;
 
     std::uint8_t* const l4 = in + kIpv4HeaderSize;
     const bool icmp = protocol == kProtoIcmp;
     if (icmp ? !detail::is_icmp4_echo(l4[0]) : !takes_transport(protocol, l4, l4_length))
-        return std::nullopt;
+        return kNotTaken;
 
     const std::uint32_t src4 = load32(in + 12), dst4 = load32(in + 16);
     Wide6 src6, dst6;
     const bool known = kAhead && ahead->table == eamt && ahead->ip_version == 4;
     if (!map_4to6(config, known ? ahead->dst : find4(eamt, dst4), dst4, dst6) ||
         !map_4to6(config, known ? ahead->src : find4(eamt, src4), src4, src6))
-        return std::nullopt;
+        return kNotTaken;
 
     // §4.5 and §4.2: the upper-layer checksum follows the pseudo-header.
     const std::uint16_t added = wide6_pair_sum(src6, dst6);
@@ -254,35 +253,34 @@ std::optional<Counter> Translator::fast_4to6(PacketBuffer& packet, const Table* 
 }
 
 template <typename Table, bool kAhead>
-std::optional<Counter> Translator::fast_6to4(PacketBuffer& packet, const Table* eamt,
-                                             const PacketLookups* ahead) {
+Counter Translator::fast_6to4(PacketBuffer& packet, const Table* eamt, const PacketLookups* ahead) {
     const TranslatorConfig& config = *config_;
     std::uint8_t* const in = packet.data;
-    if (packet.length < kIpv6HeaderSize + 8) return std::nullopt;
+    if (packet.length < kIpv6HeaderSize + 8) return kNotTaken;
     const std::uint32_t first = load32(in);
     const std::uint32_t payload_length = load16(in + 4);
     const std::uint8_t protocol = in[6], hop_limit = in[7];
     if ((first >> 28) != 6 || payload_length < 8 ||
         kIpv6HeaderSize + payload_length > packet.length || hop_limit <= 1 ||
         kIpv4HeaderSize + payload_length > config.ipv4_mtu) // §5.1: Packet Too Big, out of line
-        return std::nullopt;
+        return kNotTaken;
 
     std::uint8_t* const l4 = in + kIpv6HeaderSize;
     const bool icmp = protocol == kProtoIcmp6;
     if (icmp ? !detail::is_icmp6_echo(l4[0]) : !takes_transport(protocol, l4, payload_length))
-        return std::nullopt;
+        return kNotTaken;
 
     const bool known = kAhead && ahead->table == eamt && ahead->ip_version == 6;
     const EamEntry* const dst_entry = known ? ahead->dst : find6(eamt, in + 24);
     std::uint32_t src4, dst4;
     if (!map_6to4(config, dst_entry, in + 24, dst4) ||
         !map_6to4(config, known ? ahead->src : find6(eamt, in + 8), in + 8, src4))
-        return std::nullopt;
+        return kNotTaken;
     // RFC 7757 §4.2: an IPv4 destination that is one of our EAM addresses goes back to IPv6. One
     // that an EAM mapped is inside that EAM's IPv4 prefix: no lookup needed to know.
     if (config.hairpin_mode != HairpinMode::off &&
         (dst_entry || (known ? ahead->dst4_in_eamt : find4(eamt, dst4) != nullptr)))
-        return std::nullopt;
+        return kNotTaken;
 
     // §5.5 and §5.2: the pseudo-header changes (ICMPv4 has none).
     const std::uint16_t removed = wide6_pair_sum(load_wide6(in + 8), load_wide6(in + 24));
