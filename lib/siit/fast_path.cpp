@@ -13,7 +13,6 @@
 // (prefetch_lookup_slots, then look_up_ahead), so that their misses overlap; the fast path then
 // takes their answers instead of looking up again (docs/dataplane.md, "Large tables").
 
-#include <cstring>
 #include <type_traits>
 
 #include "siit/bytes.hpp"
