@@ -281,7 +281,7 @@ Setup make_setup(Generator& g, unsigned variant) {
         {*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")},
         {*Ipv4Prefix::parse("203.0.113.5/32"), *Ipv6Prefix::parse("2001:db8:5::5/128")},
         // Suffixes (RFC 7757 §3.2) inside the IPv6 address's first 64 bits, ending at bit 64, and
-        // across bits 56-72: the fast path maps on 64-bit halves.
+        // across bits 56-72: the fast path loads and stores addresses as two 64-bit halves.
         {*Ipv4Prefix::parse("172.16.0.0/12"), *Ipv6Prefix::parse("2001:db8:a000::/40")},
         {*Ipv4Prefix::parse("192.168.0.0/16"), *Ipv6Prefix::parse("2001:db8:c000::/48")},
         {*Ipv4Prefix::parse("198.18.0.0/15"), *Ipv6Prefix::parse("2001:db8:b000:ab00::/56")}};
