@@ -1,11 +1,17 @@
 // JSON configuration parsing; see config.hpp. The schema is documented in docs/siitd.conf.md.
 #include "config.hpp"
 
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "control/json_input.hpp"
 #include "siit/rfc6052.hpp"
+#include "siit/translation_rules.hpp"
 
 namespace siitd {
 
@@ -21,6 +27,8 @@ class Problems {
     void add(const std::string& field, const std::string& reason) {
         out_.push_back(file_ + ": " + field + ": " + reason);
     }
+    // A problem already written as "FIELD: REASON".
+    void add(const std::string& line) { out_.push_back(file_ + ": " + line); }
     bool any() const { return !out_.empty(); }
 
   private:
@@ -28,35 +36,59 @@ class Problems {
     std::vector<std::string>& out_;
 };
 
+// Exactly "aa:bb:cc:dd:ee:ff": six pairs of hex digits and five colons, nothing else (no sign,
+// no spaces, no single digits), so that what the file says is what siitd uses.
 std::optional<std::array<std::uint8_t, 6>> parse_mac(const std::string& text) {
+    if (text.size() != 17) return std::nullopt;
+    const auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
     std::array<std::uint8_t, 6> mac{};
-    unsigned values[6];
-    char tail;
-    if (std::sscanf(text.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &values[0], &values[1], &values[2],
-                    &values[3], &values[4], &values[5], &tail) != 6)
-        return std::nullopt;
-    for (int i = 0; i < 6; ++i)
-        mac[i] = static_cast<std::uint8_t>(values[i]);
+    for (std::size_t i = 0; i < 6; ++i) {
+        const int high = hex(text[3 * i]), low = hex(text[3 * i + 1]);
+        if (high < 0 || low < 0 || (i < 5 && text[3 * i + 2] != ':')) return std::nullopt;
+        mac[i] = static_cast<std::uint8_t>(high << 4 | low);
+    }
     return mac;
 }
 
 // Typed field readers: each reports a wrong type or value under the field's full name.
+// Whether every item of the list `value` is a whole number: nlohmann converts 1.5 to 1 silently.
+bool whole_numbers(const json& value) {
+    for (const auto& item : value)
+        if (!item.is_number_integer()) return false;
+    return true;
+}
+
 template <typename T>
 bool read(const json& object, const char* key, const std::string& path, T& out,
           Problems& problems) {
     if (!object.contains(key)) return false;
+    const json& value = object.at(key);
+    bool right_type = true;
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+        right_type = value.is_number_integer();
+    else if constexpr (std::is_same_v<T, std::vector<std::int64_t>>)
+        right_type = value.is_array() && whole_numbers(value);
     try {
-        out = object.at(key).get<T>();
-        return true;
+        if (right_type) {
+            out = value.get<T>();
+            return true;
+        }
     } catch (const json::exception&) {
-        problems.add(path + key, std::string("wrong type (expected ") +
-                                     (std::is_same_v<T, bool>          ? "true or false"
-                                      : std::is_integral_v<T>          ? "a number"
-                                      : std::is_same_v<T, std::string> ? "a string"
-                                                                       : "a list of strings") +
-                                     ")");
-        return false;
     }
+    problems.add(path + key, std::string("wrong type (expected ") +
+                                 (std::is_same_v<T, bool>          ? "true or false"
+                                  : std::is_integral_v<T>          ? "a whole number"
+                                  : std::is_same_v<T, std::string> ? "a string"
+                                  : std::is_same_v<T, std::vector<std::int64_t>>
+                                      ? "a list of whole numbers"
+                                      : "a list of strings") +
+                                 ")");
+    return false;
 }
 
 template <typename T>
@@ -200,6 +232,7 @@ void parse_translation(const json& given, const std::string& path, siit::Transla
                 const json& e = t["eamt"][i];
                 const std::string where = path + "eamt[" + std::to_string(i) + "]";
                 std::string v4, v6;
+                if (e.is_object()) reject_unknown(e, where + ".", {"ipv4", "ipv6"}, problems);
                 if (!e.is_object() || !read(e, "ipv4", where + ".", v4, problems) ||
                     !read(e, "ipv6", where + ".", v6, problems)) {
                     problems.add(where, "needs \"ipv4\" and \"ipv6\" prefixes");
@@ -273,13 +306,16 @@ void parse_control(const json& c, ControlConfig& control, Problems& problems) {
     }
     reject_unknown(c, path,
                    {"socket", "owner", "group", "mode", "max-clients", "max-message-bytes",
-                    "client-timeout-ms"},
+                    "client-timeout-ms", "save-directory"},
                    problems);
     if (read(c, "socket", path, control.socket, problems) &&
         (control.socket.empty() || control.socket.size() >= 108))
         problems.add(path + "socket", "must be a path of 1 to 107 characters");
-    read(c, "owner", path, control.owner, problems);
-    read(c, "group", path, control.group, problems);
+    // The names are looked up here, so that --check-config finds a typo before a start does.
+    if (read(c, "owner", path, control.owner, problems) && !getpwnam(control.owner.c_str()))
+        problems.add(path + "owner", "no user '" + control.owner + "' on this machine");
+    if (read(c, "group", path, control.group, problems) && !getgrnam(control.group.c_str()))
+        problems.add(path + "group", "no group '" + control.group + "' on this machine");
     std::string mode;
     if (read(c, "mode", path, mode, problems)) {
         char* end = nullptr;
@@ -292,6 +328,14 @@ void parse_control(const json& c, ControlConfig& control, Problems& problems) {
     read_number(c, "max-clients", path, control.max_clients, 1, 10000, problems);
     read_number(c, "max-message-bytes", path, control.max_message_bytes, 4096, 1u << 30, problems);
     read_number(c, "client-timeout-ms", path, control.client_timeout_ms, 10, 3600000, problems);
+    if (read(c, "save-directory", path, control.save_directory, problems)) {
+        struct stat st {};
+        if (control.save_directory.empty() || control.save_directory[0] != '/')
+            problems.add(path + "save-directory", "must be an absolute path");
+        else if (stat(control.save_directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+            problems.add(path + "save-directory",
+                         "'" + control.save_directory + "' is not a directory");
+    }
 }
 
 void parse_port(const json& p, std::size_t index, Config& config, Problems& problems) {
@@ -328,10 +372,16 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
                          "'" + text + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
     }
     if (read(p, "mac", path, text, problems)) {
-        if (const auto mac = parse_mac(text))
-            port.mac = *mac;
-        else
+        const auto mac = parse_mac(text);
+        if (!mac)
             problems.add(path + "mac", "'" + text + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+        else if ((*mac)[0] & 1)
+            problems.add(path + "mac", "'" + text + "' is a multicast address; frames cannot come "
+                                                    "from one (the first octet's low bit is set)");
+        else if (*mac == std::array<std::uint8_t, 6>{})
+            problems.add(path + "mac", "00:00:00:00:00:00 cannot be a source address");
+        else
+            port.mac = *mac;
     }
     read_number(p, "mtu", path, port.mtu, 1280, 9600, problems);
     read_number(p, "rx-queues", path, port.rx_queues, 1, 64, problems);
@@ -362,13 +412,12 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
 std::optional<Config> parse_config(const std::string& text, const std::string& file,
                                    std::vector<std::string>& errors) {
     Problems problems(file, errors);
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::parse_error& e) {
-        problems.add("(file)", std::string("not valid JSON: ") + e.what());
+    auto input = siit::control::parse_json_input(text);
+    if (!input.value) {
+        problems.add(input.field.empty() ? "(file)" : input.field, input.reason);
         return std::nullopt;
     }
+    const json root = std::move(*input.value);
     if (!root.is_object()) {
         problems.add("(file)", "must be a JSON object");
         return std::nullopt;
@@ -380,7 +429,7 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
     Config config;
     read(root, "eal", "", config.eal_args, problems);
     read_number(root, "burst", "", config.burst, 1, 256, problems);
-    read_number(root, "mbufs", "", config.mbufs, 1023, 1u << 24, problems);
+    read_number(root, "mbufs", "", config.mbufs, 1023, (1u << 24) - 1, problems);
     read_choice(root, "eamt-prefetch", "", kEamtPrefetchModes, config.eamt_prefetch, problems);
     read_number(root, "icmp-errors-per-second", "", config.icmp_errors_per_second, 0, 1000000,
                 problems);
@@ -396,8 +445,9 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
         if (eamt) config.eamt = std::move(*eamt);
     }
     if (root.contains("control")) parse_control(root["control"], config.control, problems);
-    if (!config.translation.pool6 && config.eamt.empty())
-        problems.add("translation", "neither pool6 nor an EAMT entry: nothing could be translated");
+    // The rules every running version keeps too (control commands, config.apply).
+    for (const auto& line : siit::check_translation(config.translation, config.eamt.size()))
+        problems.add(line);
 
     // Topology: one port of role "both", or one "ipv4" and one "ipv6".
     unsigned v4 = 0, v6 = 0, both = 0;
@@ -414,6 +464,11 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
 }
 
 std::optional<Config> load_config(const std::string& file, std::vector<std::string>& errors) {
+    struct stat st {};
+    if (stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        errors.push_back(file + ": not a regular file");
+        return std::nullopt;
+    }
     std::ifstream in(file);
     if (!in) {
         errors.push_back(file + ": cannot be read");
@@ -506,6 +561,8 @@ json config_to_json(const Config& config) {
                        {"client-timeout-ms", config.control.client_timeout_ms}};
     if (!config.control.owner.empty()) root["control"]["owner"] = config.control.owner;
     if (!config.control.group.empty()) root["control"]["group"] = config.control.group;
+    if (!config.control.save_directory.empty())
+        root["control"]["save-directory"] = config.control.save_directory;
     return root;
 }
 

@@ -43,6 +43,8 @@ struct ControlConfig {
     std::uint32_t max_clients = 64;
     std::uint32_t max_message_bytes = 64u << 20; // a million EAMT entries fit
     std::uint32_t client_timeout_ms = 5000;      // for a request to arrive whole once begun
+    // Where `config save` may write besides the file siitd started from; empty: nowhere else.
+    std::string save_directory;
 };
 
 struct Config {

@@ -4,12 +4,13 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
+#include <rte_mempool.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
 
+#include "config_save.hpp"
+#include "control/json_input.hpp"
 #include "siit/address_query.hpp"
 
 namespace siitd {
@@ -23,32 +24,6 @@ struct Refusal {
     std::string message;
     std::vector<std::string> errors;
 };
-
-// Requests nested deeper than this are refused before parsing: nothing in the API nests beyond 4,
-// and a hostile "[[[[..." must not cost recursion.
-constexpr int kMaxDepth = 32;
-
-bool too_deep(const std::string& text) {
-    int depth = 0;
-    bool in_string = false, escaped = false;
-    for (const char c : text) {
-        if (in_string) {
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > kMaxDepth) return true;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return false;
-}
 
 const json& field(const json& request, const char* key) {
     if (!request.contains(key)) throw Refusal{std::string("missing \"") + key + "\"", {}};
@@ -116,7 +91,49 @@ void refuse_if(const std::vector<std::string>& errors) {
     if (!errors.empty()) throw Refusal{"refused; nothing was changed", errors};
 }
 
+const char* access_name(Access access) {
+    return access == Access::read ? "read" : access == Access::change ? "change" : "privileged";
+}
+
 } // namespace
+
+const std::vector<ControlApi::Command>& ControlApi::commands() {
+    static const std::vector<Command> registry = {
+        {"version", Access::read, &ControlApi::version},
+        // EAMT (RFC 7757).
+        {"eamt.add", Access::change, &ControlApi::eamt_change},
+        {"eamt.remove", Access::change, &ControlApi::eamt_change},
+        {"eamt.replace", Access::privileged, &ControlApi::eamt_replace},
+        {"eamt.flush", Access::privileged, &ControlApi::eamt_flush},
+        {"eamt.list", Access::read, &ControlApi::eamt_list},
+        {"eamt.lookup", Access::read, &ControlApi::eamt_lookup},
+        // pool6 (RFC 6052) and the other settings.
+        {"pool6.get", Access::read, &ControlApi::pool6_get},
+        {"pool6.set", Access::change, &ControlApi::setting_set},
+        {"global.get", Access::read, &ControlApi::global_get},
+        {"global.set", Access::change, &ControlApi::setting_set},
+        // denylist4: IPv4 prefixes pool6 never translates.
+        {"denylist4.list", Access::read, &ControlApi::denylist4_list},
+        {"denylist4.add", Access::change, &ControlApi::denylist4_change},
+        {"denylist4.remove", Access::change, &ControlApi::denylist4_change},
+        {"denylist4.flush", Access::privileged, &ControlApi::denylist4_flush},
+        // pool6791 (RFC 6791): one address per family.
+        {"pool6791.list", Access::read, &ControlApi::pool6791_list},
+        {"pool6791.add", Access::change, &ControlApi::pool6791_change},
+        {"pool6791.remove", Access::change, &ControlApi::pool6791_change},
+        // Counters, and what siitd learned from the kernel.
+        {"stats", Access::read, &ControlApi::stats},
+        {"neighbours", Access::read, &ControlApi::kernel_view},
+        {"routes", Access::read, &ControlApi::kernel_view},
+        {"addresses", Access::read, &ControlApi::kernel_view},
+        // The configuration as a whole.
+        {"config.show", Access::read, &ControlApi::config_show},
+        {"config.apply", Access::privileged, &ControlApi::config_apply},
+        {"translation.apply", Access::privileged, &ControlApi::translation_apply},
+        {"config.save", Access::privileged, &ControlApi::config_save},
+    };
+    return registry;
+}
 
 ControlApi::ControlApi(const Config& running, std::string config_file,
                        siit::TranslationState& state, const Dataplane& dataplane,
@@ -124,18 +141,20 @@ ControlApi::ControlApi(const Config& running, std::string config_file,
     : running_(running), config_file_(std::move(config_file)), state_(state), dataplane_(dataplane),
       control_(control) {}
 
+bool ControlApi::privileged_peer(uid_t uid) {
+    return uid == 0 || uid == geteuid();
+}
+
 std::string ControlApi::handle(const std::string& text, uid_t uid) {
     json reply = {{"version", kControlApiVersion}};
     std::string command = "(unparsed)";
+    const Command* found = nullptr;
+    std::string changed;
     try {
-        if (too_deep(text))
-            throw Refusal{"request nests deeper than " + std::to_string(kMaxDepth) + " levels", {}};
-        json request;
-        try {
-            request = json::parse(text);
-        } catch (const json::parse_error& e) {
-            throw Refusal{std::string("request is not valid JSON: ") + e.what(), {}};
-        }
+        auto input = siit::control::parse_json_input(text);
+        if (!input.value)
+            throw Refusal{"request refused: " + siit::control::json_input_problem(input), {}};
+        const json request = std::move(*input.value);
         if (!request.is_object()) throw Refusal{"request must be a JSON object", {}};
         if (request.contains("version") && request["version"] != kControlApiVersion)
             throw Refusal{"API version " + request["version"].dump() +
@@ -143,7 +162,25 @@ std::string ControlApi::handle(const std::string& text, uid_t uid) {
                               std::to_string(kControlApiVersion) + ")",
                           {}};
         command = string_field(request, "command");
-        reply["result"] = dispatch(command, request);
+        for (const Command& c : commands())
+            if (command == c.name) found = &c;
+        if (!found)
+            throw Refusal{"unknown command '" + command + "' (docs/control-api.md lists them)", {}};
+        if (found->access == Access::privileged && !privileged_peer(uid))
+            throw Refusal{command + " needs root or siitd's own user (uid " +
+                              std::to_string(geteuid()) +
+                              "): it replaces a whole table or configuration, or writes a file; "
+                              "members of control.group may make every other change",
+                          {}};
+        if (found->access == Access::read) {
+            reply["result"] = (this->*found->handler)(command, request);
+        } else {
+            const TranslationSnapshot before = snapshot();
+            wrote_.clear();
+            reply["result"] = (this->*found->handler)(command, request);
+            changed = describe_change(before, snapshot());
+            if (!wrote_.empty()) changed += "; wrote " + wrote_;
+        }
         reply["ok"] = true;
     } catch (const Refusal& r) {
         reply["ok"] = false;
@@ -153,209 +190,216 @@ std::string ControlApi::handle(const std::string& text, uid_t uid) {
         reply["ok"] = false;
         reply["error"] = std::string("request refused: ") + e.what();
     }
-    const bool changes =
-        command.find(".add") != std::string::npos || command.find(".remove") != std::string::npos ||
-        command.find(".set") != std::string::npos ||
-        command.find(".replace") != std::string::npos ||
-        command.find(".flush") != std::string::npos || command.find(".apply") != std::string::npos;
-    if (changes || !reply["ok"].get<bool>())
-        RTE_LOG(INFO, USER1, "siitd: control: uid %u: %s: %s\n", static_cast<unsigned>(uid),
-                command.c_str(),
-                reply["ok"].get<bool>() ? "done" : reply["error"].get<std::string>().c_str());
+    // The audit trail: every change and every refusal, with who asked.
+    const bool ok = reply["ok"].get<bool>();
+    if (!ok || (found && found->access != Access::read)) {
+        std::string detail = ok ? changed : "refused: " + reply["error"].get<std::string>();
+        if (!ok && reply.contains("errors"))
+            for (const auto& e : reply["errors"])
+                detail += "; " + e.get<std::string>();
+        RTE_LOG(INFO, USER1, "siitd: control: %s: %s (%s): %s\n", describe_peer(uid).c_str(),
+                command.c_str(), found ? access_name(found->access) : "unknown",
+                detail.c_str());
+    }
     return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::vector<std::string> ControlApi::set_settings(siit::TranslatorConfig config,
-                                                  std::optional<std::vector<siit::EamEntry>> eamt) {
+TranslationSnapshot ControlApi::snapshot() const {
+    const siit::TranslationVersion* version = state_.snapshot();
+    return {version->config, version->eamt};
+}
+
+void ControlApi::set_settings(siit::TranslatorConfig config,
+                              std::optional<std::vector<siit::EamEntry>> eamt) {
     const siit::TranslatorConfig& current = state_.snapshot()->config;
     config.ipv4_mtu = current.ipv4_mtu;
     config.ipv6_mtu = current.ipv6_mtu;
-    if (eamt) return state_.replace_all(config, std::move(*eamt));
-    state_.set_config(config);
-    return {};
+    refuse_if(eamt ? state_.replace_all(config, std::move(*eamt)) : state_.set_config(config));
 }
 
 Config ControlApi::running() const {
     Config config = running_;
-    const siit::TranslationVersion* version = state_.snapshot();
-    config.translation = version->config;
-    config.eamt = version->eamt->entries();
+    const TranslationSnapshot now = snapshot();
+    config.translation = now.config;
+    config.eamt = now.eamt->entries();
     return config;
 }
 
-json ControlApi::dispatch(const std::string& command, const json& request) {
-    const siit::TranslationVersion* version = state_.snapshot();
-    const siit::TranslatorConfig& settings = version->config;
-
-    if (command == "version") return {{"api", kControlApiVersion}, {"siitd", SIITD_VERSION}};
-
-    // EAMT (RFC 7757).
-    if (command == "eamt.add" || command == "eamt.remove") {
-        const auto kind =
-            command == "eamt.add" ? siit::EamtChange::Kind::add : siit::EamtChange::Kind::remove;
-        const auto changes = parse_changes(array_field(request, "entries"), kind);
-        refuse_if(state_.apply(changes));
-        return {{"changed", changes.size()}, {"entries", state_.table()->entries().size()}};
-    }
-    if (command == "eamt.replace") {
-        auto changes = parse_changes(array_field(request, "entries"), siit::EamtChange::Kind::add);
-        std::vector<siit::EamEntry> entries;
-        std::vector<std::string> errors;
-        for (std::size_t i = 0; i < changes.size(); ++i) {
-            if (!changes[i].prefix4 || !changes[i].prefix6)
-                errors.push_back("entry " + std::to_string(i + 1) +
-                                 ": needs both \"ipv4\" and \"ipv6\"");
-            else
-                entries.push_back({*changes[i].prefix4, *changes[i].prefix6});
-        }
-        refuse_if(errors);
-        refuse_if(state_.replace(std::move(entries)));
-        return {{"entries", state_.table()->entries().size()}};
-    }
-    if (command == "eamt.flush") {
-        const std::size_t before = version->eamt->entries().size();
-        state_.replace({});
-        return {{"removed", before}};
-    }
-    if (command == "eamt.list") return eamt_list(request);
-    if (command == "eamt.lookup") return eamt_lookup(request);
-
-    // pool6 (RFC 6052).
-    if (command == "pool6.get")
-        return {{"pool6", settings.pool6 ? json(settings.pool6->to_string()) : json(nullptr)}};
-    if (command == "pool6.set" || command == "global.set") {
-        const std::string name = command == "pool6.set" ? "pool6" : string_field(request, "name");
-        if (name == "eamt") throw Refusal{"the EAMT is changed with eamt.add/remove/replace", {}};
-        siit::TranslatorConfig next = settings;
-        std::optional<std::vector<siit::EamEntry>> ignored;
-        std::vector<std::string> errors;
-        const json value =
-            command == "pool6.set" ? field(request, "prefix") : field(request, "value");
-        overlay_translation(json{{name, value}}, "request", next, ignored, errors);
-        refuse_if(errors);
-        set_settings(next);
-        return translation_to_json(next, nullptr)[name];
-    }
-    if (command == "global.get") {
-        const json all = translation_to_json(settings, nullptr);
-        if (!request.contains("name")) return all;
-        const std::string name = string_field(request, "name");
-        if (!all.contains(name))
-            throw Refusal{"no setting '" + name + "' (siitctl get lists them all)", {}};
-        return all[name];
-    }
-
-    // denylist4: IPv4 prefixes pool6 never translates.
-    if (command == "denylist4.list") return translation_to_json(settings, nullptr)["denylist4"];
-    if (command == "denylist4.flush") {
-        siit::TranslatorConfig next = settings;
-        next.denylist4.clear();
-        set_settings(next);
-        return {{"removed", settings.denylist4.size()}};
-    }
-    if (command == "denylist4.add" || command == "denylist4.remove") {
-        const bool add = command == "denylist4.add";
-        siit::TranslatorConfig next = settings;
-        std::vector<std::string> errors;
-        const json& items = array_field(request, "prefixes");
-        for (std::size_t i = 0; i < items.size(); ++i) {
-            const std::string where = "prefix " + std::to_string(i + 1) + ": ";
-            const auto prefix = items[i].is_string()
-                                    ? siit::Ipv4Prefix::parse(items[i].get<std::string>())
-                                    : std::nullopt;
-            if (!prefix) {
-                errors.push_back(where + "'" + items[i].dump() + "' is not an IPv4 prefix");
-                continue;
-            }
-            auto& list = next.denylist4;
-            const auto it = std::find(list.begin(), list.end(), *prefix);
-            if (add && it != list.end())
-                errors.push_back(where + prefix->to_string() + " is already in denylist4");
-            else if (!add && it == list.end())
-                errors.push_back(where + prefix->to_string() + " is not in denylist4");
-            else if (add)
-                list.push_back(*prefix);
-            else
-                list.erase(it);
-        }
-        refuse_if(errors);
-        set_settings(next);
-        return {{"changed", items.size()}, {"prefixes", next.denylist4.size()}};
-    }
-
-    // pool6791 (RFC 6791): one address per family.
-    if (command == "pool6791.list") {
-        json list = json::array();
-        if (settings.pool6791v4) list.push_back(settings.pool6791v4->to_string());
-        if (settings.pool6791v6) list.push_back(settings.pool6791v6->to_string());
-        return list;
-    }
-    if (command == "pool6791.add" || command == "pool6791.remove") {
-        const bool add = command == "pool6791.add";
-        const std::string text = string_field(request, "address");
-        siit::TranslatorConfig next = settings;
-        if (const auto v4 = siit::Ipv4Address::parse(text)) {
-            if (add && next.pool6791v4)
-                throw Refusal{"pool6791 holds one IPv4 address, " + next.pool6791v4->to_string() +
-                                  "; remove it first",
-                              {}};
-            if (!add && !(next.pool6791v4 && next.pool6791v4->value == v4->value))
-                throw Refusal{text + " is not in pool6791", {}};
-            next.pool6791v4 = add ? v4 : std::nullopt;
-        } else if (const auto v6 = siit::Ipv6Address::parse(text)) {
-            if (add && next.pool6791v6)
-                throw Refusal{"pool6791 holds one IPv6 address, " + next.pool6791v6->to_string() +
-                                  "; remove it first",
-                              {}};
-            if (!add && !(next.pool6791v6 && *next.pool6791v6 == *v6))
-                throw Refusal{text + " is not in pool6791", {}};
-            next.pool6791v6 = add ? v6 : std::nullopt;
-        } else {
-            throw Refusal{"'" + text + "' is not an IPv4 or IPv6 address", {}};
-        }
-        set_settings(next);
-        return {{"changed", 1}};
-    }
-
-    if (command == "stats") return stats(request);
-    // What siitd learned from the kernel (issue 6).
-    if (command == "neighbours") return mirror_ ? mirror_->neighbours_json() : json::array();
-    if (command == "routes") return mirror_ ? mirror_->routes_json() : json::array();
-    if (command == "addresses") return mirror_ ? mirror_->addresses_json() : json::array();
-
-    // The configuration as a whole.
-    if (command == "config.show") return config_to_json(running());
-    if (command == "config.apply") return config_apply(request);
-    if (command == "translation.apply") {
-        // Jool's atomic configuration semantics: what the object names changes, the rest stays.
-        siit::TranslatorConfig next = settings;
-        std::optional<std::vector<siit::EamEntry>> eamt;
-        std::vector<std::string> errors;
-        overlay_translation(field(request, "translation"), "translation", next, eamt, errors);
-        refuse_if(errors);
-        refuse_if(set_settings(next, std::move(eamt)));
-        return {{"entries", state_.table()->entries().size()}};
-    }
-    if (command == "config.save") {
-        const std::string path =
-            request.contains("path") ? string_field(request, "path") : config_file_;
-        const std::string temporary = path + ".tmp." + std::to_string(getpid());
-        {
-            std::ofstream out(temporary);
-            out << config_to_json(running()).dump(2) << "\n";
-            if (!out.flush())
-                throw Refusal{"cannot write " + temporary + ": " + std::strerror(errno), {}};
-        }
-        if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-            std::remove(temporary.c_str());
-            throw Refusal{"cannot replace " + path + ": " + std::strerror(errno), {}};
-        }
-        return {{"path", path}};
-    }
-    throw Refusal{"unknown command '" + command + "' (docs/control-api.md lists them)", {}};
+json ControlApi::version(const std::string&, const json&) {
+    return {{"api", kControlApiVersion},
+            {"siitd", SIITD_VERSION},
+            // What a client may send: siitctl bounds the files it reads by it.
+            {"max-message-bytes", running_.control.max_message_bytes}};
 }
 
-json ControlApi::eamt_list(const json& request) {
+json ControlApi::eamt_change(const std::string& command, const json& request) {
+    const auto kind =
+        command == "eamt.add" ? siit::EamtChange::Kind::add : siit::EamtChange::Kind::remove;
+    const auto changes = parse_changes(array_field(request, "entries"), kind);
+    refuse_if(state_.apply(changes));
+    return {{"changed", changes.size()}, {"entries", state_.table()->entries().size()}};
+}
+
+json ControlApi::eamt_replace(const std::string&, const json& request) {
+    auto changes = parse_changes(array_field(request, "entries"), siit::EamtChange::Kind::add);
+    std::vector<siit::EamEntry> entries;
+    std::vector<std::string> errors;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        if (!changes[i].prefix4 || !changes[i].prefix6)
+            errors.push_back("entry " + std::to_string(i + 1) +
+                             ": needs both \"ipv4\" and \"ipv6\"");
+        else
+            entries.push_back({*changes[i].prefix4, *changes[i].prefix6});
+    }
+    refuse_if(errors);
+    refuse_if(state_.replace(std::move(entries)));
+    return {{"entries", state_.table()->entries().size()}};
+}
+
+json ControlApi::eamt_flush(const std::string&, const json&) {
+    const std::size_t before = state_.table()->entries().size();
+    refuse_if(state_.replace({}));
+    return {{"removed", before}};
+}
+
+json ControlApi::pool6_get(const std::string&, const json&) {
+    const TranslationSnapshot now = snapshot();
+    return {{"pool6", now.config.pool6 ? json(now.config.pool6->to_string()) : json(nullptr)}};
+}
+
+json ControlApi::setting_set(const std::string& command, const json& request) {
+    const std::string name = command == "pool6.set" ? "pool6" : string_field(request, "name");
+    if (name == "eamt") throw Refusal{"the EAMT is changed with eamt.add/remove/replace", {}};
+    siit::TranslatorConfig next = snapshot().config;
+    std::optional<std::vector<siit::EamEntry>> ignored;
+    std::vector<std::string> errors;
+    const json value = command == "pool6.set" ? field(request, "prefix") : field(request, "value");
+    overlay_translation(json{{name, value}}, "request", next, ignored, errors);
+    refuse_if(errors);
+    set_settings(next);
+    return translation_to_json(next, nullptr)[name];
+}
+
+json ControlApi::global_get(const std::string&, const json& request) {
+    const json all = translation_to_json(snapshot().config, nullptr);
+    if (!request.contains("name")) return all;
+    const std::string name = string_field(request, "name");
+    if (!all.contains(name))
+        throw Refusal{"no setting '" + name + "' (siitctl get lists them all)", {}};
+    return all[name];
+}
+
+json ControlApi::denylist4_list(const std::string&, const json&) {
+    return translation_to_json(snapshot().config, nullptr)["denylist4"];
+}
+
+json ControlApi::denylist4_flush(const std::string&, const json&) {
+    siit::TranslatorConfig next = snapshot().config;
+    const std::size_t removed = next.denylist4.size();
+    next.denylist4.clear();
+    set_settings(next);
+    return {{"removed", removed}};
+}
+
+json ControlApi::denylist4_change(const std::string& command, const json& request) {
+    const bool add = command == "denylist4.add";
+    siit::TranslatorConfig next = snapshot().config;
+    std::vector<std::string> errors;
+    const json& items = array_field(request, "prefixes");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string where = "prefix " + std::to_string(i + 1) + ": ";
+        const auto prefix = items[i].is_string()
+                                ? siit::Ipv4Prefix::parse(items[i].get<std::string>())
+                                : std::nullopt;
+        if (!prefix) {
+            errors.push_back(where + "'" + items[i].dump() + "' is not an IPv4 prefix");
+            continue;
+        }
+        auto& list = next.denylist4;
+        const auto it = std::find(list.begin(), list.end(), *prefix);
+        if (add && it != list.end())
+            errors.push_back(where + prefix->to_string() + " is already in denylist4");
+        else if (!add && it == list.end())
+            errors.push_back(where + prefix->to_string() + " is not in denylist4");
+        else if (add)
+            list.push_back(*prefix);
+        else
+            list.erase(it);
+    }
+    refuse_if(errors);
+    set_settings(next);
+    return {{"changed", items.size()}, {"prefixes", next.denylist4.size()}};
+}
+
+json ControlApi::pool6791_list(const std::string&, const json&) {
+    const TranslationSnapshot now = snapshot();
+    json list = json::array();
+    if (now.config.pool6791v4) list.push_back(now.config.pool6791v4->to_string());
+    if (now.config.pool6791v6) list.push_back(now.config.pool6791v6->to_string());
+    return list;
+}
+
+json ControlApi::pool6791_change(const std::string& command, const json& request) {
+    const bool add = command == "pool6791.add";
+    const std::string text = string_field(request, "address");
+    siit::TranslatorConfig next = snapshot().config;
+    if (const auto v4 = siit::Ipv4Address::parse(text)) {
+        if (add && next.pool6791v4)
+            throw Refusal{"pool6791 holds one IPv4 address, " + next.pool6791v4->to_string() +
+                              "; remove it first",
+                          {}};
+        if (!add && !(next.pool6791v4 && next.pool6791v4->value == v4->value))
+            throw Refusal{text + " is not in pool6791", {}};
+        next.pool6791v4 = add ? v4 : std::nullopt;
+    } else if (const auto v6 = siit::Ipv6Address::parse(text)) {
+        if (add && next.pool6791v6)
+            throw Refusal{"pool6791 holds one IPv6 address, " + next.pool6791v6->to_string() +
+                              "; remove it first",
+                          {}};
+        if (!add && !(next.pool6791v6 && *next.pool6791v6 == *v6))
+            throw Refusal{text + " is not in pool6791", {}};
+        next.pool6791v6 = add ? v6 : std::nullopt;
+    } else {
+        throw Refusal{json(text).dump() + " is not an IPv4 or IPv6 address", {}};
+    }
+    set_settings(next);
+    return {{"changed", 1}};
+}
+
+json ControlApi::kernel_view(const std::string& command, const json&) {
+    if (!mirror_) return json::array();
+    if (command == "neighbours") return mirror_->neighbours_json();
+    if (command == "routes") return mirror_->routes_json();
+    return mirror_->addresses_json();
+}
+
+json ControlApi::config_show(const std::string&, const json&) {
+    return config_to_json(running());
+}
+
+json ControlApi::translation_apply(const std::string&, const json& request) {
+    // Jool's atomic configuration semantics: what the object names changes, the rest stays.
+    siit::TranslatorConfig next = snapshot().config;
+    std::optional<std::vector<siit::EamEntry>> eamt;
+    std::vector<std::string> errors;
+    overlay_translation(field(request, "translation"), "translation", next, eamt, errors);
+    refuse_if(errors);
+    set_settings(next, std::move(eamt));
+    return {{"entries", state_.table()->entries().size()}};
+}
+
+json ControlApi::config_save(const std::string&, const json& request) {
+    const std::string path = request.contains("path") ? string_field(request, "path") : "";
+    try {
+        wrote_ = save_config_file(path, {config_file_, running_.control.save_directory},
+                                  config_to_json(running()).dump(2) + "\n");
+    } catch (const SaveRefused& refused) {
+        throw Refusal{"config.save refused: " + refused.reason, {}};
+    }
+    return {{"path", wrote_}};
+}
+
+json ControlApi::eamt_list(const std::string&, const json& request) {
     const siit::EamTable* table = state_.table();
     const auto& entries = table->entries();
     std::size_t offset = 0, limit = 1000;
@@ -376,7 +420,7 @@ json ControlApi::eamt_list(const json& request) {
     return {{"total", entries.size()}, {"offset", offset}, {"entries", list}};
 }
 
-json ControlApi::eamt_lookup(const json& request) {
+json ControlApi::eamt_lookup(const std::string&, const json& request) {
     const siit::TranslationVersion* version = state_.snapshot();
     const std::string text = string_field(request, "address");
     json result = {{"address", text}};
@@ -398,7 +442,7 @@ json ControlApi::eamt_lookup(const json& request) {
     return result;
 }
 
-json ControlApi::stats(const json& request) {
+json ControlApi::stats(const std::string&, const json& request) {
     const auto totals = sum_stats(dataplane_.stats());
     json counters = json::object();
     for (std::size_t i = 0; i < totals.size(); ++i)
@@ -423,6 +467,11 @@ json ControlApi::stats(const json& request) {
         // Versions replaced but not yet freed: workers have not all passed a
         // quiescent state since. Stays small unless a worker stalls.
         {"retired_versions", state_.reclaim(false)}};
+    // The mbuf pool: in_use returns to its idle level once traffic stops, or something leaks.
+    if (const rte_mempool* pool = dataplane_.mempool())
+        result["mbufs"] = {{"size", pool->size},
+                           {"available", rte_mempool_avail_count(pool)},
+                           {"in_use", rte_mempool_in_use_count(pool)}};
     // What the NICs themselves count: packets they could not hand to siitd (no mbuf, ring full).
     json nics = json::object();
     for (const auto& port : dataplane_.ports()) {
@@ -473,7 +522,7 @@ json ControlApi::stats(const json& request) {
     return result;
 }
 
-json ControlApi::config_apply(const json& request) {
+json ControlApi::config_apply(const std::string&, const json& request) {
     const json& file = field(request, "config");
     std::vector<std::string> errors;
     const auto config = parse_config(file.dump(), "config", errors);
@@ -486,7 +535,7 @@ json ControlApi::config_apply(const json& request) {
             errors.push_back(std::string("config: ") + key +
                              ": differs from the running one; changing it needs a restart");
     refuse_if(errors);
-    refuse_if(set_settings(config->translation, config->eamt));
+    set_settings(config->translation, config->eamt);
     return {{"entries", state_.table()->entries().size()}};
 }
 

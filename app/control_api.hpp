@@ -1,6 +1,11 @@
 // The control socket's operations (docs/control-api.md): EAMT, pool6, denylist4, pool6791, the
 // global settings, counters and the configuration, each turned from a JSON request into a change of
 // the running TranslationState or a JSON reply. Runs on the control thread only.
+//
+// Every command is one row of a registry (control_api.cpp's kCommands): its name, its handler, and
+// what it may do. Reading needs only a connection (the socket's group membership); changes are
+// logged with the peer and what changed; the commands that replace a whole table or configuration,
+// or write a file, also need the peer to be root or siitd's own user (docs/security.md).
 #pragma once
 
 #include <sys/types.h>
@@ -11,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "audit.hpp"
 #include "config.hpp"
 #include "control_server.hpp"
 #include "dataplane.hpp"
@@ -21,27 +27,65 @@ namespace siitd {
 
 inline constexpr int kControlApiVersion = 1;
 
+// What a command may do, and so who may send it.
+enum class Access : std::uint8_t {
+    read,      // shows something: any peer the socket lets in
+    change,    // changes the running version: any peer the socket lets in; logged
+    privileged // replaces a whole table or configuration, or writes a file: root or siitd's user
+};
+
 class ControlApi {
   public:
     // `running` is the configuration siitd started from (`config_file`, where `config save` writes
     // by default); its translation part is replaced by the live one whenever it is shown or saved.
     ControlApi(const Config& running, std::string config_file, siit::TranslationState& state,
                const Dataplane& dataplane, const ControlCounters& control);
-    // One request line in, one reply line out; never throws.
+    // One request line in, one reply line out; never throws. `uid` is the peer's (SO_PEERCRED).
     std::string handle(const std::string& request, uid_t uid);
     // Serves `neighbours` and `routes` from the kernel mirror (none: empty lists).
     void set_kernel_mirror(KernelMirror* mirror) { mirror_ = mirror; }
+    // Whether `uid` may send privileged commands: root, or the user siitd runs as.
+    static bool privileged_peer(uid_t uid);
+
+    using Handler = nlohmann::json (ControlApi::*)(const std::string& command,
+                                                   const nlohmann::json& request);
+    struct Command {
+        const char* name;
+        Access access;
+        Handler handler;
+    };
+    // Every command, for the registry's lookup and for tests and docs that list them.
+    static const std::vector<Command>& commands();
 
   private:
-    nlohmann::json dispatch(const std::string& command, const nlohmann::json& request);
-    nlohmann::json eamt_list(const nlohmann::json& request);
-    nlohmann::json eamt_lookup(const nlohmann::json& request);
-    nlohmann::json stats(const nlohmann::json& request);
-    nlohmann::json config_apply(const nlohmann::json& request);
+    nlohmann::json version(const std::string&, const nlohmann::json&);
+    nlohmann::json eamt_change(const std::string& command, const nlohmann::json& request);
+    nlohmann::json eamt_replace(const std::string&, const nlohmann::json& request);
+    nlohmann::json eamt_flush(const std::string&, const nlohmann::json&);
+    nlohmann::json eamt_list(const std::string&, const nlohmann::json& request);
+    nlohmann::json eamt_lookup(const std::string&, const nlohmann::json& request);
+    nlohmann::json pool6_get(const std::string&, const nlohmann::json&);
+    nlohmann::json setting_set(const std::string& command, const nlohmann::json& request);
+    nlohmann::json global_get(const std::string&, const nlohmann::json& request);
+    nlohmann::json denylist4_list(const std::string&, const nlohmann::json&);
+    nlohmann::json denylist4_flush(const std::string&, const nlohmann::json&);
+    nlohmann::json denylist4_change(const std::string& command, const nlohmann::json& request);
+    nlohmann::json pool6791_list(const std::string&, const nlohmann::json&);
+    nlohmann::json pool6791_change(const std::string& command, const nlohmann::json& request);
+    nlohmann::json stats(const std::string&, const nlohmann::json& request);
+    nlohmann::json kernel_view(const std::string& command, const nlohmann::json&);
+    nlohmann::json config_show(const std::string&, const nlohmann::json&);
+    nlohmann::json config_apply(const std::string&, const nlohmann::json& request);
+    nlohmann::json translation_apply(const std::string&, const nlohmann::json& request);
+    nlohmann::json config_save(const std::string&, const nlohmann::json& request);
+
+    // The running version's settings and table, held so that they outlive its publication.
+    TranslationSnapshot snapshot() const;
     // Publishes `config` as the new settings, keeping the ports' MTUs (they are not settings),
-    // and `eamt` as the new table when given, in one step. Returns the refusals (the EAMT's).
-    std::vector<std::string> set_settings(siit::TranslatorConfig config,
-                                          std::optional<std::vector<siit::EamEntry>> eamt = {});
+    // and `eamt` as the new table when given, in one step; throws the refusal (a bad EAMT, or a
+    // version siitd could not start from).
+    void set_settings(siit::TranslatorConfig config,
+                      std::optional<std::vector<siit::EamEntry>> eamt = {});
     // The running configuration, translation included.
     Config running() const;
 
@@ -53,6 +97,8 @@ class ControlApi {
     KernelMirror* mirror_ = nullptr;
     // `stats --reset` moves this baseline; workers' counters are never written by this thread.
     std::vector<std::pair<std::string, std::uint64_t>> baseline_;
+    // What the last change wrote besides the translation (config.save: the file), for the log.
+    std::string wrote_;
 };
 
 } // namespace siitd

@@ -159,10 +159,23 @@ void ControlServer::serve() {
     std::vector<pollfd> fds;
     std::uint64_t next_tick = now_ms();
     char chunk[65536];
-    // Answers the first whole request in the client's buffer, if there is one. One request at a
-    // time: the bytes after its newline wait until the reply has gone.
+    // Answers the first whole request in the client's buffer, if there is one, or refuses it
+    // once it is longer than max-message-bytes, whole or not: a request is measured by itself, not
+    // by the read that brought it. One request at a time: the bytes after its newline wait until
+    // the reply has gone. Returns whether a reply is now pending.
     auto take_request = [&](Client& c) {
         const auto newline = c.in.find('\n');
+        const std::size_t length = newline == std::string::npos ? c.in.size() : newline;
+        if (length > config_.max_message_bytes) {
+            counters_.requests_oversized.fetch_add(1, std::memory_order_relaxed);
+            c.out = error_reply("request exceeds control.max-message-bytes (" +
+                                std::to_string(config_.max_message_bytes) +
+                                " bytes); send smaller batches");
+            c.close_after_reply = true;
+            c.in.clear();
+            c.waiting_since = now_ms();
+            return true;
+        }
         if (newline == std::string::npos) return false;
         const std::string request = c.in.substr(0, newline);
         c.in.erase(0, newline + 1);
@@ -205,14 +218,7 @@ void ControlServer::serve() {
                     drop = got == 0 || errno != EAGAIN;
                 } else {
                     c.in.append(chunk, static_cast<std::size_t>(got));
-                    if (!take_request(c) && c.in.size() > config_.max_message_bytes) {
-                        counters_.requests_oversized.fetch_add(1, std::memory_order_relaxed);
-                        c.out = error_reply("request exceeds control.max-message-bytes (" +
-                                            std::to_string(config_.max_message_bytes) +
-                                            " bytes); send smaller batches");
-                        c.close_after_reply = true;
-                        c.in.clear();
-                    }
+                    take_request(c);
                 }
             }
             // (waiting_since may be later than `now`: a request answered during this pass.)

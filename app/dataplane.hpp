@@ -64,6 +64,8 @@ class Dataplane {
     unsigned worker_count() const { return static_cast<unsigned>(plans_.size()); }
     const std::vector<WorkerPlan>& plans() const { return plans_; }
     const std::vector<Port>& ports() const { return ports_; }
+    // The one mbuf pool every port takes from (null before start()).
+    const rte_mempool* mempool() const { return pool_; }
     // The kernel's neighbours and addresses, for ports with a kernel interface; set before run().
     void set_kernel_mirror(const KernelMirror* mirror) { mirror_ = mirror; }
 

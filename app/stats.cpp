@@ -1,6 +1,7 @@
 // Counter summation; see stats.hpp.
 #include "stats.hpp"
 
+#include <rte_mempool.h>
 #include <rte_telemetry.h>
 
 #include <atomic>
@@ -33,6 +34,7 @@ sum_stats(const std::vector<WorkerStats>& workers) {
 
 namespace {
 std::atomic<const std::vector<WorkerStats>*> g_telemetry_stats{nullptr};
+std::atomic<const rte_mempool*> g_telemetry_pool{nullptr};
 
 // Runs on DPDK's telemetry thread: reads the workers' counters without stopping them (aligned
 // 64-bit loads; a sum may lag a packet behind, never tear).
@@ -41,18 +43,26 @@ int telemetry_stats(const char*, const char*, rte_tel_data* d) {
     if (g_telemetry_stats)
         for (const auto& [name, value] : sum_stats(*g_telemetry_stats))
             rte_tel_data_add_dict_u64(d, name.c_str(), value);
+    if (const rte_mempool* pool = g_telemetry_pool.load(std::memory_order_acquire)) {
+        rte_tel_data_add_dict_u64(d, "mbufs_size", pool->size);
+        rte_tel_data_add_dict_u64(d, "mbufs_available", rte_mempool_avail_count(pool));
+        rte_tel_data_add_dict_u64(d, "mbufs_in_use", rte_mempool_in_use_count(pool));
+    }
     return 0;
 }
 } // namespace
 
 void unregister_telemetry() {
     g_telemetry_stats.store(nullptr, std::memory_order_release);
+    g_telemetry_pool.store(nullptr, std::memory_order_release);
 }
 
-void register_telemetry(const std::vector<WorkerStats>& workers) {
+void register_telemetry(const std::vector<WorkerStats>& workers, const rte_mempool* pool) {
     g_telemetry_stats.store(&workers, std::memory_order_release);
+    g_telemetry_pool.store(pool, std::memory_order_release);
     rte_telemetry_register_cmd("/siitd/stats", telemetry_stats,
-                               "Every siitd counter, summed over workers. Takes no parameters");
+                               "Every siitd counter, summed over workers, and the mbuf pool's "
+                               "size, available and in-use counts. Takes no parameters");
 }
 
 std::string stats_json(const std::vector<WorkerStats>& workers) {

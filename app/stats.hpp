@@ -9,6 +9,8 @@
 
 #include "siit/counters.hpp"
 
+struct rte_mempool;
+
 namespace siitd {
 
 #define SIITD_SHELL_COUNTERS(X)                                                                    \
@@ -52,9 +54,10 @@ std::vector<std::pair<std::string, std::uint64_t>>
 sum_stats(const std::vector<WorkerStats>& workers);
 // The same as a JSON object, for `--stats-json` and the control socket.
 std::string stats_json(const std::vector<WorkerStats>& workers);
-// Serves the sums as DPDK telemetry command /siitd/stats (dpdk-telemetry.py shows it). The
-// workers' counters must outlive the EAL.
-void register_telemetry(const std::vector<WorkerStats>& workers);
+// Serves the sums, and the mbuf pool's counts (mbufs_size, mbufs_available, mbufs_in_use), as
+// DPDK telemetry command /siitd/stats (dpdk-telemetry.py shows it). The workers' counters must
+// outlive the EAL.
+void register_telemetry(const std::vector<WorkerStats>& workers, const rte_mempool* pool);
 // Stops serving them (before the workers' counters go away); the command then answers empty.
 void unregister_telemetry();
 

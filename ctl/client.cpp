@@ -56,13 +56,15 @@ nlohmann::json call(const std::string& socket_path, nlohmann::json request, int 
                               std::to_string(timeout_ms) + " ms (--timeout)");
     };
     const std::string text = request.dump() + "\n";
-    for (std::size_t sent = 0; sent < text.size();) {
+    // siitd may answer before it has read the request, and close: a refusal at max-clients, or a
+    // request over max-message-bytes. Sending then fails (EPIPE), but its reason is already
+    // waiting to be read, and it is what the operator must see.
+    std::string send_error;
+    for (std::size_t sent = 0; sent < text.size() && send_error.empty();) {
         wait_for(POLLOUT);
         const ssize_t n =
             send(fd.get(), text.data() + sent, text.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0 && errno != EAGAIN)
-            throw Unreachable("siitd at " + socket_path +
-                              " closed the connection: " + std::strerror(errno));
+        if (n < 0 && errno != EAGAIN && errno != EINTR) send_error = std::strerror(errno);
         if (n > 0) sent += static_cast<std::size_t>(n);
     }
     std::string reply;
@@ -73,6 +75,7 @@ nlohmann::json call(const std::string& socket_path, nlohmann::json request, int 
         if (n == 0) break;
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR) continue;
+            if (!send_error.empty()) break;
             throw Unreachable("reading siitd's reply: " + std::string(std::strerror(errno)));
         }
         reply.append(chunk, static_cast<std::size_t>(n));
@@ -80,6 +83,9 @@ nlohmann::json call(const std::string& socket_path, nlohmann::json request, int 
     try {
         return nlohmann::json::parse(reply);
     } catch (const nlohmann::json::exception&) {
+        if (!send_error.empty())
+            throw Unreachable("siitd at " + socket_path +
+                              " closed the connection: " + send_error);
         throw Unreachable("siitd at " + socket_path + " sent no valid reply");
     }
 }

@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "client.hpp"
+#include "eamt_file.hpp"
+#include "input_file.hpp"
 #include "jool_import.hpp"
 
 namespace {
@@ -24,63 +26,20 @@ struct Options {
     int timeout_ms = 30000;
 };
 
-// Bad input on siitctl's side (a file it cannot read): exit status 2.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
+using siitctl::UsageError;
 
-std::string read_file(const std::string& path) {
-    if (path == "-") {
-        std::stringstream s;
-        s << std::cin.rdbuf();
-        return s.str();
-    }
-    std::ifstream in(path);
-    if (!in) throw UsageError(path + ": cannot be read");
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+// The most siitd ever accepts in one request (control.max-message-bytes' upper bound): the bound
+// on files read when no siitd is asked (a dry run).
+constexpr std::size_t kLargestRequest = std::size_t{1} << 30;
 
-json parse_json_file(const std::string& path) {
-    try {
-        return json::parse(read_file(path));
-    } catch (const json::parse_error& e) {
-        throw UsageError(path + ": not valid JSON: " + e.what());
-    }
-}
-
-// An EAMT file: a JSON list of {"ipv4", "ipv6"}, an object holding one under "eamt" or
-// "translation.eamt" (a siitd configuration file), or text lines "IPV4-PREFIX IPV6-PREFIX".
-json read_eamt_file(const std::string& path) {
-    const std::string text = read_file(path);
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first != std::string::npos && (text[first] == '[' || text[first] == '{')) {
-        json j;
-        try {
-            j = json::parse(text);
-        } catch (const json::parse_error& e) {
-            throw UsageError(path + ": not valid JSON: " + e.what());
-        }
-        if (j.is_object() && j.contains("translation")) j = j["translation"];
-        if (j.is_object() && j.contains("eamt")) j = j["eamt"];
-        if (!j.is_array()) throw UsageError(path + ": no EAMT list in it");
-        return j;
-    }
-    json entries = json::array();
-    std::istringstream lines(text);
-    std::string line;
-    for (int number = 1; std::getline(lines, line); ++number) {
-        line = line.substr(0, line.find('#'));
-        std::istringstream words(line);
-        std::string v4, v6, extra;
-        if (!(words >> v4)) continue;
-        if (!(words >> v6) || (words >> extra))
-            throw UsageError(path + ":" + std::to_string(number) +
-                             ": expected 'IPV4-PREFIX IPV6-PREFIX'");
-        entries.push_back({{"ipv4", v4}, {"ipv6", v6}});
-    }
-    return entries;
+// What this siitd accepts in one request, so that a file is never read beyond it.
+std::size_t request_limit(const Options& o) {
+    const json reply = siitctl::call(o.socket, {{"command", "version"}}, o.timeout_ms);
+    const json result = reply.value("result", json::object());
+    return result.is_object() && result.contains("max-message-bytes") &&
+                   result["max-message-bytes"].is_number_unsigned()
+               ? result["max-message-bytes"].get<std::size_t>()
+               : std::size_t{64} << 20; // siitd's default
 }
 
 // "2001:db8::1" is IPv6, "192.0.2.1/24" IPv4.
@@ -321,7 +280,9 @@ int main(int argc, char** argv) {
                      "file, or lines 'IPV4-PREFIX IPV6-PREFIX' ('-': standard input)")
         ->required();
     on(eamt_replace, [&] {
-        return request(o, {{"command", "eamt.replace"}, {"entries", read_eamt_file(file)}},
+        return request(o, {{"command", "eamt.replace"}, {"entries", siitctl::parse_eamt_file(
+                                                siitctl::read_input_file(file, request_limit(o)),
+                                                file)}},
                        [](const json& r) {
                            std::cout << "replaced; the EAMT has " << r["entries"] << " entries\n";
                        });
@@ -446,6 +407,9 @@ int main(int argc, char** argv) {
                                            rows.push_back({"port." + port + "." + k, v.dump()});
                            for (const auto& [k, v] : r["state"].items())
                                rows.push_back({"state." + k, v.dump()});
+                           if (r.contains("mbufs"))
+                               for (const auto& [k, v] : r["mbufs"].items())
+                                   rows.push_back({"mbufs." + k, v.dump()});
                            print_table(rows);
                            if (r.contains("workers"))
                                for (const auto& w : r["workers"])
@@ -470,7 +434,7 @@ int main(int argc, char** argv) {
                  "(ports and EAL options need a restart)");
     config_apply->add_option("FILE", file, "a siitd configuration file")->required();
     on(config_apply, [&] {
-        return request(o, {{"command", "config.apply"}, {"config", parse_json_file(file)}},
+        return request(o, {{"command", "config.apply"}, {"config", siitctl::read_json_file(file, request_limit(o))}},
                        [](const json& r) {
                            std::cout << "applied; the EAMT has " << r["entries"] << " entries\n";
                        });
@@ -499,7 +463,9 @@ int main(int argc, char** argv) {
     on(import, [&] {
         std::vector<std::string> warnings, errors;
         const json translation =
-            siitctl::jool_to_translation(parse_json_file(file), warnings, errors);
+            siitctl::jool_to_translation(
+            siitctl::read_json_file(file, dry_run ? kLargestRequest : request_limit(o)), warnings,
+            errors);
         for (const auto& w : warnings)
             std::cerr << "siitctl: " << file << ": " << w << "\n";
         if (!errors.empty()) {

@@ -16,7 +16,15 @@ void Ipv4Address::to_bytes(std::uint8_t* p) const {
     store32(p, value);
 }
 
+namespace {
+// inet_pton reads a C string: "1.2.3.4\0junk" would pass as 1.2.3.4. An address is the whole text.
+bool has_nul(std::string_view text) {
+    return text.find('\0') != std::string_view::npos;
+}
+} // namespace
+
 std::optional<Ipv4Address> Ipv4Address::parse(std::string_view text) {
+    if (has_nul(text)) return std::nullopt;
     std::string s(text);
     std::uint8_t raw[4];
     if (inet_pton(AF_INET, s.c_str(), raw) != 1) return std::nullopt;
@@ -40,6 +48,7 @@ void Ipv6Address::set_bit(unsigned index, bool on) {
 }
 
 std::optional<Ipv6Address> Ipv6Address::parse(std::string_view text) {
+    if (has_nul(text)) return std::nullopt;
     std::string s(text);
     Ipv6Address a;
     if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) != 1) return std::nullopt;

@@ -1,6 +1,8 @@
 // Publication and reclamation of translation versions; see translation_state.hpp.
 #include "siit/translation_state.hpp"
 
+#include "siit/translation_rules.hpp"
+
 namespace siit {
 
 namespace {
@@ -23,21 +25,21 @@ std::vector<std::string> TranslationState::apply(const std::vector<EamtChange>& 
     auto entries = current->eamt->with_changes(changes, errors);
     if (!entries) return errors;
     std::shared_ptr<const EamTable> table = EamTable::build(std::move(*entries), errors);
-    if (table) publish(current->config, std::move(table));
-    return errors;
+    if (!table) return errors;
+    return publish(current->config, std::move(table));
 }
 
 std::vector<std::string> TranslationState::replace(std::vector<EamEntry> entries) {
     std::lock_guard lock(writer_mutex_);
     std::vector<std::string> errors;
     std::shared_ptr<const EamTable> table = EamTable::build(std::move(entries), errors);
-    if (table) publish(published_.get()->config, std::move(table));
-    return errors;
+    if (!table) return errors;
+    return publish(published_.get()->config, std::move(table));
 }
 
-void TranslationState::set_config(const TranslatorConfig& config) {
+std::vector<std::string> TranslationState::set_config(const TranslatorConfig& config) {
     std::lock_guard lock(writer_mutex_);
-    publish(config, published_.get()->eamt);
+    return publish(config, published_.get()->eamt);
 }
 
 std::vector<std::string> TranslationState::replace_all(const TranslatorConfig& config,
@@ -45,16 +47,20 @@ std::vector<std::string> TranslationState::replace_all(const TranslatorConfig& c
     std::lock_guard lock(writer_mutex_);
     std::vector<std::string> errors;
     std::shared_ptr<const EamTable> table = EamTable::build(std::move(entries), errors);
-    if (table) publish(config, std::move(table));
-    return errors;
+    if (!table) return errors;
+    return publish(config, std::move(table));
 }
 
-void TranslationState::publish(TranslatorConfig config, std::shared_ptr<const EamTable> eamt) {
+std::vector<std::string> TranslationState::publish(TranslatorConfig config,
+                                                   std::shared_ptr<const EamTable> eamt) {
+    std::vector<std::string> problems = check_translation(config, eamt->entries().size());
+    if (!problems.empty()) return problems;
     auto next = std::make_unique<TranslationVersion>();
     next->config = std::move(config);
     next->eamt = std::move(eamt);
     next->serial = published_.get()->serial + 1;
     published_.publish(std::move(next));
+    return problems;
 }
 
 std::size_t TranslationState::reclaim(bool wait) {

@@ -7,6 +7,9 @@
 // version shares its EamTable with the next one when only the settings change, so changing one
 // setting costs a copy of the settings, not a rebuild of a million-entry table.
 //
+// Every publication keeps the rules of translation_rules.hpp (check_translation): a change that
+// breaks them is refused whole, so the running version is always one siitd could start from.
+//
 // Who may call what, concurrently:
 // - snapshot(): any number of readers, with no lock, no read-modify-write, no system call; the
 //   version stays valid until the reader's next quiescent state.
@@ -46,14 +49,15 @@ class TranslationState {
     // Readers: the current EAMT (a shortcut for snapshot()->eamt).
     const EamTable* table() const { return snapshot()->eamt.get(); }
 
-    // Each of these publishes a new version, or nothing: on refusal it returns one message per
-    // problem and the running version is untouched.
+    // Each of these publishes a new version, or nothing: on refusal (a bad EAMT, or a version
+    // that breaks check_translation) it returns one message per problem and the running version
+    // is untouched.
     // An EAMT batch (EamTable::with_changes).
     std::vector<std::string> apply(const std::vector<EamtChange>& changes);
     // A whole new EAMT.
     std::vector<std::string> replace(std::vector<EamEntry> entries);
     // New settings, keeping the EAMT.
-    void set_config(const TranslatorConfig& config);
+    std::vector<std::string> set_config(const TranslatorConfig& config);
     // New settings and a new EAMT in one step.
     std::vector<std::string> replace_all(const TranslatorConfig& config,
                                          std::vector<EamEntry> entries);
@@ -62,7 +66,8 @@ class TranslationState {
     std::size_t reclaim(bool wait);
 
   private:
-    void publish(TranslatorConfig config, std::shared_ptr<const EamTable> eamt);
+    // Publishes unless the version breaks check_translation; returns its problems.
+    std::vector<std::string> publish(TranslatorConfig config, std::shared_ptr<const EamTable> eamt);
 
     std::mutex writer_mutex_; // serialises writers; readers never take it
     Published<TranslationVersion> published_;

@@ -30,6 +30,9 @@ for _ in range(2):
 first, second = samples
 assert second["rx_packets"] > first["rx_packets"] > 0, samples
 assert second["drop_not_ip"] > 0 and second["translated_4to6_udp"] == 0, second
+# The mbuf pool: its size as configured; available and in use each within it.
+assert second["mbufs_size"] == 2047, second
+assert 0 <= second["mbufs_in_use"] <= 2047 and 0 < second["mbufs_available"] <= 2047, second
 print("rx_packets", first["rx_packets"], "->", second["rx_packets"])
 PY
 }

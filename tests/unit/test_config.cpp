@@ -80,7 +80,7 @@ TEST_CASE("siitd config: every problem is named with file, field and reason", "[
     CHECK(has(errors, "bad.json: ports[0].next-hop-mac: '02:00:00' is not a MAC address"));
     CHECK(has(errors, "bad.json: ports[0].mtu: must be between 1280 and 9600"));
     CHECK(has(errors, "bad.json: ports[0].colour: unknown setting"));
-    CHECK(has(errors, "bad.json: burst: wrong type (expected a number)"));
+    CHECK(has(errors, "bad.json: burst: wrong type (expected a whole number)"));
     CHECK(has(errors, "bad.json: eamt-prefetch: must be auto, always or never"));
     CHECK(has(errors, "bad.json: translation.pool6: '64:ff9b::/80' is not an IPv6 prefix of length "
                       "32, 40, 48, 56, 64 or 96"));
@@ -231,4 +231,138 @@ TEST_CASE("kernel routes: longest prefix, gateway or on-link, then the neighbour
     CHECK((*mac)[5] == 5);
     CHECK_FALSE(k.resolve6(*siit::Ipv6Address::parse("2001:db8:200::5"), routed, hop6));
     CHECK_FALSE(routed);
+}
+
+namespace {
+// A minimal valid file with `translation` and `extra` top-level members spliced in.
+std::string file_with(const std::string& translation, const std::string& extra = "",
+                      const std::string& port = "{\"device\": \"a\"}") {
+    return "{\"ports\": [" + port + "], \"translation\": " + translation +
+           (extra.empty() ? "" : ", " + extra) + "}";
+}
+const std::string kPool6 = R"({"pool6": "64:ff9b::/96"})";
+} // namespace
+
+TEST_CASE("siitd config: unknown keys inside EAMT entries are refused by name", "[config]") {
+    std::vector<std::string> errors;
+    CHECK_FALSE(parse_config(
+        file_with(R"({"eamt": [{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8::/120", "ipv7": 1}]})"),
+        "f.json", errors));
+    CHECK(has(errors, "f.json: translation.eamt[0].ipv7: unknown setting"));
+}
+
+TEST_CASE("siitd config: a key given twice is refused with its place, not last-one-wins",
+          "[config]") {
+    std::vector<std::string> errors;
+    CHECK_FALSE(parse_config(
+        file_with(R"({"pool6": "64:ff9b::/96", "pool6": "2001:db8::/96"})"), "f.json", errors));
+    CHECK(has(errors, "f.json: translation.pool6: given twice"));
+    errors.clear();
+    CHECK_FALSE(parse_config(file_with(kPool6, "", R"({"device": "a"}, {"device": "b", "name": "x", "name": "y"})"),
+                             "g.json", errors));
+    CHECK(has(errors, "g.json: ports[1].name: given twice"));
+    errors.clear();
+    // The same key in two different objects is no duplicate.
+    CHECK(parse_config(file_with(R"({"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8::/120"}, {"ipv4": "192.0.3.0/24", "ipv6": "2001:db8:1::/120"}]})"),
+                       "h.json", errors));
+    CHECK(errors.empty());
+}
+
+TEST_CASE("siitd config: a file nested without bound is refused before it is parsed", "[config]") {
+    std::vector<std::string> errors;
+    const std::string deep = std::string(70000, '[') + std::string(70000, ']');
+    CHECK_FALSE(parse_config(file_with(kPool6, "\"eal\": " + deep), "deep.json", errors));
+    CHECK(has(errors, "deep.json: (file): nests deeper than 32 levels"));
+}
+
+TEST_CASE("siitd config: fractions are refused where a whole number is meant", "[config]") {
+    for (const auto& [extra, port, translation, field] :
+         std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
+             {"\"burst\": 1.5", "{\"device\": \"a\"}", kPool6, "burst"},
+             {"", "{\"device\": \"a\", \"rx-queues\": 1.5}", kPool6, "ports[0].rx-queues"},
+             {"", "{\"device\": \"a\"}", R"({"pool6": "64:ff9b::/96", "new-tos": 1.5})",
+              "translation.new-tos"},
+             {"\"control\": {\"max-clients\": 1.5}", "{\"device\": \"a\"}", kPool6,
+              "control.max-clients"},
+             {"", "{\"device\": \"a\"}", R"({"pool6": "64:ff9b::/96", "mtu-plateaus": [1500, 1280.5]})",
+              "translation.mtu-plateaus"},
+         }) {
+        std::vector<std::string> errors;
+        CHECK_FALSE(parse_config(file_with(translation, extra, port), "f.json", errors));
+        CHECK(has(errors, "f.json: " + field + ": wrong type (expected a"));
+    }
+}
+
+TEST_CASE("siitd config: MAC addresses are exactly six hex pairs; a source MAC is unicast",
+          "[config]") {
+    for (const char* bad : {"-2:00:00:00:00:01", " 2:00:00:00:00:01", "02:00:00:00:00:01 ",
+                            "2:0:0:0:0:1", "02-00-00-00-00-01", "02:00:00:00:00:0g",
+                            "02:00:00:00:00:01:02"}) {
+        std::vector<std::string> errors;
+        CHECK_FALSE(parse_config(
+            file_with(kPool6, "", std::string(R"({"device": "a", "next-hop-mac": ")") + bad + "\"}"),
+            "f.json", errors));
+        CHECK(has(errors, "f.json: ports[0].next-hop-mac: '" + std::string(bad) +
+                              "' is not a MAC address"));
+    }
+    std::vector<std::string> errors;
+    CHECK_FALSE(parse_config(file_with(kPool6, "", R"({"device": "a", "mac": "01:00:5e:00:00:01"})"),
+                             "m.json", errors));
+    CHECK(has(errors, "m.json: ports[0].mac: '01:00:5e:00:00:01' is a multicast address"));
+    errors.clear();
+    CHECK_FALSE(parse_config(file_with(kPool6, "", R"({"device": "a", "mac": "00:00:00:00:00:00"})"),
+                             "z.json", errors));
+    CHECK(has(errors, "z.json: ports[0].mac: 00:00:00:00:00:00 cannot be a source address"));
+    errors.clear();
+    const auto good = parse_config(
+        file_with(kPool6, "", R"({"device": "a", "mac": "02:AB:cd:00:00:01", "next-hop-mac": "33:33:00:00:00:01"})"),
+        "ok.json", errors);
+    REQUIRE(good);
+    CHECK(good->ports[0].mac == std::array<std::uint8_t, 6>{0x02, 0xab, 0xcd, 0, 0, 1});
+}
+
+TEST_CASE("siitd config: mbufs holds to its documented maximum", "[config]") {
+    std::vector<std::string> errors;
+    CHECK(parse_config(file_with(kPool6, "\"mbufs\": 16777215"), "max.json", errors));
+    CHECK_FALSE(parse_config(file_with(kPool6, "\"mbufs\": 16777216"), "over.json", errors));
+    CHECK(has(errors, "over.json: mbufs: must be between 1023 and 16777215"));
+}
+
+TEST_CASE("siitd config: control.owner and control.group name accounts that exist", "[config]") {
+    std::vector<std::string> errors;
+    CHECK_FALSE(parse_config(
+        file_with(kPool6, R"("control": {"owner": "no-such-user-siitd", "group": "no-such-group-siitd"})"),
+        "c.json", errors));
+    CHECK(has(errors, "c.json: control.owner: no user 'no-such-user-siitd'"));
+    CHECK(has(errors, "c.json: control.group: no group 'no-such-group-siitd'"));
+    errors.clear();
+    CHECK(parse_config(file_with(kPool6, R"("control": {"owner": "root", "group": "root"})"),
+                       "ok.json", errors));
+    CHECK_FALSE(parse_config(file_with(kPool6, R"("control": {"save-directory": "relative/dir"})"),
+                             "s.json", errors));
+    CHECK(has(errors, "s.json: control.save-directory: must be an absolute path"));
+}
+
+TEST_CASE("siitd config: addresses are the whole text, and RFC 6791 sources are unicast",
+          "[config]") {
+    std::vector<std::string> errors;
+    CHECK_FALSE(parse_config(
+        file_with(std::string(R"({"pool6": "64:ff9b::/96", "pool6791v4": "1.2.3.4\u0000junk"})")),
+        "nul.json", errors));
+    CHECK(has(errors, "nul.json: translation.pool6791v4: '"));
+    for (const auto& [field, value] : std::vector<std::pair<std::string, std::string>>{
+             {"pool6791v6", "::"},
+             {"pool6791v6", "ff02::1"},
+             {"pool6791v4", "0.0.0.0"},
+             {"pool6791v4", "224.0.0.1"},
+             {"pool6791v4", "255.255.255.255"},
+             {"own-ipv4", "127.0.0.1"},
+         }) {
+        errors.clear();
+        CHECK_FALSE(parse_config(file_with(R"({"pool6": "64:ff9b::/96", ")" + field + "\": \"" +
+                                           value + "\"}"),
+                                 "u.json", errors));
+        CHECK(has(errors, "u.json: translation." + field + ": '" + value +
+                              "' is not a unicast address"));
+    }
 }

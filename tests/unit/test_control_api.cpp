@@ -1,0 +1,307 @@
+// app/control_api.cpp and app/config_save.cpp: the control API's requests handled by the real
+// dispatcher and a real TranslationState (no socket, no EAL, no port): who may send what, that no
+// sequence of changes reaches a state siitd could not start from, where `config save` may write,
+// what the audit log says, and that the command registry and docs/control-api.md agree.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <rte_log.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "control_api.hpp"
+
+using namespace siitd;
+using nlohmann::json;
+
+namespace {
+
+constexpr uid_t kGroupMember = 65534; // nobody: let in by the socket's group, not privileged
+
+const char* kRunning = R"({
+  "ports": [{"name": "lan", "device": "net_null0", "role": "both"}],
+  "translation": {"pool6": "64:ff9b::/96",
+                  "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
+})";
+
+// One siitd's control API without the socket: the dispatcher, a real TranslationState (no
+// readers: a replaced version is freed at once, so a handler that reads one after publishing
+// is caught by AddressSanitizer), and a Dataplane that was never started.
+struct Api {
+    explicit Api(const std::string& config_file = "/nonexistent/siitd.json",
+                 const std::string& text = kRunning) {
+        std::vector<std::string> errors;
+        config = *parse_config(text, "running.json", errors);
+        REQUIRE(state.replace_all(config.translation, config.eamt).empty());
+        api = std::make_unique<ControlApi>(config, config_file, state, dataplane, counters);
+    }
+    json ask(const json& request, uid_t uid = 0) { return json::parse(api->handle(request.dump(), uid)); }
+    json ask_text(const std::string& request, uid_t uid = 0) {
+        return json::parse(api->handle(request, uid));
+    }
+
+    Config config;
+    RteQsbr qsbr{4};
+    siit::TranslationState state{nullptr};
+    Dataplane dataplane{config, state, qsbr};
+    ControlCounters counters;
+    std::unique_ptr<ControlApi> api;
+};
+
+std::string error_text(const json& reply) {
+    std::string out = reply.value("error", "");
+    for (const auto& e : reply.value("errors", json::array()))
+        out += "\n" + e.get<std::string>();
+    return out;
+}
+
+// Everything an audit line would say, captured from DPDK's log stream.
+struct LogCapture {
+    LogCapture() : file(open_memstream(&buffer, &size)) { rte_openlog_stream(file); }
+    ~LogCapture() {
+        rte_openlog_stream(nullptr);
+        std::fclose(file);
+        std::free(buffer);
+    }
+    std::string text() {
+        std::fflush(file);
+        return std::string(buffer, size);
+    }
+    char* buffer = nullptr;
+    std::size_t size = 0;
+    FILE* file;
+};
+
+struct TempDir {
+    TempDir() {
+        char name[] = "/tmp/siitd-control-api-XXXXXX";
+        path = mkdtemp(name);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    std::string path;
+};
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+TEST_CASE("control API: whole-table, whole-configuration and file-writing commands need root",
+          "[control]") {
+    Api api;
+    for (const json& request :
+         {json{{"command", "eamt.flush"}}, json{{"command", "denylist4.flush"}},
+          json{{"command", "eamt.replace"},
+               {"entries", {{{"ipv4", "192.0.2.0/24"}, {"ipv6", "2001:db8:1::/120"}}}}},
+          json{{"command", "config.save"}, {"path", "/etc/shadow"}},
+          json{{"command", "config.apply"}, {"config", json::parse(kRunning)}},
+          json{{"command", "translation.apply"}, {"translation", {{"lowest-ipv6-mtu", 1400}}}}}) {
+        const json reply = api.ask(request, kGroupMember);
+        CHECK(reply["ok"] == false);
+        CHECK_THAT(error_text(reply), Catch::Contains("needs root or siitd's own user"));
+    }
+    CHECK(api.state.table()->entries().size() == 1);
+    // A group member makes every other change.
+    CHECK(api.ask({{"command", "eamt.add"},
+                   {"entries", {{{"ipv4", "192.0.2.0/24"}, {"ipv6", "2001:db8:1::/120"}}}}},
+                  kGroupMember)["ok"] == true);
+    CHECK(api.ask({{"command", "global.set"}, {"name", "lowest-ipv6-mtu"}, {"value", 1400}},
+                  kGroupMember)["ok"] == true);
+    // Root does the privileged ones.
+    CHECK(api.ask({{"command", "eamt.flush"}}, 0)["ok"] == true);
+    CHECK(api.state.table()->entries().empty());
+}
+
+TEST_CASE("control API: the running state is always one siitd starts from", "[control]") {
+    Api api;
+    REQUIRE(api.ask({{"command", "eamt.flush"}})["ok"] == true);
+    // pool6 is now all that translates: removing it is refused, and nothing changes.
+    const json unset = api.ask({{"command", "pool6.set"}, {"prefix", nullptr}});
+    CHECK(unset["ok"] == false);
+    CHECK_THAT(error_text(unset), Catch::Contains("neither pool6 nor an EAMT entry"));
+    CHECK(api.state.snapshot()->config.pool6);
+    std::vector<std::string> errors;
+    CHECK(parse_config(api.ask({{"command", "config.show"}})["result"].dump(), "shown.json",
+                       errors));
+
+    // Any sequence of changes: whatever is accepted, config.show stays a valid file.
+    std::mt19937 random(7);
+    const std::vector<json> moves = {
+        {{"command", "pool6.set"}, {"prefix", nullptr}},
+        {{"command", "pool6.set"}, {"prefix", "64:ff9b::/96"}},
+        {{"command", "eamt.flush"}},
+        {{"command", "eamt.add"},
+         {"entries", {{{"ipv4", "192.0.2.0/24"}, {"ipv6", "2001:db8:1::/120"}}}}},
+        {{"command", "eamt.remove"}, {"entries", {{{"ipv4", "192.0.2.0/24"}}}}},
+        {{"command", "eamt.replace"}, {"entries", json::array()}},
+        {{"command", "pool6791.add"}, {"address", "::"}},
+        {{"command", "pool6791.add"}, {"address", "192.0.2.254"}},
+        {{"command", "pool6791.remove"}, {"address", "192.0.2.254"}},
+        {{"command", "global.set"}, {"name", "own-ipv6"}, {"value", "ff02::1"}},
+        {{"command", "translation.apply"}, {"translation", {{"pool6", nullptr}, {"eamt", nullptr}}}},
+        {{"command", "denylist4.flush"}},
+    };
+    for (int i = 0; i < 400; ++i) {
+        api.ask(moves[random() % moves.size()]);
+        errors.clear();
+        const auto shown =
+            parse_config(api.ask({{"command", "config.show"}})["result"].dump(), "s.json", errors);
+        INFO("after move " << i << ": " << (errors.empty() ? "" : errors[0]));
+        REQUIRE(shown);
+    }
+}
+
+TEST_CASE("control API: addresses are unicast and whole; keys are given once", "[control]") {
+    Api api;
+    for (const char* bad : {"::", "ff02::1", "0.0.0.0", "224.0.0.1"}) {
+        const json reply = api.ask({{"command", "pool6791.add"}, {"address", bad}});
+        CHECK(reply["ok"] == false);
+        CHECK_THAT(error_text(reply), Catch::Contains("is not a unicast address"));
+    }
+    const json nul = api.ask_text(R"({"command": "pool6791.add", "address": "1.2.3.4\u0000junk"})");
+    CHECK(nul["ok"] == false);
+    CHECK_THAT(error_text(nul), Catch::Contains("is not an IPv4 or IPv6 address"));
+    CHECK(api.ask({{"command", "pool6791.list"}})["result"].empty());
+    const json twice = api.ask_text(R"({"command": "version", "command": "eamt.flush"})");
+    CHECK(twice["ok"] == false);
+    CHECK_THAT(error_text(twice), Catch::Contains("command: given twice"));
+    CHECK(api.state.table()->entries().size() == 1);
+}
+
+TEST_CASE("control API: denylist4.flush reads nothing of the version it replaced", "[control]") {
+    Api api;
+    REQUIRE(api.ask({{"command", "denylist4.add"}, {"prefixes", {"203.0.113.0/24", "192.0.2.0/28"}}})["ok"] == true);
+    // No readers: the replaced version is freed on publication (ASan catches a later read).
+    const json reply = api.ask({{"command", "denylist4.flush"}});
+    REQUIRE(reply["ok"] == true);
+    CHECK(reply["result"]["removed"] == 2);
+    CHECK(api.state.snapshot()->config.denylist4.empty());
+}
+
+TEST_CASE("control API: config.save writes only where siitd was told it may", "[control]") {
+    TempDir dir;
+    const std::string file = dir.path + "/siitd.json";
+    std::ofstream(file) << kRunning;
+    REQUIRE(chmod(file.c_str(), 0604) == 0);
+    REQUIRE(chown(file.c_str(), 65534, 65534) == 0);
+    Api api(file);
+    REQUIRE(api.ask({{"command", "global.set"}, {"name", "lowest-ipv6-mtu"}, {"value", 1400}})["ok"] == true);
+
+    SECTION("to the file it started from: the owner and mode stay, the content is the running one") {
+        const json reply = api.ask({{"command", "config.save"}});
+        REQUIRE(reply["ok"] == true);
+        struct stat st {};
+        REQUIRE(stat(file.c_str(), &st) == 0);
+        CHECK((st.st_mode & 07777) == 0604);
+        CHECK(st.st_uid == 65534);
+        CHECK(st.st_gid == 65534);
+        std::vector<std::string> errors;
+        const auto saved = load_config(file, errors);
+        REQUIRE(saved);
+        CHECK(saved->translation.lowest_ipv6_mtu == 1400);
+        CHECK(std::filesystem::directory_iterator(dir.path) != std::filesystem::directory_iterator());
+        std::size_t files = 0;
+        for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path))
+            ++files;
+        CHECK(files == 1); // no temporary left behind
+    }
+    SECTION("anywhere else is refused, and nothing is written") {
+        for (const std::string& path :
+             {dir.path + "/other.json", std::string("/etc/siitd-test-not-written"),
+              dir.path + "/../siitd.json", dir.path + "/sub/../../siitd.json"}) {
+            const json reply = api.ask({{"command", "config.save"}, {"path", path}});
+            CHECK(reply["ok"] == false);
+            CHECK_THAT(error_text(reply), Catch::Contains("config.save refused"));
+        }
+        CHECK_FALSE(std::filesystem::exists(dir.path + "/other.json"));
+        CHECK_FALSE(std::filesystem::exists("/etc/siitd-test-not-written"));
+    }
+    SECTION("a symbolic link at the target is refused, never followed") {
+        const std::string victim = dir.path + "/victim";
+        std::ofstream(victim) << "precious\n";
+        std::filesystem::remove(file);
+        std::filesystem::create_symlink(victim, file);
+        const json reply = api.ask({{"command", "config.save"}});
+        CHECK(reply["ok"] == false);
+        CHECK_THAT(error_text(reply), Catch::Contains("symbolic link"));
+        CHECK(read_text(victim) == "precious\n");
+        CHECK(std::filesystem::is_symlink(file));
+    }
+}
+
+TEST_CASE("control API: config.save writes into control.save-directory, and only there",
+          "[control]") {
+    TempDir dir;
+    std::filesystem::create_directory(dir.path + "/saves");
+    const std::string text = std::string(kRunning).insert(
+        std::string(kRunning).rfind('}'),
+        ", \"control\": {\"save-directory\": \"" + dir.path + "/saves\"}");
+    Api api(dir.path + "/siitd.json", text);
+    const json ok = api.ask({{"command", "config.save"}, {"path", dir.path + "/saves/a.json"}});
+    CHECK(ok["ok"] == true);
+    struct stat st {};
+    REQUIRE(stat((dir.path + "/saves/a.json").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0640); // a new file: owner and group only
+    CHECK(api.ask({{"command", "config.save"}, {"path", dir.path + "/saves/../b.json"}})["ok"] ==
+          false);
+    CHECK_FALSE(std::filesystem::exists(dir.path + "/b.json"));
+}
+
+TEST_CASE("control API: each change is logged with the peer and what changed", "[control]") {
+    Api api;
+    LogCapture log;
+    REQUIRE(api.ask({{"command", "global.set"}, {"name", "lowest-ipv6-mtu"}, {"value", 1400}},
+                    kGroupMember)["ok"] == true);
+    REQUIRE(api.ask({{"command", "eamt.add"},
+                     {"entries", {{{"ipv4", "192.0.2.0/24"}, {"ipv6", "2001:db8:1::/120"}}}}})["ok"] ==
+            true);
+    REQUIRE(api.ask({{"command", "eamt.remove"}, {"entries", {{{"ipv4", "198.51.100.0/24"}}}}})["ok"] ==
+            true);
+    api.ask({{"command", "eamt.flush"}}, kGroupMember);
+    api.ask({{"command", "eamt.list"}});
+    const std::string text = log.text();
+    CHECK_THAT(text, Catch::Contains("uid 65534 (nobody): global.set (change): lowest-ipv6-mtu "
+                                     "1280 -> 1400"));
+    CHECK_THAT(text, Catch::Contains("uid 0 (root): eamt.add (change): eamt +1 -0 (2 entries), "
+                                     "+192.0.2.0/24 2001:db8:1::/120"));
+    CHECK_THAT(text, Catch::Contains("eamt.remove (change): eamt +0 -1 (1 entries), "
+                                     "-198.51.100.0/24 2001:db8:100::/120"));
+    CHECK_THAT(text, Catch::Contains("uid 65534 (nobody): eamt.flush (privileged): refused: "
+                                     "eamt.flush needs root"));
+    CHECK_THAT(text, !Catch::Contains("eamt.list")); // reading is not a change
+}
+
+TEST_CASE("control API: the command registry and docs/control-api.md list the same commands",
+          "[control]") {
+    std::set<std::string> registry, documented;
+    for (const auto& c : ControlApi::commands())
+        registry.insert(c.name);
+    std::ifstream doc(SIIT_DOCS_DIR "/control-api.md");
+    REQUIRE(doc);
+    std::string line;
+    bool in_commands = false;
+    while (std::getline(doc, line)) {
+        if (line.rfind("## ", 0) == 0) in_commands = line == "## Commands";
+        if (!in_commands || line.rfind("| `", 0) != 0) continue;
+        // "| `eamt.add` | ..." or "| `denylist4.add`, `denylist4.remove` | ...": the first cell.
+        const std::string cell = line.substr(1, line.find('|', 1) - 1);
+        for (std::size_t at = cell.find('`'); at != std::string::npos;
+             at = cell.find('`', cell.find('`', at + 1) + 1)) {
+            const std::string name = cell.substr(at + 1, cell.find('`', at + 1) - at - 1);
+            documented.insert(name);
+        }
+    }
+    CHECK(registry == documented);
+}
