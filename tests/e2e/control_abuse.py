@@ -2,16 +2,19 @@
 """Hostile and concurrent clients on siitd's real control socket (issue 5). Prints one
 "ok e2e ..." or "FAILED e2e ..." line per check; control_test.sh counts them.
 
-Usage: control_abuse.py SOCKET   (siitd configured with max-clients 128,
+Usage: control_abuse.py SOCKET SIITCTL   (siitd configured with max-clients 128,
 max-message-bytes 1048576, client-timeout-ms 500)"""
 import ipaddress
 import json
 import socket
+import subprocess
 import sys
 import threading
 import time
 
 SOCKET = sys.argv[1]
+SIITCTL = sys.argv[2]
+MAX_MESSAGE_BYTES = 1048576
 results = []
 
 
@@ -92,6 +95,33 @@ reply = json.loads(line) if line else None
 check("an oversized request is refused with the limit named", refused(reply, "max-message-bytes"), reply)
 s.close()
 
+# The limit is exact: a request of max-message-bytes is served, one byte more is refused, even when
+# the newline arrives in the same read as the rest.
+s = connect()
+exact = b'{"command": "version"}'
+reply = ask(s, exact + b" " * (MAX_MESSAGE_BYTES - len(exact)) + b"\n")
+check("a request of exactly max-message-bytes is served", reply is not None and reply.get("ok") is True, reply)
+s.close()
+s = connect()
+try:
+    s.sendall(exact + b" " * (MAX_MESSAGE_BYTES + 1 - len(exact)) + b"\n")
+except (BrokenPipeError, ConnectionResetError):
+    pass
+line = read_line(s)
+reply = json.loads(line) if line else None
+check("a request one byte over max-message-bytes is refused, newline and all", refused(reply, "max-message-bytes"), reply)
+s.close()
+
+# Keys given twice, and addresses with a NUL inside, are refused.
+s = connect()
+reply = ask(s, b'{"command": "version", "command": "eamt.flush"}\n')
+check("a request giving a key twice is refused by name", refused(reply, "command: given twice"), reply)
+reply = ask(s, b'{"command": "pool6791.add", "address": "1.2.3.4\\u0000junk"}\n')
+check("an address with a NUL inside is refused, not cut at the NUL", refused(reply, "is not an IPv4 or IPv6 address"), reply)
+reply = ask(s, {"command": "pool6791.add", "address": "::"})
+check("pool6791 add :: is refused", refused(reply, "is not a unicast address"), reply)
+s.close()
+
 # A client that stalls mid-message: the others are served meanwhile; it is cut off after the timeout.
 staller = connect()
 staller.sendall(b'{"command": "eamt.add", "entries": [{"ipv4": "192.0.2')
@@ -146,6 +176,14 @@ reply = json.loads(line) if line else None
 check("a connection beyond max-clients is refused with the limit named", refused(reply, "max-clients"), reply)
 reply = ask(held[0], {"command": "version"})
 check("connections within the limit are still served", reply and reply.get("ok"), reply)
+# siitctl at the limit reports siitd's reason (exit 1), not the broken pipe it meets sending.
+outcomes = []
+for _ in range(10):
+    run = subprocess.run([SIITCTL, "--socket", SOCKET, "eamt", "add", "192.0.2.128/25", "2001:db8:ee::/121"],
+                         capture_output=True, text=True, timeout=10)
+    outcomes.append((run.returncode, run.stderr.strip()))
+check("siitctl beyond max-clients exits 1 with siitd's reason, every time",
+      all(rc == 1 and "max-clients" in err for rc, err in outcomes), outcomes)
 for c in held + [extra]:
     c.close()
 time.sleep(0.3)

@@ -23,19 +23,6 @@ write_config "$E2E_TMP/siitd.json"
 start_siitd "" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 C=$SIITCTL
 
-# Exit status $1 from the rest of the command line. Its output (both streams) is kept in $OUT
-# (a file: check runs each command in a subshell), for the checks that follow.
-OUT=$E2E_TMP/last-output
-status_is() { # expected-status command...
-  local want=$1; shift
-  "$@" >"$OUT" 2>&1; local got=$?
-  [ "$got" = "$want" ] || { echo "exit status $got, expected $want: $(cat "$OUT")"; return 1; }
-}
-output_has() { # needle command...
-  local needle=$1; shift
-  "$@" >"$OUT" 2>&1 || { echo "failed: $(cat "$OUT")"; return 1; }
-  grep -qF -- "$needle" "$OUT" || { echo "no '$needle' in: $(cat "$OUT")"; return 1; }
-}
 eamt_json() { "$C" --json eamt list | /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["entries"], sort_keys=True))'; }
 
 check "siitctl version reaches siitd" output_has "control API 1" "$C" version
@@ -126,7 +113,7 @@ rm -rf "/var/run/dpdk/${PREFIX}b"
 while read -r line; do
   echo "$line"
   case $line in "ok e2e"*) E2E_PASSED=$((E2E_PASSED + 1)) ;; "FAILED e2e"*) E2E_FAILED=$((E2E_FAILED + 1)) ;; esac
-done < <(timeout 120 /usr/bin/python3 "$E2E_ROOT/tests/e2e/control_abuse.py" "$SIITCTL_SOCKET" 2>&1 || echo "FAILED e2e control socket: control_abuse.py exited with $?")
+done < <(timeout 120 /usr/bin/python3 "$E2E_ROOT/tests/e2e/control_abuse.py" "$SIITCTL_SOCKET" "$C" 2>&1 || echo "FAILED e2e control socket: control_abuse.py exited with $?")
 check "siitd survived the hostile clients" kill -0 "$SIITD_PID"
 
 # config show / save / apply, and persistence across a restart
@@ -134,7 +121,7 @@ check "siitd survived the hostile clients" kill -0 "$SIITD_PID"
 "$C" eamt replace "$E2E_TMP/big.txt" >/dev/null
 "$C" set lowest-ipv6-mtu 1300 >/dev/null
 check "config show is a file siitd accepts" bash -c "'$C' config show >'$E2E_TMP/shown.json' && '$SIITD' --check-config '$E2E_TMP/shown.json'"
-check "config save writes the running configuration" output_has "saved to $E2E_TMP/saved.json" "$C" config save "$E2E_TMP/saved.json"
+check "config save writes the running configuration to the file siitd started from" output_has "saved to $E2E_TMP/siitd.json" "$C" config save
 cp "$E2E_TMP/shown.json" "$E2E_TMP/apply-bad.json"
 /usr/bin/python3 - "$E2E_TMP/apply-bad.json" <<'PY'
 import json, sys
@@ -188,15 +175,15 @@ check "a Jool file with a bad entry changes nothing" status_is 1 "$C" import-joo
 check "... (settings included)" output_has "1280" "$C" get lowest-ipv6-mtu
 
 # Restart from the saved configuration: the same table and settings come back.
-saved_table=$(/usr/bin/python3 -c "import json; print(len(json.load(open('$E2E_TMP/saved.json'))['translation']['eamt']))")
+saved_table=$(/usr/bin/python3 -c "import json; print(len(json.load(open('$E2E_TMP/siitd.json'))['translation']['eamt']))")
 stop_siitd >/dev/null
 check "a stopped siitd removes its socket" test ! -e "$SIITCTL_SOCKET"
-start_siitd "" "$E2E_TMP/saved.json" || true
+start_siitd "" "$E2E_TMP/siitd.json" || true
 check "siitd restarts from the saved configuration with the same table" output_has "($saved_table of $saved_table entries)" "$C" eamt list
 check "... and the same settings" output_has "1300" "$C" get lowest-ipv6-mtu
 kill -9 "$SIITD_PID"; wait "$SIITD_PID" 2>/dev/null
 # Not inside check: check runs its command in a subshell, which would lose track of this siitd.
-start_siitd "" "$E2E_TMP/saved.json" >"$E2E_TMP/restart.log" 2>&1; restarted=$?
+start_siitd "" "$E2E_TMP/siitd.json" >"$E2E_TMP/restart.log" 2>&1; restarted=$?
 check "a stale socket left by a killed siitd is replaced at start" test "$restarted" = 0
 check "... and served" output_has "control API 1" "$C" version
 stop_siitd >/dev/null

@@ -76,6 +76,19 @@ stop_siitd() {
   tail -1 "$E2E_TMP/siitd.out"
 }
 
+# Exit status $1 from the rest of the command line. Its output (both streams) is kept in $OUT
+# (a file: check runs each command in a subshell), for the checks that follow.
+OUT=$E2E_TMP/last-output
+status_is() { # expected-status command...
+  local want=$1; shift
+  "$@" >"$OUT" 2>&1; local got=$?
+  [ "$got" = "$want" ] || { echo "exit status $got, expected $want: $(cat "$OUT")"; return 1; }
+}
+output_has() { # needle command...
+  local needle=$1; shift
+  "$@" >"$OUT" 2>&1 || { echo "failed: $(cat "$OUT")"; return 1; }
+  grep -qF -- "$needle" "$OUT" || { echo "no '$needle' in: $(cat "$OUT")"; return 1; }
+}
 e2e_summary() { echo "e2e: $E2E_PASSED passed, $E2E_FAILED failed"; [ "$E2E_FAILED" -eq 0 ]; }
 
 # Connects host namespace $1 (interface eth0) to router namespace $2 (interface $3) with a veth
