@@ -108,7 +108,7 @@ inline JsonInput parse_json_input(const std::string& text, int max_depth = kMaxJ
             return result;
         }
         result.value = std::move(value);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // a syntax error, or a number too large (1e99999)
         result.reason = std::string("not valid JSON: ") + e.what();
     }
     return result;

@@ -1,15 +1,70 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target with clang (AddressSanitizer + UBSan) and runs it for a bounded
-# time, seeded with every fixture input. Usage: run-fuzz.sh BUILD_DIR SECONDS
+# Builds the libFuzzer targets with clang (AddressSanitizer + UBSan) and runs each for a bounded
+# time. Usage: run-fuzz.sh BUILD_DIR SECONDS [TARGET...]
+#   translate    the translator (lib/), seeded with every fixture input; runs SECONDS
+#   config       siitd's configuration parser (app/config.cpp), seeded with every shipped config
+#   control_api  the control API's requests, with a real TranslationState (app/control_api.cpp)
+#   jool_import  siitctl's Jool importer behind the strict JSON reader (ctl/jool_import.cpp)
+#   eamt_file    siitctl's EAMT file formats (ctl/eamt_file.cpp)
+# Without TARGETs, all of them; every target but translate runs SECONDS/2 (at least 5 s), so the
+# test command stays brief. A longer run of one target, for example an hour of the control API:
+#   bash tests/fuzz/run-fuzz.sh build-fuzz 3600 control_api
+# (a named target runs the full SECONDS). Findings are left in BUILD_DIR as crash-* files.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1
 seconds=$2
-mkdir -p "$out/corpus"
-clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I"$root/lib" "$root"/lib/siit/*.cpp "$root/tests/fuzz/fuzz_translate.cpp" -o "$out/fuzz_translate"
-# Seeds: each fixture input, once per direction byte, so the fuzzer starts from real packets.
-/usr/bin/python3 - "$root/tests/fixtures/rfc7915.txt" "$out/corpus" <<'PY'
+shift 2
+targets=("$@")
+named=1
+if [ "${#targets[@]}" -eq 0 ]; then
+  targets=(translate config control_api jool_import eamt_file)
+  named=0
+fi
+mkdir -p "$out/obj"
+# DPDK's headers as system headers: their warnings are not ours.
+dpdk_cflags=$(pkg-config --cflags libdpdk libnl-route-3.0 | sed 's/-I/-isystem /g')
+cxx=(clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+     -I"$root/lib" -I"$root/app" -I"$root/ctl" -DSIITD_VERSION='"fuzz"')
+lib_sources=("$root"/lib/siit/*.cpp)
+app_sources=()
+for f in "$root"/app/*.cpp; do [ "$(basename "$f")" = main.cpp ] || app_sources+=("$f"); done
+
+# Every source once, two at a time (the fuzz targets share most of them): $out/obj/DIR_NAME.o.
+object() { echo "$out/obj/$(basename "$(dirname "$1")")_$(basename "$1" .cpp).o"; }
+compile_all() {
+  local f
+  for f in "$@"; do echo "$f"; done | sort -u | xargs -P 2 -I{} bash -c '
+    src={}; o="$0/obj/$(basename "$(dirname "$src")")_$(basename "$src" .cpp).o"
+    # shellcheck disable=SC2086 # the flags are several words
+    exec "${@:1}" -c "$src" -o "$o"' "$out" "${cxx[@]}" $dpdk_cflags
+}
+objects() { local f; for f in "$@"; do object "$f"; done; }
+
+build_target() { # target
+  local target=$1 bin=$out/fuzz_$1
+  local -a sources libs=()
+  case $target in
+    translate) sources=("${lib_sources[@]}") ;;
+    config) sources=("${lib_sources[@]}" "$root/app/config.cpp") ;;
+    jool_import) sources=("${lib_sources[@]}" "$root/app/config.cpp" "$root/ctl/jool_import.cpp") ;;
+    eamt_file) sources=("$root/ctl/eamt_file.cpp" "$root/ctl/input_file.cpp") ;;
+    control_api)
+      sources=("${lib_sources[@]}" "${app_sources[@]}")
+      # shellcheck disable=SC2207 # pkg-config prints several flags
+      libs=($(pkg-config --libs libdpdk libnl-route-3.0)) ;;
+    *) echo "run-fuzz.sh: no target '$target'" >&2; return 2 ;;
+  esac
+  sources+=("$root/tests/fuzz/fuzz_$target.cpp")
+  "${cxx[@]}" $(objects "${sources[@]}") -o "$bin" "${libs[@]}"
+}
+
+seed_target() { # target corpus-dir
+  local target=$1 corpus=$2
+  case $target in
+    translate)
+      # Each fixture input, once per direction byte, so the fuzzer starts from real packets.
+      /usr/bin/python3 - "$root/tests/fixtures/rfc7915.txt" "$corpus" <<'PY'
 import sys, os
 src, dst = sys.argv[1], sys.argv[2]
 n = 0
@@ -22,7 +77,34 @@ for line in open(src):
                 f.write(bytes([control | flags]) + data)
             n += 1
 PY
-cd "$out"
-./fuzz_translate -max_total_time="$seconds" -max_len=2000 -print_final_stats=1 corpus >fuzz.log 2>&1 || {
-  tail -60 fuzz.log; exit 1; }
-grep -E "stat::number_of_executed_units" fuzz.log || true
+      ;;
+    config)
+      cp "$root/deploy/siitd.example.json" "$corpus/example.json"
+      local n=0
+      for f in "$root"/pcaps/*/config*.json; do [ -f "$f" ] && cp "$f" "$corpus/golden$((n++)).json"; done
+      ;;
+    *) cp "$root/tests/fuzz/seeds/$target"/* "$corpus/" ;;
+  esac
+}
+
+all_sources=("$root"/tests/fuzz/fuzz_*.cpp "${lib_sources[@]}" "${app_sources[@]}" "$root"/ctl/{eamt_file,input_file,jool_import}.cpp)
+compile_all "${all_sources[@]}"
+status=0
+for target in "${targets[@]}"; do
+  build_target "$target"
+  corpus=$out/corpus-$target
+  mkdir -p "$corpus"
+  seed_target "$target" "$corpus"
+  time_limit=$seconds
+  if [ "$named" -eq 0 ] && [ "$target" != translate ]; then
+    time_limit=$((seconds / 2)); [ "$time_limit" -ge 5 ] || time_limit=5
+  fi
+  log=$out/fuzz_$target.log
+  if (cd "$out" && "./fuzz_$target" -max_total_time="$time_limit" -max_len="$([ "$target" = translate ] && echo 2000 || echo 4096)" -timeout=20 \
+        -print_final_stats=1 "corpus-$target" >"$log" 2>&1); then
+    echo "fuzz $target (${time_limit}s): $(grep -E 'stat::number_of_executed_units' "$log" | awk '{print $2}') executions, no finding"
+  else
+    echo "fuzz $target: FINDING"; tail -60 "$log"; status=1
+  fi
+done
+exit $status

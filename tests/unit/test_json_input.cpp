@@ -34,4 +34,8 @@ TEST_CASE("json input: malformed text is refused with the parser's reason", "[js
     CHECK_FALSE(cut.value);
     CHECK_THAT(cut.reason, Catch::StartsWith("not valid JSON"));
     CHECK(parse_json_input("  {\"a\": [1, 2.5, null, true, \"s\"]}  ").value);
+    // A number beyond a double is an error of its own kind in nlohmann::json, refused the same way.
+    const auto huge = parse_json_input("[99999e9999990]");
+    CHECK_FALSE(huge.value);
+    CHECK_THAT(huge.reason, Catch::Contains("number overflow"));
 }
