@@ -3,7 +3,7 @@
 # across the translator both ways (Time Exceeded and Port Unreachable translated back with their
 # inner packets), Path MTU discovery for TCP from the IPv6 host (Packet Too Big from siitd), and a
 # large UDP datagram with DF=0 from the IPv4 host, fragmented, translated to IPv6 fragments and
-# reassembled by the IPv6 host's kernel.
+# reassembled by the IPv6 host's kernel. Afterwards the mbufs in use are back at their idle level.
 set -u
 source "$(dirname "$0")/lib.sh"
 trap e2e_cleanup EXIT
@@ -17,6 +17,10 @@ sed -i 's|net_af_packet0,iface=s4|net_pcap0,rx_iface_in=s4,tx_iface=s4|; s|"net_
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 box_addresses
 ip netns exec "$H6" ping -6 -c 1 -W 3 64:ff9b::192.0.2.10 >/dev/null # next hops resolved
+# mbufs in use while idle (the RX rings' own, and the kernel interfaces'): after every path below
+# (ICMP errors built and translated, fragments made and taken apart) they must come back to it.
+mbufs_in_use() { "$SIITCTL" --json stats | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["mbufs"]["in_use"])'; }
+idle_mbufs=$(mbufs_in_use)
 
 # Hop 1 is siitd itself (its RFC 7600 address, 192.0.0.8, under pool6); hop 2 the destination,
 # reached when its Port Unreachable comes back translated with the probe inside.
@@ -84,6 +88,16 @@ wait "$receiver"
 check "a fragmented 3000-byte UDP datagram (DF=0) arrives whole at the IPv6 host" \
   test "$sent" = "$(cat "$E2E_TMP/udp.txt" 2>/dev/null)"
 
+# Polled: the last packets may still sit in a TX ring for a moment.
+mbufs_back_to_idle() {
+  local now
+  for _ in $(seq 1 100); do
+    now=$(mbufs_in_use); [ "$now" -le "$idle_mbufs" ] && return 0
+    sleep 0.05
+  done
+  echo "mbufs in use: $now, idle before the traffic: $idle_mbufs"; return 1
+}
+check "every mbuf comes back once the traffic stops (fragments and ICMP errors included)" mbufs_back_to_idle
 stats=$(stop_siitd)
 check "siitd counted Time Exceeded both ways, Packet Too Big, and fragments" /usr/bin/python3 -c "
 import json; s = json.loads('''$stats''')
