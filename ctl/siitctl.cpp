@@ -13,6 +13,7 @@
 #include "eamt_file.hpp"
 #include "input_file.hpp"
 #include "jool_import.hpp"
+#include "tayga_import.hpp"
 
 namespace {
 
@@ -451,20 +452,14 @@ int main(int argc, char** argv) {
         });
     });
 
-    // Jool import
+    // Moving over from Jool or TAYGA: their file becomes one translation.apply, all or nothing.
     bool dry_run = false;
-    auto* import = app.add_subcommand(
-        "import-jool", "apply a Jool SIIT atomic configuration (jool_siit file handle FILE): "
-                       "pool6, eamt, denylist4, pool6791 and the shared globals, all or nothing; "
-                       "what it leaves out stays as it is");
-    import->add_option("FILE", file, "Jool's JSON file ('-': standard input)")->required();
-    import->add_flag("-n,--dry-run", dry_run,
-                     "print the siitd settings it becomes; change nothing");
-    on(import, [&] {
+    using Importer = std::function<json(const std::string& text, std::vector<std::string>& warnings,
+                                        std::vector<std::string>& errors)>;
+    auto import_file = [&](const Importer& importer) {
         std::vector<std::string> warnings, errors;
-        const json translation =
-            siitctl::jool_to_translation(
-            siitctl::read_json_file(file, dry_run ? kLargestRequest : request_limit(o)), warnings,
+        const json translation = importer(
+            siitctl::read_input_file(file, dry_run ? kLargestRequest : request_limit(o)), warnings,
             errors);
         for (const auto& w : warnings)
             std::cerr << "siitctl: " << file << ": " << w << "\n";
@@ -481,7 +476,29 @@ int main(int argc, char** argv) {
                        [](const json& r) {
                            std::cout << "imported; the EAMT has " << r["entries"] << " entries\n";
                        });
+    };
+    auto* import = app.add_subcommand(
+        "import-jool", "apply a Jool SIIT atomic configuration (jool_siit file handle FILE): "
+                       "pool6, eamt, denylist4, pool6791 and the shared globals, all or nothing; "
+                       "what it leaves out stays as it is");
+    import->add_option("FILE", file, "Jool's JSON file ('-': standard input)")->required();
+    import->add_flag("-n,--dry-run", dry_run,
+                     "print the siitd settings it becomes; change nothing");
+    on(import, [&] {
+        return import_file([&](const std::string& text, std::vector<std::string>& warnings,
+                               std::vector<std::string>& errors) {
+            return siitctl::jool_to_translation(siitctl::parse_json_text(text, file), warnings,
+                                                errors);
+        });
     });
+    auto* import_tayga = app.add_subcommand(
+        "import-tayga", "apply a TAYGA configuration (tayga.conf): prefix becomes pool6, "
+                        "ipv4-addr and ipv6-addr siitd's own addresses, and the map lines the "
+                        "whole EAMT, all or nothing; dynamic-pool is refused (siitd is stateless)");
+    import_tayga->add_option("FILE", file, "tayga.conf ('-': standard input)")->required();
+    import_tayga->add_flag("-n,--dry-run", dry_run,
+                           "print the siitd settings it becomes; change nothing");
+    on(import_tayga, [&] { return import_file(siitctl::tayga_to_translation); });
 
     // What siitd learned from the kernel (ports with a kernel interface).
     on(app.add_subcommand("neighbours", "the kernel's neighbours on siitd's kernel interfaces; "

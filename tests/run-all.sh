@@ -73,6 +73,8 @@ run_catch "unit (release)" build/tests/unit-tests
 run_catch "unit (asan+ubsan)" build-sanitize/tests/unit-tests
 run_catch "app (release)" build/tests/app-tests
 run_catch "app (asan+ubsan)" build-sanitize/tests/app-tests
+run_catch "ctl (release)" build/tests/ctl-tests
+run_catch "ctl (asan+ubsan)" build-sanitize/tests/ctl-tests
 export TSAN_OPTIONS=halt_on_error=1
 run_catch "stress (tsan)" build-tsan/tests/stress-tests
 run_catch "stress (asan+ubsan)" build-sanitize/tests/stress-tests

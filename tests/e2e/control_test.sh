@@ -174,6 +174,25 @@ sed 's/"192.0.2.1"}/"192.0.2.1\/24"}/' "$E2E_TMP/jool.json" >"$E2E_TMP/jool-bad.
 check "a Jool file with a bad entry changes nothing" status_is 1 "$C" import-jool "$E2E_TMP/jool-bad.json"
 check "... (settings included)" output_has "1280" "$C" get lowest-ipv6-mtu
 
+# TAYGA's configuration, written from tayga.conf(5)
+cat >"$E2E_TMP/tayga.conf" <<'CONF'
+# TAYGA on the old box
+tun-device nat64
+ipv4-addr 192.0.2.200
+prefix 2001:db8:64::/96
+map 192.0.2.5 2001:db8:d::5
+map 203.0.113.0/28 2001:db8:e::/124
+data-dir /var/spool/tayga
+CONF
+check "import-tayga replaces pool6 and the EAMT with tayga.conf's prefix and maps" \
+  output_has "the EAMT has 2 entries" "$C" import-tayga "$E2E_TMP/tayga.conf"
+check "... with TAYGA's ipv4-addr as siitd's own IPv4 address" output_has "192.0.2.200" "$C" get own-ipv4
+check "... and its prefix as pool6" output_has "2001:db8:64::/96" "$C" pool6 get
+check "... naming what siitd ignores" bash -c "'$C' import-tayga --dry-run '$E2E_TMP/tayga.conf' 2>&1 | grep -qF 'tun-device: ignored'"
+printf 'ipv4-addr 192.0.2.200\ndynamic-pool 192.168.255.0/24\n' >"$E2E_TMP/tayga-dynamic.conf"
+check "import-tayga refuses dynamic-pool (exit 2), saying why" status_is 2 "$C" import-tayga "$E2E_TMP/tayga-dynamic.conf"
+check "... siitd is stateless" grep -qF "siitd is stateless" "$OUT"
+
 # Restart from the saved configuration: the same table and settings come back.
 saved_table=$(/usr/bin/python3 -c "import json; print(len(json.load(open('$E2E_TMP/siitd.json'))['translation']['eamt']))")
 stop_siitd >/dev/null

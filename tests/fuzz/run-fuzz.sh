@@ -5,6 +5,7 @@
 #   config       siitd's configuration parser (app/config.cpp), seeded with every shipped config
 #   control_api  the control API's requests, with a real TranslationState (app/control_api.cpp)
 #   jool_import  siitctl's Jool importer behind the strict JSON reader (ctl/jool_import.cpp)
+#   tayga_import siitctl's TAYGA importer (ctl/tayga_import.cpp)
 #   eamt_file    siitctl's EAMT file formats (ctl/eamt_file.cpp)
 # Without TARGETs, all of them; every target but translate runs SECONDS/2 (at least 5 s), so the
 # test command stays brief. A longer run of one target, for example an hour of the control API:
@@ -18,7 +19,7 @@ shift 2
 targets=("$@")
 named=1
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(translate config control_api jool_import eamt_file)
+  targets=(translate config control_api jool_import tayga_import eamt_file)
   named=0
 fi
 mkdir -p "$out/obj"
@@ -48,6 +49,7 @@ build_target() { # target
     translate) sources=("${lib_sources[@]}") ;;
     config) sources=("${lib_sources[@]}" "$root/app/config.cpp") ;;
     jool_import) sources=("${lib_sources[@]}" "$root/app/config.cpp" "$root/ctl/jool_import.cpp") ;;
+    tayga_import) sources=("${lib_sources[@]}" "$root/app/config.cpp" "$root/ctl/tayga_import.cpp") ;;
     eamt_file) sources=("$root/ctl/eamt_file.cpp" "$root/ctl/input_file.cpp") ;;
     control_api)
       sources=("${lib_sources[@]}" "${app_sources[@]}")
@@ -87,7 +89,7 @@ PY
   esac
 }
 
-all_sources=("$root"/tests/fuzz/fuzz_*.cpp "${lib_sources[@]}" "${app_sources[@]}" "$root"/ctl/{eamt_file,input_file,jool_import}.cpp)
+all_sources=("$root"/tests/fuzz/fuzz_*.cpp "${lib_sources[@]}" "${app_sources[@]}" "$root"/ctl/{eamt_file,input_file,jool_import,tayga_import}.cpp)
 compile_all "${all_sources[@]}"
 status=0
 for target in "${targets[@]}"; do

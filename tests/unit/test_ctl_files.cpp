@@ -1,0 +1,114 @@
+// ctl/input_file.cpp, ctl/eamt_file.cpp and ctl/tayga_import.cpp: what siitctl reads before it
+// sends anything. Only regular files, never beyond the limit; EAMT files in their three formats,
+// never empty; tayga.conf as tayga.conf(5) describes it.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "eamt_file.hpp"
+#include "input_file.hpp"
+#include "tayga_import.hpp"
+
+using nlohmann::json;
+using namespace siitctl;
+
+namespace {
+struct TempDir {
+    TempDir() {
+        char name[] = "/tmp/siitctl-files-XXXXXX";
+        path = mkdtemp(name);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    std::string path;
+};
+
+std::string refusal(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const UsageError& e) {
+        return e.what();
+    }
+    return "(accepted)";
+}
+} // namespace
+
+TEST_CASE("siitctl files: only regular files, and never more than siitd accepts", "[ctl]") {
+    TempDir dir;
+    const std::string file = dir.path + "/eamt.txt";
+    std::ofstream(file) << "192.0.2.0/24 2001:db8::/120\n";
+    CHECK(read_input_file(file, 1000) == "192.0.2.0/24 2001:db8::/120\n");
+    CHECK_THAT(refusal([&] { read_input_file(file, 10); }), Catch::Contains("more than siitd accepts"));
+    CHECK_THAT(refusal([&] { read_input_file(dir.path, 1000); }),
+               Catch::Contains("not a regular file (a directory)"));
+    CHECK_THAT(refusal([&] { read_input_file("/dev/zero", 1000); }),
+               Catch::Contains("not a regular file"));
+    const std::string fifo = dir.path + "/fifo";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK_THAT(refusal([&] { read_input_file(fifo, 1000); }), Catch::Contains("not a regular file"));
+    CHECK_THAT(refusal([&] { read_input_file(dir.path + "/absent", 1000); }),
+               Catch::Contains("cannot be read"));
+}
+
+TEST_CASE("siitctl files: EAMT lists in JSON or lines; an empty one is refused", "[ctl]") {
+    const json expected = json::array({{{"ipv4", "192.0.2.0/24"}, {"ipv6", "2001:db8::/120"}}});
+    CHECK(parse_eamt_file("# comment\n192.0.2.0/24   2001:db8::/120  # trailing\n\n", "f") == expected);
+    CHECK(parse_eamt_file(R"([{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8::/120"}])", "f") == expected);
+    CHECK(parse_eamt_file(R"({"translation": {"eamt": [{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8::/120"}]}})",
+                          "f") == expected);
+    CHECK_THAT(refusal([] { parse_eamt_file("192.0.2.0/24 2001:db8::/120\n10.0.0.0/8\n", "f.txt"); }),
+               Catch::Contains("f.txt:2: expected 'IPV4-PREFIX IPV6-PREFIX'"));
+    CHECK_THAT(refusal([] { parse_eamt_file("", "e.txt"); }), Catch::Contains("e.txt: holds no EAMT entry"));
+    CHECK_THAT(refusal([] { parse_eamt_file("# only a comment\n", "e.txt"); }),
+               Catch::Contains("holds no EAMT entry"));
+    CHECK_THAT(refusal([] { parse_eamt_file("[]", "e.json"); }), Catch::Contains("holds no EAMT entry"));
+    CHECK_THAT(refusal([] { parse_eamt_file(R"({"eamt": [], "eamt": []})", "t.json"); }),
+               Catch::Contains("t.json: eamt: given twice"));
+    CHECK_THAT(refusal([] { parse_eamt_file(std::string(40, '[') + std::string(40, ']'), "d.json"); }),
+               Catch::Contains("nests deeper than 32 levels"));
+}
+
+TEST_CASE("siitctl import-tayga: tayga.conf(5)'s directives become siitd settings", "[ctl]") {
+    // Written from tayga.conf(5): the mandatory directives, a prefix, and static maps.
+    const std::string conf = R"(# TAYGA for the lab
+tun-device nat64
+ipv4-addr 192.168.255.1
+ipv6-addr 2001:db8:1::2
+prefix 2001:db8:1:ffff::/96
+map 192.168.5.42 2001:db8:1:4444::1
+map 192.168.6.0/24 2001:db8:1:5555::/120   # a whole subnet
+data-dir /var/spool/tayga
+)";
+    std::vector<std::string> warnings, errors;
+    const json t = tayga_to_translation(conf, warnings, errors);
+    CHECK(errors.empty());
+    CHECK(t["pool6"] == "2001:db8:1:ffff::/96");
+    CHECK(t["own-ipv4"] == "192.168.255.1");
+    CHECK(t["own-ipv6"] == "2001:db8:1::2");
+    CHECK(t["eamt"] == json::array({{{"ipv4", "192.168.5.42"}, {"ipv6", "2001:db8:1:4444::1"}},
+                                    {{"ipv4", "192.168.6.0/24"}, {"ipv6", "2001:db8:1:5555::/120"}}}));
+    REQUIRE(warnings.size() == 2);
+    CHECK_THAT(warnings[0], Catch::Contains("line 2: tun-device: ignored"));
+    CHECK_THAT(warnings[1], Catch::Contains("line 8: data-dir: ignored"));
+}
+
+TEST_CASE("siitctl import-tayga: what siitd cannot take is refused, naming the line", "[ctl]") {
+    std::vector<std::string> warnings, errors;
+    const json t = tayga_to_translation(
+        "ipv4-addr 192.0.2.1\ndynamic-pool 192.168.255.0/24\nprefix 64:ff9b::/96\n"
+        "prefix 2001:db8::/96\nmap 192.0.2.5\n",
+        warnings, errors);
+    REQUIRE(errors.size() == 3);
+    CHECK_THAT(errors[0], Catch::Contains("line 2: dynamic-pool: siitd is stateless"));
+    CHECK_THAT(errors[1], Catch::Contains("line 4: prefix given twice"));
+    CHECK_THAT(errors[2], Catch::Contains("line 5: map takes 2 values, not 1"));
+    // Without a prefix, pool6 is unset: the file is the whole translator.
+    errors.clear();
+    const json no_prefix = tayga_to_translation("ipv4-addr 192.0.2.1\nmap 192.0.2.5 2001:db8::5\n",
+                                                warnings, errors);
+    CHECK(errors.empty());
+    CHECK(no_prefix["pool6"].is_null());
+}
