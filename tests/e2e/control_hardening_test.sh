@@ -111,4 +111,27 @@ check "the log names refusals and their reason" \
 check "the log names the file config save wrote" grep -qF "wrote $CONF/siitd.json" "$E2E_TMP/siitd.err"
 
 stop_siitd >/dev/null
+
+# siitd itself as an unprivileged user (net_null needs no privilege, --no-huge no hugepages): it
+# starts, and its own user may send the privileged commands.
+UNPRIV=$E2E_TMP/unprivileged
+mkdir "$UNPRIV" && chown nobody:nogroup "$UNPRIV"
+/usr/bin/python3 - "$CONF/siitd.json" "$UNPRIV/siitd.json" "${PREFIX}u" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["eal"][c["eal"].index("--file-prefix") + 1] = sys.argv[3]
+c["control"] = {"group": "nogroup"}
+json.dump(c, open(sys.argv[2], "w"))
+PY
+chown nobody:nogroup "$UNPRIV/siitd.json"
+"${MEMBER[@]}" "$SIITD" --config "$UNPRIV/siitd.json" --socket "$UNPRIV/siitd.sock" --log-level info \
+  >"$UNPRIV/out" 2>&1 &
+unprivileged=$!
+E2E_PIDS+=("$unprivileged")
+for _ in $(seq 1 100); do grep -q "worker(s) translating" "$UNPRIV/out" && break; sleep 0.1; done
+check "siitd runs as an unprivileged user (nobody) on a virtual port" grep -q "worker(s) translating" "$UNPRIV/out"
+check "... and its own user may save its configuration (a privileged command)" \
+  output_has "saved to $UNPRIV/siitd.json" "${MEMBER[@]}" "$C" --socket "$UNPRIV/siitd.sock" config save
+kill "$unprivileged"; wait "$unprivileged" 2>/dev/null
+rm -rf "/tmp/dpdk/${PREFIX}u" # an unprivileged EAL's runtime directory (no XDG_RUNTIME_DIR)
 e2e_summary

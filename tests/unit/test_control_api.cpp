@@ -288,11 +288,15 @@ TEST_CASE("control API: each change is logged with the peer and what changed", "
     CHECK_THAT(text, !Catch::Contains("eamt.list")); // reading is not a change
 }
 
-TEST_CASE("control API: the command registry and docs/control-api.md list the same commands",
+TEST_CASE("control API: the command registry and docs/control-api.md list the same commands, "
+          "with the same access",
           "[control]") {
+    const auto access_name = [](Access a) {
+        return a == Access::read ? "read" : a == Access::change ? "change" : "privileged";
+    };
     std::set<std::string> registry, documented;
     for (const auto& c : ControlApi::commands())
-        registry.insert(c.name);
+        registry.insert(std::string(c.name) + " " + access_name(c.access));
     std::ifstream doc(SIIT_DOCS_DIR "/control-api.md");
     REQUIRE(doc);
     std::string line;
@@ -300,12 +304,17 @@ TEST_CASE("control API: the command registry and docs/control-api.md list the sa
     while (std::getline(doc, line)) {
         if (line.rfind("## ", 0) == 0) in_commands = line == "## Commands";
         if (!in_commands || line.rfind("| `", 0) != 0) continue;
-        // "| `eamt.add` | ..." or "| `denylist4.add`, `denylist4.remove` | ...": the first cell.
-        const std::string cell = line.substr(1, line.find('|', 1) - 1);
+        // "| `eamt.add` | change | ..." or "| `denylist4.add`, `denylist4.remove` | change | ...":
+        // the names in the first cell, their access in the second.
+        const std::size_t second = line.find('|', 1);
+        const std::string cell = line.substr(1, second - 1);
+        std::string access = line.substr(second + 1, line.find('|', second + 1) - second - 1);
+        access.erase(0, access.find_first_not_of(' '));
+        access.erase(access.find_last_not_of(' ') + 1);
         for (std::size_t at = cell.find('`'); at != std::string::npos;
              at = cell.find('`', cell.find('`', at + 1) + 1)) {
             const std::string name = cell.substr(at + 1, cell.find('`', at + 1) - at - 1);
-            documented.insert(name);
+            documented.insert(name + " " + access);
         }
     }
     CHECK(registry == documented);
