@@ -80,14 +80,14 @@ bool read(const json& object, const char* key, const std::string& path, T& out,
         }
     } catch (const json::exception&) {
     }
-    problems.add(path + key, std::string("wrong type (expected ") +
-                                 (std::is_same_v<T, bool>          ? "true or false"
-                                  : std::is_integral_v<T>          ? "a whole number"
-                                  : std::is_same_v<T, std::string> ? "a string"
-                                  : std::is_same_v<T, std::vector<std::int64_t>>
-                                      ? "a list of whole numbers"
-                                      : "a list of strings") +
-                                 ")");
+    problems.add(path + key,
+                 std::string("wrong type (expected ") +
+                     (std::is_same_v<T, bool>                        ? "true or false"
+                      : std::is_integral_v<T>                        ? "a whole number"
+                      : std::is_same_v<T, std::string>               ? "a string"
+                      : std::is_same_v<T, std::vector<std::int64_t>> ? "a list of whole numbers"
+                                                                     : "a list of strings") +
+                     ")");
     return false;
 }
 
@@ -376,8 +376,9 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
         if (!mac)
             problems.add(path + "mac", "'" + text + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
         else if ((*mac)[0] & 1)
-            problems.add(path + "mac", "'" + text + "' is a multicast address; frames cannot come "
-                                                    "from one (the first octet's low bit is set)");
+            problems.add(path + "mac", "'" + text +
+                                           "' is a multicast address; frames cannot come "
+                                           "from one (the first octet's low bit is set)");
         else if (*mac == std::array<std::uint8_t, 6>{})
             problems.add(path + "mac", "00:00:00:00:00:00 cannot be a source address");
         else

@@ -47,8 +47,8 @@ std::string save_config_file(const std::string& requested, const SavePolicy& pol
                   target->substr(0, slash == 0 ? 1 : slash) == real;
     }
     if (!allowed)
-        refuse(path + ": siitd saves only to the file it was started from (" +
-               policy.started_from + ")" +
+        refuse(path + ": siitd saves only to the file it was started from (" + policy.started_from +
+               ")" +
                (policy.directory.empty()
                     ? std::string("; name a directory in control.save-directory to allow others")
                     : " or into control.save-directory (" + policy.directory + ")"));
@@ -60,8 +60,8 @@ std::string save_config_file(const std::string& requested, const SavePolicy& pol
     if (exists && !S_ISREG(old.st_mode)) refuse(path + ": exists and is not a regular file");
 
     const std::string temporary = *target + ".tmp." + std::to_string(getpid());
-    const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                        0600);
+    const int fd =
+        open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) refuse("cannot create " + temporary + ": " + std::strerror(errno));
     const auto fail = [&](const std::string& what) {
         const std::string reason = what + " " + temporary + ": " + std::strerror(errno);

@@ -198,8 +198,7 @@ std::string ControlApi::handle(const std::string& text, uid_t uid) {
             for (const auto& e : reply["errors"])
                 detail += "; " + e.get<std::string>();
         RTE_LOG(INFO, USER1, "siitd: control: %s: %s (%s): %s\n", describe_peer(uid).c_str(),
-                command.c_str(), found ? access_name(found->access) : "unknown",
-                detail.c_str());
+                command.c_str(), found ? access_name(found->access) : "unknown", detail.c_str());
     }
     return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }

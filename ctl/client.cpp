@@ -84,8 +84,7 @@ nlohmann::json call(const std::string& socket_path, nlohmann::json request, int 
         return nlohmann::json::parse(reply);
     } catch (const nlohmann::json::exception&) {
         if (!send_error.empty())
-            throw Unreachable("siitd at " + socket_path +
-                              " closed the connection: " + send_error);
+            throw Unreachable("siitd at " + socket_path + " closed the connection: " + send_error);
         throw Unreachable("siitd at " + socket_path + " sent no valid reply");
     }
 }

@@ -281,9 +281,10 @@ int main(int argc, char** argv) {
                      "file, or lines 'IPV4-PREFIX IPV6-PREFIX' ('-': standard input)")
         ->required();
     on(eamt_replace, [&] {
-        return request(o, {{"command", "eamt.replace"}, {"entries", siitctl::parse_eamt_file(
-                                                siitctl::read_input_file(file, request_limit(o)),
-                                                file)}},
+        return request(o,
+                       {{"command", "eamt.replace"},
+                        {"entries", siitctl::parse_eamt_file(
+                                        siitctl::read_input_file(file, request_limit(o)), file)}},
                        [](const json& r) {
                            std::cout << "replaced; the EAMT has " << r["entries"] << " entries\n";
                        });
@@ -435,7 +436,9 @@ int main(int argc, char** argv) {
                  "(ports and EAL options need a restart)");
     config_apply->add_option("FILE", file, "a siitd configuration file")->required();
     on(config_apply, [&] {
-        return request(o, {{"command", "config.apply"}, {"config", siitctl::read_json_file(file, request_limit(o))}},
+        return request(o,
+                       {{"command", "config.apply"},
+                        {"config", siitctl::read_json_file(file, request_limit(o))}},
                        [](const json& r) {
                            std::cout << "applied; the EAMT has " << r["entries"] << " entries\n";
                        });
@@ -458,9 +461,9 @@ int main(int argc, char** argv) {
                                         std::vector<std::string>& errors)>;
     auto import_file = [&](const Importer& importer) {
         std::vector<std::string> warnings, errors;
-        const json translation = importer(
-            siitctl::read_input_file(file, dry_run ? kLargestRequest : request_limit(o)), warnings,
-            errors);
+        const json translation =
+            importer(siitctl::read_input_file(file, dry_run ? kLargestRequest : request_limit(o)),
+                     warnings, errors);
         for (const auto& w : warnings)
             std::cerr << "siitctl: " << file << ": " << w << "\n";
         if (!errors.empty()) {

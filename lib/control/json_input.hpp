@@ -83,8 +83,12 @@ inline JsonInput parse_json_input(const std::string& text, int max_depth = kMaxJ
     };
     const json::parser_callback_t watch = [&](int, json::parse_event_t event, json& parsed) {
         switch (event) {
-        case json::parse_event_t::object_start: frames.push_back({}); break;
-        case json::parse_event_t::array_start: frames.push_back({true, 0, {}, {}}); break;
+        case json::parse_event_t::object_start:
+            frames.push_back({});
+            break;
+        case json::parse_event_t::array_start:
+            frames.push_back({true, 0, {}, {}});
+            break;
         case json::parse_event_t::key: {
             Frame& top = frames.back();
             top.key = parsed.get<std::string>();
@@ -96,7 +100,9 @@ inline JsonInput parse_json_input(const std::string& text, int max_depth = kMaxJ
             frames.pop_back();
             element_done();
             break;
-        case json::parse_event_t::value: element_done(); break;
+        case json::parse_event_t::value:
+            element_done();
+            break;
         }
         return true;
     };

@@ -13,7 +13,8 @@
 namespace siit {
 
 // One "FIELD: REASON" line per broken rule; empty when `config` with an EAMT of `eamt_entries`
-// entries may run. FIELD is the setting's place in the configuration file ("translation.pool6791v4").
+// entries may run. FIELD is the setting's place in the configuration file
+// ("translation.pool6791v4").
 std::vector<std::string> check_translation(const TranslatorConfig& config,
                                            std::size_t eamt_entries);
 

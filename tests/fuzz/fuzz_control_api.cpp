@@ -59,7 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     while (start <= text.size()) {
         std::size_t end = text.find('\n', start);
         if (end == std::string::npos) end = text.size();
-        const nlohmann::json reply = nlohmann::json::parse(api.handle(text.substr(start, end - start), uid));
+        const nlohmann::json reply =
+            nlohmann::json::parse(api.handle(text.substr(start, end - start), uid));
         if (!reply.is_object() || !reply.contains("ok")) std::abort();
         const nlohmann::json shown =
             nlohmann::json::parse(api.handle(R"({"command": "config.show"})", 0));

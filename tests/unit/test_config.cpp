@@ -254,17 +254,20 @@ TEST_CASE("siitd config: unknown keys inside EAMT entries are refused by name", 
 TEST_CASE("siitd config: a key given twice is refused with its place, not last-one-wins",
           "[config]") {
     std::vector<std::string> errors;
-    CHECK_FALSE(parse_config(
-        file_with(R"({"pool6": "64:ff9b::/96", "pool6": "2001:db8::/96"})"), "f.json", errors));
+    CHECK_FALSE(parse_config(file_with(R"({"pool6": "64:ff9b::/96", "pool6": "2001:db8::/96"})"),
+                             "f.json", errors));
     CHECK(has(errors, "f.json: translation.pool6: given twice"));
     errors.clear();
-    CHECK_FALSE(parse_config(file_with(kPool6, "", R"({"device": "a"}, {"device": "b", "name": "x", "name": "y"})"),
-                             "g.json", errors));
+    CHECK_FALSE(parse_config(
+        file_with(kPool6, "", R"({"device": "a"}, {"device": "b", "name": "x", "name": "y"})"),
+        "g.json", errors));
     CHECK(has(errors, "g.json: ports[1].name: given twice"));
     errors.clear();
     // The same key in two different objects is no duplicate.
-    CHECK(parse_config(file_with(R"({"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8::/120"}, {"ipv4": "192.0.3.0/24", "ipv6": "2001:db8:1::/120"}]})"),
-                       "h.json", errors));
+    CHECK(parse_config(
+        file_with(
+            R"({"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8::/120"}, {"ipv4": "192.0.3.0/24", "ipv6": "2001:db8:1::/120"}]})"),
+        "h.json", errors));
     CHECK(errors.empty());
 }
 
@@ -284,7 +287,8 @@ TEST_CASE("siitd config: fractions are refused where a whole number is meant", "
               "translation.new-tos"},
              {"\"control\": {\"max-clients\": 1.5}", "{\"device\": \"a\"}", kPool6,
               "control.max-clients"},
-             {"", "{\"device\": \"a\"}", R"({"pool6": "64:ff9b::/96", "mtu-plateaus": [1500, 1280.5]})",
+             {"", "{\"device\": \"a\"}",
+              R"({"pool6": "64:ff9b::/96", "mtu-plateaus": [1500, 1280.5]})",
               "translation.mtu-plateaus"},
          }) {
         std::vector<std::string> errors;
@@ -295,27 +299,30 @@ TEST_CASE("siitd config: fractions are refused where a whole number is meant", "
 
 TEST_CASE("siitd config: MAC addresses are exactly six hex pairs; a source MAC is unicast",
           "[config]") {
-    for (const char* bad : {"-2:00:00:00:00:01", " 2:00:00:00:00:01", "02:00:00:00:00:01 ",
-                            "2:0:0:0:0:1", "02-00-00-00-00-01", "02:00:00:00:00:0g",
-                            "02:00:00:00:00:01:02"}) {
+    for (const char* bad :
+         {"-2:00:00:00:00:01", " 2:00:00:00:00:01", "02:00:00:00:00:01 ", "2:0:0:0:0:1",
+          "02-00-00-00-00-01", "02:00:00:00:00:0g", "02:00:00:00:00:01:02"}) {
         std::vector<std::string> errors;
         CHECK_FALSE(parse_config(
-            file_with(kPool6, "", std::string(R"({"device": "a", "next-hop-mac": ")") + bad + "\"}"),
+            file_with(kPool6, "",
+                      std::string(R"({"device": "a", "next-hop-mac": ")") + bad + "\"}"),
             "f.json", errors));
         CHECK(has(errors, "f.json: ports[0].next-hop-mac: '" + std::string(bad) +
                               "' is not a MAC address"));
     }
     std::vector<std::string> errors;
-    CHECK_FALSE(parse_config(file_with(kPool6, "", R"({"device": "a", "mac": "01:00:5e:00:00:01"})"),
-                             "m.json", errors));
+    CHECK_FALSE(parse_config(
+        file_with(kPool6, "", R"({"device": "a", "mac": "01:00:5e:00:00:01"})"), "m.json", errors));
     CHECK(has(errors, "m.json: ports[0].mac: '01:00:5e:00:00:01' is a multicast address"));
     errors.clear();
-    CHECK_FALSE(parse_config(file_with(kPool6, "", R"({"device": "a", "mac": "00:00:00:00:00:00"})"),
-                             "z.json", errors));
+    CHECK_FALSE(parse_config(
+        file_with(kPool6, "", R"({"device": "a", "mac": "00:00:00:00:00:00"})"), "z.json", errors));
     CHECK(has(errors, "z.json: ports[0].mac: 00:00:00:00:00:00 cannot be a source address"));
     errors.clear();
     const auto good = parse_config(
-        file_with(kPool6, "", R"({"device": "a", "mac": "02:AB:cd:00:00:01", "next-hop-mac": "33:33:00:00:00:01"})"),
+        file_with(
+            kPool6, "",
+            R"({"device": "a", "mac": "02:AB:cd:00:00:01", "next-hop-mac": "33:33:00:00:00:01"})"),
         "ok.json", errors);
     REQUIRE(good);
     CHECK(good->ports[0].mac == std::array<std::uint8_t, 6>{0x02, 0xab, 0xcd, 0, 0, 1});
@@ -331,7 +338,8 @@ TEST_CASE("siitd config: mbufs holds to its documented maximum", "[config]") {
 TEST_CASE("siitd config: control.owner and control.group name accounts that exist", "[config]") {
     std::vector<std::string> errors;
     CHECK_FALSE(parse_config(
-        file_with(kPool6, R"("control": {"owner": "no-such-user-siitd", "group": "no-such-group-siitd"})"),
+        file_with(kPool6,
+                  R"("control": {"owner": "no-such-user-siitd", "group": "no-such-group-siitd"})"),
         "c.json", errors));
     CHECK(has(errors, "c.json: control.owner: no user 'no-such-user-siitd'"));
     CHECK(has(errors, "c.json: control.group: no group 'no-such-group-siitd'"));
@@ -359,10 +367,10 @@ TEST_CASE("siitd config: addresses are the whole text, and RFC 6791 sources are 
              {"own-ipv4", "127.0.0.1"},
          }) {
         errors.clear();
-        CHECK_FALSE(parse_config(file_with(R"({"pool6": "64:ff9b::/96", ")" + field + "\": \"" +
-                                           value + "\"}"),
-                                 "u.json", errors));
-        CHECK(has(errors, "u.json: translation." + field + ": '" + value +
-                              "' is not a unicast address"));
+        CHECK_FALSE(parse_config(
+            file_with(R"({"pool6": "64:ff9b::/96", ")" + field + "\": \"" + value + "\"}"),
+            "u.json", errors));
+        CHECK(has(errors,
+                  "u.json: translation." + field + ": '" + value + "' is not a unicast address"));
     }
 }

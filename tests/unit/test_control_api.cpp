@@ -44,7 +44,9 @@ struct Api {
         REQUIRE(state.replace_all(config.translation, config.eamt).empty());
         api = std::make_unique<ControlApi>(config, config_file, state, dataplane, counters);
     }
-    json ask(const json& request, uid_t uid = 0) { return json::parse(api->handle(request.dump(), uid)); }
+    json ask(const json& request, uid_t uid = 0) {
+        return json::parse(api->handle(request.dump(), uid));
+    }
     json ask_text(const std::string& request, uid_t uid = 0) {
         return json::parse(api->handle(request, uid));
     }
@@ -138,8 +140,8 @@ TEST_CASE("control API: the running state is always one siitd starts from", "[co
     CHECK_THAT(error_text(unset), Catch::Contains("neither pool6 nor an EAMT entry"));
     CHECK(api.state.snapshot()->config.pool6);
     std::vector<std::string> errors;
-    CHECK(parse_config(api.ask({{"command", "config.show"}})["result"].dump(), "shown.json",
-                       errors));
+    CHECK(
+        parse_config(api.ask({{"command", "config.show"}})["result"].dump(), "shown.json", errors));
 
     // Any sequence of changes: whatever is accepted, config.show stays a valid file.
     std::mt19937 random(7);
@@ -155,7 +157,8 @@ TEST_CASE("control API: the running state is always one siitd starts from", "[co
         {{"command", "pool6791.add"}, {"address", "192.0.2.254"}},
         {{"command", "pool6791.remove"}, {"address", "192.0.2.254"}},
         {{"command", "global.set"}, {"name", "own-ipv6"}, {"value", "ff02::1"}},
-        {{"command", "translation.apply"}, {"translation", {{"pool6", nullptr}, {"eamt", nullptr}}}},
+        {{"command", "translation.apply"},
+         {"translation", {{"pool6", nullptr}, {"eamt", nullptr}}}},
         {{"command", "denylist4.flush"}},
     };
     for (int i = 0; i < 400; ++i) {
@@ -187,7 +190,8 @@ TEST_CASE("control API: addresses are unicast and whole; keys are given once", "
 
 TEST_CASE("control API: denylist4.flush reads nothing of the version it replaced", "[control]") {
     Api api;
-    REQUIRE(api.ask({{"command", "denylist4.add"}, {"prefixes", {"203.0.113.0/24", "192.0.2.0/28"}}})["ok"] == true);
+    REQUIRE(api.ask({{"command", "denylist4.add"},
+                     {"prefixes", {"203.0.113.0/24", "192.0.2.0/28"}}})["ok"] == true);
     // No readers: the replaced version is freed on publication (ASan catches a later read).
     const json reply = api.ask({{"command", "denylist4.flush"}});
     REQUIRE(reply["ok"] == true);
@@ -202,9 +206,12 @@ TEST_CASE("control API: config.save writes only where siitd was told it may", "[
     REQUIRE(chmod(file.c_str(), 0604) == 0);
     REQUIRE(chown(file.c_str(), 65534, 65534) == 0);
     Api api(file);
-    REQUIRE(api.ask({{"command", "global.set"}, {"name", "lowest-ipv6-mtu"}, {"value", 1400}})["ok"] == true);
+    REQUIRE(
+        api.ask({{"command", "global.set"}, {"name", "lowest-ipv6-mtu"}, {"value", 1400}})["ok"] ==
+        true);
 
-    SECTION("to the file it started from: the owner and mode stay, the content is the running one") {
+    SECTION(
+        "to the file it started from: the owner and mode stay, the content is the running one") {
         const json reply = api.ask({{"command", "config.save"}});
         REQUIRE(reply["ok"] == true);
         struct stat st {};
@@ -216,7 +223,8 @@ TEST_CASE("control API: config.save writes only where siitd was told it may", "[
         const auto saved = load_config(file, errors);
         REQUIRE(saved);
         CHECK(saved->translation.lowest_ipv6_mtu == 1400);
-        CHECK(std::filesystem::directory_iterator(dir.path) != std::filesystem::directory_iterator());
+        CHECK(std::filesystem::directory_iterator(dir.path) !=
+              std::filesystem::directory_iterator());
         std::size_t files = 0;
         for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path))
             ++files;
@@ -250,9 +258,9 @@ TEST_CASE("control API: config.save writes into control.save-directory, and only
           "[control]") {
     TempDir dir;
     std::filesystem::create_directory(dir.path + "/saves");
-    const std::string text = std::string(kRunning).insert(
-        std::string(kRunning).rfind('}'),
-        ", \"control\": {\"save-directory\": \"" + dir.path + "/saves\"}");
+    const std::string text = std::string(kRunning).insert(std::string(kRunning).rfind('}'),
+                                                          ", \"control\": {\"save-directory\": \"" +
+                                                              dir.path + "/saves\"}");
     Api api(dir.path + "/siitd.json", text);
     const json ok = api.ask({{"command", "config.save"}, {"path", dir.path + "/saves/a.json"}});
     CHECK(ok["ok"] == true);
@@ -270,10 +278,10 @@ TEST_CASE("control API: each change is logged with the peer and what changed", "
     REQUIRE(api.ask({{"command", "global.set"}, {"name", "lowest-ipv6-mtu"}, {"value", 1400}},
                     kGroupMember)["ok"] == true);
     REQUIRE(api.ask({{"command", "eamt.add"},
-                     {"entries", {{{"ipv4", "192.0.2.0/24"}, {"ipv6", "2001:db8:1::/120"}}}}})["ok"] ==
-            true);
-    REQUIRE(api.ask({{"command", "eamt.remove"}, {"entries", {{{"ipv4", "198.51.100.0/24"}}}}})["ok"] ==
-            true);
+                     {"entries",
+                      {{{"ipv4", "192.0.2.0/24"}, {"ipv6", "2001:db8:1::/120"}}}}})["ok"] == true);
+    REQUIRE(api.ask({{"command", "eamt.remove"},
+                     {"entries", {{{"ipv4", "198.51.100.0/24"}}}}})["ok"] == true);
     api.ask({{"command", "eamt.flush"}}, kGroupMember);
     api.ask({{"command", "eamt.list"}});
     const std::string text = log.text();

@@ -41,34 +41,43 @@ TEST_CASE("siitctl files: only regular files, and never more than siitd accepts"
     const std::string file = dir.path + "/eamt.txt";
     std::ofstream(file) << "192.0.2.0/24 2001:db8::/120\n";
     CHECK(read_input_file(file, 1000) == "192.0.2.0/24 2001:db8::/120\n");
-    CHECK_THAT(refusal([&] { read_input_file(file, 10); }), Catch::Contains("more than siitd accepts"));
+    CHECK_THAT(refusal([&] { read_input_file(file, 10); }),
+               Catch::Contains("more than siitd accepts"));
     CHECK_THAT(refusal([&] { read_input_file(dir.path, 1000); }),
                Catch::Contains("not a regular file (a directory)"));
     CHECK_THAT(refusal([&] { read_input_file("/dev/zero", 1000); }),
                Catch::Contains("not a regular file"));
     const std::string fifo = dir.path + "/fifo";
     REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
-    CHECK_THAT(refusal([&] { read_input_file(fifo, 1000); }), Catch::Contains("not a regular file"));
+    CHECK_THAT(refusal([&] { read_input_file(fifo, 1000); }),
+               Catch::Contains("not a regular file"));
     CHECK_THAT(refusal([&] { read_input_file(dir.path + "/absent", 1000); }),
                Catch::Contains("cannot be read"));
 }
 
 TEST_CASE("siitctl files: EAMT lists in JSON or lines; an empty one is refused", "[ctl]") {
     const json expected = json::array({{{"ipv4", "192.0.2.0/24"}, {"ipv6", "2001:db8::/120"}}});
-    CHECK(parse_eamt_file("# comment\n192.0.2.0/24   2001:db8::/120  # trailing\n\n", "f") == expected);
-    CHECK(parse_eamt_file(R"([{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8::/120"}])", "f") == expected);
-    CHECK(parse_eamt_file(R"({"translation": {"eamt": [{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8::/120"}]}})",
-                          "f") == expected);
-    CHECK_THAT(refusal([] { parse_eamt_file("192.0.2.0/24 2001:db8::/120\n10.0.0.0/8\n", "f.txt"); }),
-               Catch::Contains("f.txt:2: expected 'IPV4-PREFIX IPV6-PREFIX'"));
-    CHECK_THAT(refusal([] { parse_eamt_file("", "e.txt"); }), Catch::Contains("e.txt: holds no EAMT entry"));
+    CHECK(parse_eamt_file("# comment\n192.0.2.0/24   2001:db8::/120  # trailing\n\n", "f") ==
+          expected);
+    CHECK(parse_eamt_file(R"([{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8::/120"}])", "f") ==
+          expected);
+    CHECK(parse_eamt_file(
+              R"({"translation": {"eamt": [{"ipv4": "192.0.2.0/24", "ipv6": "2001:db8::/120"}]}})",
+              "f") == expected);
+    CHECK_THAT(
+        refusal([] { parse_eamt_file("192.0.2.0/24 2001:db8::/120\n10.0.0.0/8\n", "f.txt"); }),
+        Catch::Contains("f.txt:2: expected 'IPV4-PREFIX IPV6-PREFIX'"));
+    CHECK_THAT(refusal([] { parse_eamt_file("", "e.txt"); }),
+               Catch::Contains("e.txt: holds no EAMT entry"));
     CHECK_THAT(refusal([] { parse_eamt_file("# only a comment\n", "e.txt"); }),
                Catch::Contains("holds no EAMT entry"));
-    CHECK_THAT(refusal([] { parse_eamt_file("[]", "e.json"); }), Catch::Contains("holds no EAMT entry"));
+    CHECK_THAT(refusal([] { parse_eamt_file("[]", "e.json"); }),
+               Catch::Contains("holds no EAMT entry"));
     CHECK_THAT(refusal([] { parse_eamt_file(R"({"eamt": [], "eamt": []})", "t.json"); }),
                Catch::Contains("t.json: eamt: given twice"));
-    CHECK_THAT(refusal([] { parse_eamt_file(std::string(40, '[') + std::string(40, ']'), "d.json"); }),
-               Catch::Contains("nests deeper than 32 levels"));
+    CHECK_THAT(
+        refusal([] { parse_eamt_file(std::string(40, '[') + std::string(40, ']'), "d.json"); }),
+        Catch::Contains("nests deeper than 32 levels"));
 }
 
 TEST_CASE("siitctl import-tayga: tayga.conf(5)'s directives become siitd settings", "[ctl]") {
@@ -88,8 +97,9 @@ data-dir /var/spool/tayga
     CHECK(t["pool6"] == "2001:db8:1:ffff::/96");
     CHECK(t["own-ipv4"] == "192.168.255.1");
     CHECK(t["own-ipv6"] == "2001:db8:1::2");
-    CHECK(t["eamt"] == json::array({{{"ipv4", "192.168.5.42"}, {"ipv6", "2001:db8:1:4444::1"}},
-                                    {{"ipv4", "192.168.6.0/24"}, {"ipv6", "2001:db8:1:5555::/120"}}}));
+    CHECK(t["eamt"] ==
+          json::array({{{"ipv4", "192.168.5.42"}, {"ipv6", "2001:db8:1:4444::1"}},
+                       {{"ipv4", "192.168.6.0/24"}, {"ipv6", "2001:db8:1:5555::/120"}}}));
     REQUIRE(warnings.size() == 2);
     CHECK_THAT(warnings[0], Catch::Contains("line 2: tun-device: ignored"));
     CHECK_THAT(warnings[1], Catch::Contains("line 8: data-dir: ignored"));
@@ -107,8 +117,8 @@ TEST_CASE("siitctl import-tayga: what siitd cannot take is refused, naming the l
     CHECK_THAT(errors[2], Catch::Contains("line 5: map takes 2 values, not 1"));
     // Without a prefix, pool6 is unset: the file is the whole translator.
     errors.clear();
-    const json no_prefix = tayga_to_translation("ipv4-addr 192.0.2.1\nmap 192.0.2.5 2001:db8::5\n",
-                                                warnings, errors);
+    const json no_prefix =
+        tayga_to_translation("ipv4-addr 192.0.2.1\nmap 192.0.2.5 2001:db8::5\n", warnings, errors);
     CHECK(errors.empty());
     CHECK(no_prefix["pool6"].is_null());
 }
