@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "client.hpp"
+#include "control/json_input.hpp"
 #include "eamt_file.hpp"
 #include "input_file.hpp"
 #include "jool_import.hpp"
@@ -51,10 +52,7 @@ bool looks_ipv6(const std::string& text) {
 // A setting's value as typed on the command line: JSON where it parses (true, 1280, [1,2],
 // null), a comma-separated list of numbers, or else the string itself.
 json setting_value(const std::string& text) {
-    try {
-        return json::parse(text);
-    } catch (const json::parse_error&) {
-    }
+    if (auto input = siit::control::parse_json_input(text); input.value) return *input.value;
     if (text.find(',') != std::string::npos) {
         json list = json::array();
         std::istringstream items(text);
