@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Hostile and concurrent clients on siitd's real control socket (issue 5). Prints one
+"""Hostile and concurrent clients on siitd's real control socket. Prints one
 "ok e2e ..." or "FAILED e2e ..." line per check; control_test.sh counts them.
 
 Usage: control_abuse.py SOCKET SIITCTL   (siitd configured with max-clients 128,

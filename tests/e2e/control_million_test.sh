@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A million EAMT entries through the real socket (issue 5): siitctl replaces the table from a text
+# A million EAMT entries through the real socket: siitctl replaces the table from a text
 # file in one atomic request, pages through it, looks the last entry up, and a million-line file
 # with one bad line at the end is refused whole, naming the line's entry, the table untouched.
 set -u

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The control plane end to end (issue 5): the real siitd (net_null ports, no traffic needed), its
+# The control plane end to end: the real siitd (net_null ports, no traffic needed), its
 # real Unix socket, and the real siitctl. Each operation and each refusal, exit statuses, the
 # socket's permissions, a second daemon on a held socket, persistence across a restart through
 # `config save`, the Jool import, and hostile or concurrent clients (control_abuse.py).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The EAMT changes 1000 times a second while traffic flows (issue 5): siitd two-armed on
+# The EAMT changes 1000 times a second while traffic flows: siitd two-armed on
 # net_af_packet, the IPv4 host sends numbered UDP datagrams to 198.51.100.5 at a steady rate, and a
 # control client flips the EAM for 198.51.100.0/24 between 2001:db8:100::/120 and
 # 2001:db8:101::/120 with atomic replaces. The IPv6 host holds both addresses and records where each

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The router box (issue 6): siitd two-armed on net_af_packet, each port with a kernel interface
+# The router box: siitd two-armed on net_af_packet, each port with a kernel interface
 # (net_tap) in the router namespace carrying the box's addresses. No static neighbours anywhere:
 # the hosts ARP and solicit the box's kernel through siitd's exception path, and siitd learns the
 # next hops' MACs from the kernel's neighbour table through libnl. Checks ping to the box's own

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The kernel's routing table chooses each translated packet's next hop (issue 6): both ports say
+# The kernel's routing table chooses each translated packet's next hop: both ports say
 # "next-hop": "kernel". The box's kernel knows 192.0.2.0/24 and 2001:db8:100::/64 on-link and
 # 203.0.113.0/24 via the IPv4 host (a router for a network behind it), and has no default route.
 # Packets to an on-link host go to its MAC, packets to 203.0.113.1 to the IPv4 host's MAC as a

@@ -109,7 +109,7 @@ attach_host() { # host-ns router-ns router-iface
 }
 
 # Static routes and neighbours on host $1 towards siitd's MAC $2 for family $3 (4, 6 or both),
-# until siitd answers ARP/NDP through the kernel (issue 6): pool6 via fe80::1, the EAM range via
+# until siitd answers ARP/NDP through the kernel: pool6 via fe80::1, the EAM range via
 # 192.0.2.1. Each host gets only its own family's routes, so an IPv4-only host stays IPv4-only.
 route_via_siitd() { # host-ns siitd-mac family
   if [ "$3" != 4 ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Several RX queues and workers (issue 4): the IPv6 port has two queues (net_af_packet qpairs=2: the
+# Several RX queues and workers: the IPv6 port has two queues (net_af_packet qpairs=2: the
 # kernel spreads flows over its two sockets by hash, as RSS does on a NIC) and siitd runs two
 # workers (lcores 1 and 2; this machine may have fewer cores, so they may share one). 64 UDP flows
 # from the IPv6 host must all arrive at the IPv4 host, and both workers must have translated some.

@@ -2,8 +2,8 @@
 # One-armed siitd on net_af_packet: one port, translated packets leave where they came in. A
 # host with an IPv6 address and an IPv4 address on the same link pings its own IPv4 address
 # through the translator: IPv6 echo -> siitd -> IPv4 echo to the host -> IPv4 reply -> siitd ->
-# IPv6 reply. Both legs are checked by the host's kernel. Static neighbours stand in for ARP/NDP
-# until issue 6.
+# IPv6 reply. Both legs are checked by the host's kernel. Static neighbours stand in for ARP/NDP:
+# this port has no kernel interface to answer them (docs/router-box.md has the port that does).
 set -u
 source "$(dirname "$0")/lib.sh"
 trap e2e_cleanup EXIT

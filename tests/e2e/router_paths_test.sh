@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The router box's paths (issue 6), on router_box_topology with a 1400-byte IPv4 link: traceroute
+# The router box's paths, on router_box_topology with a 1400-byte IPv4 link: traceroute
 # across the translator both ways (Time Exceeded and Port Unreachable translated back with their
 # inner packets), Path MTU discovery for TCP from the IPv6 host (Packet Too Big from siitd), and a
 # large UDP datagram with DF=0 from the IPv4 host, fragmented, translated to IPv6 fragments and

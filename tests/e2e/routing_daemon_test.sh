@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A routing daemon on the box (issue 6): BIRD in the router namespace runs OSPFv2 on k4 and OSPFv3
+# A routing daemon on the box: BIRD in the router namespace runs OSPFv2 on k4 and OSPFv3
 # on k6, siitd's kernel interfaces, with a BIRD on each host, and announces the pools: the EAM range
 # 198.51.100.0/24 to the IPv4 side and pool6 64:ff9b::/96 to the IPv6 side. The hosts have no
 # static route to them: they learn them by OSPF, whose hellos (multicast, TTL 1, Jool issue #167)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# siitd as a drop-in for a tun-based translator (TAYGA's place; issue 4's L3 ports): one-armed on
+# siitd as a drop-in for a tun-based translator (TAYGA's place, on an L3 port): one-armed on
 # DPDK net_tun, an L3 interface with no Ethernet header. The router namespace's kernel forwards
 # between the hosts and routes the pools into the tun (198.51.100.0/24 and 64:ff9b::/96); siitd
 # translates and writes the packets back into the tun, and the kernel routes them on.

@@ -25,6 +25,6 @@ check "two-armed: siitd counted TCP both ways, and no translation drop" /usr/bin
 import json; s = json.loads('''$stats''')
 assert s['translated_4to6_tcp'] >= 3 and s['translated_6to4_tcp'] >= 3, s
 # The IPv6 host's own multicast (MLD reports, router solicitations to ff02::) is not for
-# translation: counted as drop_untranslatable_dst6 until issue 6 hands it to the kernel.
+# translation: counted as drop_untranslatable_dst6 on a port without a kernel interface to take it.
 assert all(v == 0 for k, v in s.items() if k.startswith('drop_') and k not in ('drop_not_ip', 'drop_untranslatable_dst6')), s"
 e2e_summary
