@@ -526,12 +526,13 @@ json ControlApi::config_apply(const std::string&, const json& request) {
     std::vector<std::string> errors;
     const auto config = parse_config(file.dump(), "config", errors);
     refuse_if(errors);
-    // Only the translation can change while siitd runs; the rest needs a restart.
+    // Only the translation can change while siitd runs; every other top-level setting needs a
+    // restart. The keys come from the file's own writer, so a new setting can never be accepted
+    // and then silently ignored here.
     const json now = config_to_json(running_), next = config_to_json(*config);
-    for (const char* key : {"eal", "ports", "burst", "mbufs", "icmp-errors-per-second",
-                            "icmp-error-burst", "control"})
-        if (now[key] != next[key])
-            errors.push_back(std::string("config: ") + key +
+    for (const auto& [key, value] : next.items())
+        if (key != "translation" && now.value(key, json()) != value)
+            errors.push_back("config: " + key +
                              ": differs from the running one; changing it needs a restart");
     refuse_if(errors);
     set_settings(config->translation, config->eamt);

@@ -171,6 +171,30 @@ TEST_CASE("control API: the running state is always one siitd starts from", "[co
     }
 }
 
+TEST_CASE("control API: config.apply refuses every setting that needs a restart, none ignored",
+          "[control]") {
+    Api api;
+    json file = json::parse(kRunning);
+    file["translation"]["lowest-ipv6-mtu"] = 1400;
+    for (const auto& [key, value] :
+         std::vector<std::pair<std::string, json>>{{"eamt-prefetch", "always"},
+                                                   {"burst", 64},
+                                                   {"mbufs", 4095},
+                                                   {"icmp-errors-per-second", 10},
+                                                   {"control", {{"max-clients", 3}}}}) {
+        json changed = file;
+        changed[key] = value;
+        const json reply = api.ask({{"command", "config.apply"}, {"config", changed}});
+        CHECK(reply["ok"] == false);
+        CHECK_THAT(error_text(reply), Catch::Contains("config: " + key +
+                                                      ": differs from the "
+                                                      "running one; changing it needs a restart"));
+    }
+    CHECK(api.state.snapshot()->config.lowest_ipv6_mtu == 1280);
+    CHECK(api.ask({{"command", "config.apply"}, {"config", file}})["ok"] == true);
+    CHECK(api.state.snapshot()->config.lowest_ipv6_mtu == 1400);
+}
+
 TEST_CASE("control API: addresses are unicast and whole; keys are given once", "[control]") {
     Api api;
     for (const char* bad : {"::", "ff02::1", "0.0.0.0", "224.0.0.1"}) {
