@@ -85,15 +85,21 @@ check("pipelined requests are answered in order", first["result"].get("api") == 
 s.close()
 
 # An oversized request: refused with the limit named, the connection closed, siitd unharmed.
-s = connect()
-try:
-    s.sendall(b'{"command": "eamt.replace", "entries": [' + b'{"ipv4": "192.0.2.1", "ipv6": "2001:db8::1"},' * 30000)
-except (BrokenPipeError, ConnectionResetError):
-    pass
-line = read_line(s)
-reply = json.loads(line) if line else None
+def reply_to_oversized(payload):
+    """Sends `payload` on a new connection, which siitd may close before it is all sent, and
+    returns the reply it left."""
+    s = connect()
+    try:
+        s.sendall(payload)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    line = read_line(s)
+    s.close()
+    return json.loads(line) if line else None
+
+
+reply = reply_to_oversized(b'{"command": "eamt.replace", "entries": [' + b'{"ipv4": "192.0.2.1", "ipv6": "2001:db8::1"},' * 30000)
 check("an oversized request is refused with the limit named", refused(reply, "max-message-bytes"), reply)
-s.close()
 
 # The limit is exact: a request of max-message-bytes is served, one byte more is refused, even when
 # the newline arrives in the same read as the rest.
@@ -102,15 +108,8 @@ exact = b'{"command": "version"}'
 reply = ask(s, exact + b" " * (MAX_MESSAGE_BYTES - len(exact)) + b"\n")
 check("a request of exactly max-message-bytes is served", reply is not None and reply.get("ok") is True, reply)
 s.close()
-s = connect()
-try:
-    s.sendall(exact + b" " * (MAX_MESSAGE_BYTES + 1 - len(exact)) + b"\n")
-except (BrokenPipeError, ConnectionResetError):
-    pass
-line = read_line(s)
-reply = json.loads(line) if line else None
+reply = reply_to_oversized(exact + b" " * (MAX_MESSAGE_BYTES + 1 - len(exact)) + b"\n")
 check("a request one byte over max-message-bytes is refused, newline and all", refused(reply, "max-message-bytes"), reply)
-s.close()
 
 # Keys given twice, and addresses with a NUL inside, are refused.
 s = connect()

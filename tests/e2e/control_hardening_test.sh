@@ -13,16 +13,8 @@ trap e2e_cleanup EXIT
 chmod 0711 "$E2E_TMP"
 CONF=$E2E_TMP/etc
 mkdir -m 0700 "$CONF" "$E2E_TMP/saves"
-cat >"$CONF/siitd.json" <<JSON
-{
-  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
-          "--vdev", "net_null0,no-rx=1"],
-  "ports": [{"name": "lan", "device": "net_null0", "role": "both"}],
-  "mbufs": 2047,
-  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]},
-  "control": {"group": "nogroup", "max-message-bytes": 65536, "save-directory": "$E2E_TMP/saves"}
-}
-JSON
+null_port_config "$CONF/siitd.json" \
+  "{\"group\": \"nogroup\", \"max-message-bytes\": 65536, \"save-directory\": \"$E2E_TMP/saves\"}"
 chmod 0640 "$CONF/siitd.json"
 chown root:nogroup "$CONF/siitd.json"
 start_siitd "" "$CONF/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }

@@ -7,17 +7,8 @@ set -u
 source "$(dirname "$0")/lib.sh"
 trap e2e_cleanup EXIT
 
-write_config() { # file [extra top-level JSON members]
-  cat >"$1" <<JSON
-{
-  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
-          "--vdev", "net_null0,no-rx=1"],
-  "ports": [{"name": "lan", "device": "net_null0", "role": "both"}],
-  "mbufs": 2047,
-  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]},
-  "control": {"group": "nogroup", "max-clients": 128, "max-message-bytes": 1048576, "client-timeout-ms": 500}
-}
-JSON
+write_config() { # file
+  null_port_config "$1" '{"group": "nogroup", "max-clients": 128, "max-message-bytes": 1048576, "client-timeout-ms": 500}'
 }
 write_config "$E2E_TMP/siitd.json"
 start_siitd "" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }

@@ -76,6 +76,21 @@ stop_siitd() {
   tail -1 "$E2E_TMP/siitd.out"
 }
 
+# A configuration for the control plane's scenarios: one net_null port that receives nothing (no
+# traffic needed), pool6 and one EAM entry, and the "control" section $2.
+null_port_config() { # file control-json
+  cat >"$1" <<JSON
+{
+  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
+          "--vdev", "net_null0,no-rx=1"],
+  "ports": [{"name": "lan", "device": "net_null0", "role": "both"}],
+  "mbufs": 2047,
+  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]},
+  "control": $2
+}
+JSON
+}
+
 # Exit status $1 from the rest of the command line. Its output (both streams) is kept in $OUT
 # (a file: check runs each command in a subshell), for the checks that follow.
 OUT=$E2E_TMP/last-output

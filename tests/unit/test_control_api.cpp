@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "control_api.hpp"
+#include "temp_dir.hpp"
 
 using namespace siitd;
 using nlohmann::json;
@@ -85,15 +86,6 @@ struct LogCapture {
     char* buffer = nullptr;
     std::size_t size = 0;
     FILE* file;
-};
-
-struct TempDir {
-    TempDir() {
-        char name[] = "/tmp/siitd-control-api-XXXXXX";
-        path = mkdtemp(name);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string path;
 };
 
 std::string read_text(const std::string& path) {
@@ -224,7 +216,7 @@ TEST_CASE("control API: denylist4.flush reads nothing of the version it replaced
 }
 
 TEST_CASE("control API: config.save writes only where siitd was told it may", "[control]") {
-    TempDir dir;
+    TempDir dir("siitd-control-api");
     const std::string file = dir.path + "/siitd.json";
     std::ofstream(file) << kRunning;
     REQUIRE(chmod(file.c_str(), 0604) == 0);
@@ -280,7 +272,7 @@ TEST_CASE("control API: config.save writes only where siitd was told it may", "[
 
 TEST_CASE("control API: config.save writes into control.save-directory, and only there",
           "[control]") {
-    TempDir dir;
+    TempDir dir("siitd-control-api");
     std::filesystem::create_directory(dir.path + "/saves");
     const std::string text = std::string(kRunning).insert(std::string(kRunning).rfind('}'),
                                                           ", \"control\": {\"save-directory\": \"" +

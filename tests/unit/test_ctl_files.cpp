@@ -12,19 +12,12 @@
 #include "eamt_file.hpp"
 #include "input_file.hpp"
 #include "tayga_import.hpp"
+#include "temp_dir.hpp"
 
 using nlohmann::json;
 using namespace siitctl;
 
 namespace {
-struct TempDir {
-    TempDir() {
-        char name[] = "/tmp/siitctl-files-XXXXXX";
-        path = mkdtemp(name);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string path;
-};
 
 std::string refusal(const std::function<void()>& f) {
     try {
@@ -37,7 +30,7 @@ std::string refusal(const std::function<void()>& f) {
 } // namespace
 
 TEST_CASE("siitctl files: only regular files, and never more than siitd accepts", "[ctl]") {
-    TempDir dir;
+    TempDir dir("siitctl-files");
     const std::string file = dir.path + "/eamt.txt";
     std::ofstream(file) << "192.0.2.0/24 2001:db8::/120\n";
     CHECK(read_input_file(file, 1000) == "192.0.2.0/24 2001:db8::/120\n");
