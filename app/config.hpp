@@ -28,8 +28,8 @@ struct PortConfig {
     std::optional<std::array<std::uint8_t, 6>> mac; // override the port's own MAC
     std::uint32_t mtu = 1500;
     std::uint16_t rx_queues = 1;
-    // The exception path (docs/router-box.md): the kernel interface (net_tap) siitd creates for this port,
-    // and the next hop whose MAC the kernel resolves on it (instead of next_hop_mac).
+    // The exception path (docs/router-box.md): the kernel interface (net_tap) siitd creates for
+    // this port, and the next hop whose MAC the kernel resolves on it (instead of next_hop_mac).
     std::string kernel_interface;
     std::string next_hop;
 };

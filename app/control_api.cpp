@@ -514,6 +514,12 @@ json ControlApi::stats(const std::string&, const json& request) {
         }
         result["workers"] = workers;
     }
+    if (request.value("explain", false)) {
+        json descriptions = json::object();
+        for (const auto& [name, description] : counter_descriptions())
+            descriptions[name] = description;
+        result["descriptions"] = descriptions;
+    }
     if (request.value("reset", false)) {
         baseline_ = totals;
         result["reset"] = true;

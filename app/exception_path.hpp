@@ -1,5 +1,5 @@
-// The exception path (docs/router-box.md): which frames belong to the box's kernel rather than to the
-// translator. The kernel stays the control plane: ARP, Neighbour Discovery, routing protocols
+// The exception path (docs/router-box.md): which frames belong to the box's kernel rather than to
+// the translator. The kernel stays the control plane: ARP, Neighbour Discovery, routing protocols
 // (OSPF hellos with TTL 1, Jool issue #167) and traffic for the box's own addresses reach it
 // through a kernel interface (DPDK net_tap) with the port's MAC, and what it sends leaves by the
 // port. Plain bytes in, a yes or no out: tested without an EAL.

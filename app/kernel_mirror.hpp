@@ -1,5 +1,5 @@
-// The kernel as siitd's control plane (docs/router-box.md): a mirror of what the kernel knows about the
-// kernel interfaces siitd created (its exception path), read through libnl-route: the neighbour
+// The kernel as siitd's control plane (docs/router-box.md): a mirror of what the kernel knows about
+// the kernel interfaces siitd created (its exception path), read through libnl-route: the neighbour
 // table (the next hop's MAC for each port) and the addresses the operator gave the box. A thread
 // follows every netlink change and publishes an immutable KernelView for the workers, lock-free
 // (Published<> with the workers' quiescent states). An unresolved next hop is resolved by the

@@ -32,6 +32,20 @@ sum_stats(const std::vector<WorkerStats>& workers) {
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> counter_descriptions() {
+    std::vector<std::pair<std::string, std::string>> out = {
+#define SIITD_DESCRIPTION(name, description) {#name, description},
+        SIITD_SHELL_COUNTERS(SIITD_DESCRIPTION)
+#undef SIITD_DESCRIPTION
+    };
+    for (std::size_t i = 0; i < siit::kCounterCount; ++i) {
+        const auto counter = static_cast<siit::Counter>(i);
+        out.emplace_back(std::string(siit::counter_name(counter)),
+                         std::string(siit::counter_description(counter)));
+    }
+    return out;
+}
+
 namespace {
 std::atomic<const std::vector<WorkerStats>*> g_telemetry_stats{nullptr};
 std::atomic<const rte_mempool*> g_telemetry_pool{nullptr};

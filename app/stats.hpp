@@ -52,6 +52,9 @@ struct alignas(64) WorkerStats {
 // Sums every worker's counters into (name, value) pairs, shell counters first.
 std::vector<std::pair<std::string, std::uint64_t>>
 sum_stats(const std::vector<WorkerStats>& workers);
+// Every counter's name and one line saying what it counts, in sum_stats' order
+// (`siitctl stats --explain`).
+std::vector<std::pair<std::string, std::string>> counter_descriptions();
 // The same as a JSON object, for `--stats-json` and the control socket.
 std::string stats_json(const std::vector<WorkerStats>& workers);
 // Serves the sums, and the mbuf pool's counts (mbufs_size, mbufs_available, mbufs_in_use), as

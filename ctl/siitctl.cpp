@@ -382,7 +382,7 @@ int main(int argc, char** argv) {
     });
 
     // counters
-    bool reset = false, per_worker = false, all = false;
+    bool reset = false, per_worker = false, all = false, explain = false;
     auto* stats =
         app.add_subcommand("stats", "print the counters (non-zero ones; --all for every one)");
     stats->add_flag("--reset", reset,
@@ -390,35 +390,43 @@ int main(int argc, char** argv) {
                     "telemetry and --stats-json keep the totals since start)");
     stats->add_flag("--per-worker", per_worker, "also each worker's queues and counters");
     stats->add_flag("-a,--all", all, "include counters that are zero");
+    stats->add_flag("-e,--explain", explain, "say what each counter counts");
     on(stats, [&] {
-        return request(o, {{"command", "stats"}, {"reset", reset}, {"per-worker", per_worker}},
-                       [&](const json& r) {
-                           std::vector<std::vector<std::string>> rows;
-                           for (const auto& [k, v] : r["counters"].items())
-                               if (all || v.get<std::uint64_t>() != 0)
-                                   rows.push_back({k, v.dump()});
-                           for (const auto& [k, v] : r["control"].items())
-                               if (all || v.get<std::uint64_t>() != 0)
-                                   rows.push_back({"control." + k, v.dump()});
-                           if (r.contains("ports"))
-                               for (const auto& [port, fields] : r["ports"].items())
-                                   for (const auto& [k, v] : fields.items())
-                                       if (all || v.get<std::uint64_t>() != 0)
-                                           rows.push_back({"port." + port + "." + k, v.dump()});
-                           for (const auto& [k, v] : r["state"].items())
-                               rows.push_back({"state." + k, v.dump()});
-                           if (r.contains("mbufs"))
-                               for (const auto& [k, v] : r["mbufs"].items())
-                                   rows.push_back({"mbufs." + k, v.dump()});
-                           print_table(rows);
-                           if (r.contains("workers"))
-                               for (const auto& w : r["workers"])
-                                   std::cout << "worker " << w["worker"] << " (lcore " << w["lcore"]
-                                             << ", " << w["rx-queues"].dump()
-                                             << "): " << w["ports"].dump() << " "
-                                             << w.value("busy-ns-per-packet", 0.0)
-                                             << " ns/packet busy " << w["counters"].dump() << "\n";
-                       });
+        return request(
+            o,
+            {{"command", "stats"},
+             {"reset", reset},
+             {"per-worker", per_worker},
+             {"explain", explain}},
+            [&](const json& r) {
+                std::vector<std::vector<std::string>> rows;
+                for (const auto& [k, v] : r["counters"].items())
+                    if (all || v.get<std::uint64_t>() != 0)
+                        rows.push_back(explain ? std::vector<std::string>{k, v.dump(),
+                                                                          r["descriptions"].value(
+                                                                              k, std::string())}
+                                               : std::vector<std::string>{k, v.dump()});
+                for (const auto& [k, v] : r["control"].items())
+                    if (all || v.get<std::uint64_t>() != 0)
+                        rows.push_back({"control." + k, v.dump()});
+                if (r.contains("ports"))
+                    for (const auto& [port, fields] : r["ports"].items())
+                        for (const auto& [k, v] : fields.items())
+                            if (all || v.get<std::uint64_t>() != 0)
+                                rows.push_back({"port." + port + "." + k, v.dump()});
+                for (const auto& [k, v] : r["state"].items())
+                    rows.push_back({"state." + k, v.dump()});
+                if (r.contains("mbufs"))
+                    for (const auto& [k, v] : r["mbufs"].items())
+                        rows.push_back({"mbufs." + k, v.dump()});
+                print_table(rows);
+                if (r.contains("workers"))
+                    for (const auto& w : r["workers"])
+                        std::cout << "worker " << w["worker"] << " (lcore " << w["lcore"] << ", "
+                                  << w["rx-queues"].dump() << "): " << w["ports"].dump() << " "
+                                  << w.value("busy-ns-per-packet", 0.0) << " ns/packet busy "
+                                  << w["counters"].dump() << "\n";
+            });
     });
 
     // the configuration as a whole

@@ -13,7 +13,6 @@ inline constexpr std::uint8_t kProtoUdp = 17;
 inline constexpr std::uint8_t kProtoRouting = 43;
 inline constexpr std::uint8_t kProtoFragment = 44;
 inline constexpr std::uint8_t kProtoIcmp6 = 58;
-inline constexpr std::uint8_t kProtoNoNext = 59;
 inline constexpr std::uint8_t kProtoDestOptions = 60;
 
 inline constexpr std::uint32_t kIpv4HeaderSize = 20;

@@ -132,8 +132,8 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
 
     // §4.3: the inner packet: an IPv4 header at least, possibly truncated after it.
     const std::uint8_t* inner = icmp + 8;
-    const IcmpPayloadLayout layout = icmp_payload_layout(
-        icmp[0] == 3 || icmp[0] == 11 || icmp[0] == 12 ? icmp[5] : 0, 4, icmp_length - 8);
+    // RFC 4884 §4.1: every type kept above carries its length attribute in byte 5.
+    const IcmpPayloadLayout layout = icmp_payload_layout(icmp[5], 4, icmp_length - 8);
     Ipv4Info inner4;
     if (parse_ipv4(inner, layout.original_length, false, inner4) != ParseStatus::ok)
         return dropped(Counter::drop_icmp4_inner_malformed);

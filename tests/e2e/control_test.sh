@@ -80,6 +80,7 @@ check "get lists every setting" output_has "reset-traffic-class" "$C" get
 # Counters
 check "stats --json carries every counter" bash -c "'$C' --json stats --all | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); assert \"rx_packets\" in r[\"counters\"] and \"drop_ipv4_truncated\" in r[\"counters\"], r'"
 check "stats --per-worker shows each worker's queues" output_has "lan:0" "$C" stats --per-worker
+check "stats --explain says what each counter counts" output_has "frames neither IPv4 nor IPv6" "$C" stats --all --explain
 
 # Exit statuses for an unreachable daemon and a user outside the group
 check "a wrong socket path is 'unreachable' (exit 3)" status_is 3 "$C" --socket /nonexistent/siitd.sock version
