@@ -208,12 +208,14 @@ TranslationSnapshot ControlApi::snapshot() const {
     return {version->config, version->eamt};
 }
 
-void ControlApi::set_settings(siit::TranslatorConfig config,
-                              std::optional<std::vector<siit::EamEntry>> eamt) {
-    const siit::TranslatorConfig& current = state_.snapshot()->config;
-    config.ipv4_mtu = current.ipv4_mtu;
-    config.ipv6_mtu = current.ipv6_mtu;
-    refuse_if(eamt ? state_.replace_all(config, std::move(*eamt)) : state_.set_config(config));
+void ControlApi::change(const std::function<void(siit::TranslationEdit&)>& edit) {
+    refuse_if(state_.update(edit));
+}
+
+void ControlApi::replace_settings(siit::TranslationEdit& edit, siit::TranslatorConfig config) {
+    config.ipv4_mtu = edit.config.ipv4_mtu;
+    config.ipv6_mtu = edit.config.ipv6_mtu;
+    edit.config = std::move(config);
 }
 
 Config ControlApi::running() const {
@@ -234,9 +236,10 @@ json ControlApi::version(const std::string&, const json&) {
 json ControlApi::eamt_change(const std::string& command, const json& request) {
     const auto kind =
         command == "eamt.add" ? siit::EamtChange::Kind::add : siit::EamtChange::Kind::remove;
-    const auto changes = parse_changes(array_field(request, "entries"), kind);
-    refuse_if(state_.apply(changes));
-    return {{"changed", changes.size()}, {"entries", state_.table()->entries().size()}};
+    auto changes = parse_changes(array_field(request, "entries"), kind);
+    const std::size_t count = changes.size();
+    change([&](siit::TranslationEdit& e) { e.eamt_changes = std::move(changes); });
+    return {{"changed", count}, {"entries", state_.table()->entries().size()}};
 }
 
 json ControlApi::eamt_replace(const std::string&, const json& request) {
@@ -251,13 +254,13 @@ json ControlApi::eamt_replace(const std::string&, const json& request) {
             entries.push_back({*changes[i].prefix4, *changes[i].prefix6});
     }
     refuse_if(errors);
-    refuse_if(state_.replace(std::move(entries)));
+    change([&](siit::TranslationEdit& e) { e.eamt = std::move(entries); });
     return {{"entries", state_.table()->entries().size()}};
 }
 
 json ControlApi::eamt_flush(const std::string&, const json&) {
     const std::size_t before = state_.table()->entries().size();
-    refuse_if(state_.replace({}));
+    change([](siit::TranslationEdit& e) { e.eamt.emplace(); });
     return {{"removed", before}};
 }
 
@@ -269,14 +272,16 @@ json ControlApi::pool6_get(const std::string&, const json&) {
 json ControlApi::setting_set(const std::string& command, const json& request) {
     const std::string name = command == "pool6.set" ? "pool6" : string_field(request, "name");
     if (name == "eamt") throw Refusal{"the EAMT is changed with eamt.add/remove/replace", {}};
-    siit::TranslatorConfig next = snapshot().config;
-    std::optional<std::vector<siit::EamEntry>> ignored;
-    std::vector<std::string> errors;
     const json value = command == "pool6.set" ? field(request, "prefix") : field(request, "value");
-    overlay_translation(json{{name, value}}, "request", next, ignored, errors);
-    refuse_if(errors);
-    set_settings(next);
-    return translation_to_json(next, nullptr)[name];
+    json now;
+    change([&](siit::TranslationEdit& e) {
+        std::optional<std::vector<siit::EamEntry>> ignored;
+        std::vector<std::string> errors;
+        overlay_translation(json{{name, value}}, "request", e.config, ignored, errors);
+        refuse_if(errors);
+        now = translation_to_json(e.config, nullptr)[name];
+    });
+    return now;
 }
 
 json ControlApi::global_get(const std::string&, const json& request) {
@@ -293,41 +298,44 @@ json ControlApi::denylist4_list(const std::string&, const json&) {
 }
 
 json ControlApi::denylist4_flush(const std::string&, const json&) {
-    siit::TranslatorConfig next = snapshot().config;
-    const std::size_t removed = next.denylist4.size();
-    next.denylist4.clear();
-    set_settings(next);
+    std::size_t removed = 0;
+    change([&](siit::TranslationEdit& e) {
+        removed = e.config.denylist4.size();
+        e.config.denylist4.clear();
+    });
     return {{"removed", removed}};
 }
 
 json ControlApi::denylist4_change(const std::string& command, const json& request) {
     const bool add = command == "denylist4.add";
-    siit::TranslatorConfig next = snapshot().config;
-    std::vector<std::string> errors;
     const json& items = array_field(request, "prefixes");
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        const std::string where = "prefix " + std::to_string(i + 1) + ": ";
-        const auto prefix = items[i].is_string()
-                                ? siit::Ipv4Prefix::parse(items[i].get<std::string>())
-                                : std::nullopt;
-        if (!prefix) {
-            errors.push_back(where + "'" + items[i].dump() + "' is not an IPv4 prefix");
-            continue;
+    std::size_t prefixes = 0;
+    change([&](siit::TranslationEdit& e) {
+        auto& list = e.config.denylist4;
+        std::vector<std::string> errors;
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const std::string where = "prefix " + std::to_string(i + 1) + ": ";
+            const auto prefix = items[i].is_string()
+                                    ? siit::Ipv4Prefix::parse(items[i].get<std::string>())
+                                    : std::nullopt;
+            if (!prefix) {
+                errors.push_back(where + "'" + items[i].dump() + "' is not an IPv4 prefix");
+                continue;
+            }
+            const auto it = std::find(list.begin(), list.end(), *prefix);
+            if (add && it != list.end())
+                errors.push_back(where + prefix->to_string() + " is already in denylist4");
+            else if (!add && it == list.end())
+                errors.push_back(where + prefix->to_string() + " is not in denylist4");
+            else if (add)
+                list.push_back(*prefix);
+            else
+                list.erase(it);
         }
-        auto& list = next.denylist4;
-        const auto it = std::find(list.begin(), list.end(), *prefix);
-        if (add && it != list.end())
-            errors.push_back(where + prefix->to_string() + " is already in denylist4");
-        else if (!add && it == list.end())
-            errors.push_back(where + prefix->to_string() + " is not in denylist4");
-        else if (add)
-            list.push_back(*prefix);
-        else
-            list.erase(it);
-    }
-    refuse_if(errors);
-    set_settings(next);
-    return {{"changed", items.size()}, {"prefixes", next.denylist4.size()}};
+        refuse_if(errors);
+        prefixes = list.size();
+    });
+    return {{"changed", items.size()}, {"prefixes", prefixes}};
 }
 
 json ControlApi::pool6791_list(const std::string&, const json&) {
@@ -341,27 +349,27 @@ json ControlApi::pool6791_list(const std::string&, const json&) {
 json ControlApi::pool6791_change(const std::string& command, const json& request) {
     const bool add = command == "pool6791.add";
     const std::string text = string_field(request, "address");
-    siit::TranslatorConfig next = snapshot().config;
-    if (const auto v4 = siit::Ipv4Address::parse(text)) {
-        if (add && next.pool6791v4)
-            throw Refusal{"pool6791 holds one IPv4 address, " + next.pool6791v4->to_string() +
-                              "; remove it first",
+    // One address per family: add fills an empty place, remove empties the one holding `text`.
+    const auto place = [&](auto& slot, const auto& address, const char* family) {
+        if (add && slot)
+            throw Refusal{std::string("pool6791 holds one ") + family + " address, " +
+                              slot->to_string() + "; remove it first",
                           {}};
-        if (!add && !(next.pool6791v4 && next.pool6791v4->value == v4->value))
-            throw Refusal{text + " is not in pool6791", {}};
-        next.pool6791v4 = add ? v4 : std::nullopt;
-    } else if (const auto v6 = siit::Ipv6Address::parse(text)) {
-        if (add && next.pool6791v6)
-            throw Refusal{"pool6791 holds one IPv6 address, " + next.pool6791v6->to_string() +
-                              "; remove it first",
-                          {}};
-        if (!add && !(next.pool6791v6 && *next.pool6791v6 == *v6))
-            throw Refusal{text + " is not in pool6791", {}};
-        next.pool6791v6 = add ? v6 : std::nullopt;
-    } else {
-        throw Refusal{json(text).dump() + " is not an IPv4 or IPv6 address", {}};
-    }
-    set_settings(next);
+        if (!add && !(slot && *slot == address)) throw Refusal{text + " is not in pool6791", {}};
+        if (add)
+            slot = address;
+        else
+            slot.reset();
+    };
+    const auto v4 = siit::Ipv4Address::parse(text);
+    const auto v6 = siit::Ipv6Address::parse(text);
+    if (!v4 && !v6) throw Refusal{json(text).dump() + " is not an IPv4 or IPv6 address", {}};
+    change([&](siit::TranslationEdit& e) {
+        if (v4)
+            place(e.config.pool6791v4, *v4, "IPv4");
+        else
+            place(e.config.pool6791v6, *v6, "IPv6");
+    });
     return {{"changed", 1}};
 }
 
@@ -378,12 +386,12 @@ json ControlApi::config_show(const std::string&, const json&) {
 
 json ControlApi::translation_apply(const std::string&, const json& request) {
     // Jool's atomic configuration semantics: what the object names changes, the rest stays.
-    siit::TranslatorConfig next = snapshot().config;
-    std::optional<std::vector<siit::EamEntry>> eamt;
-    std::vector<std::string> errors;
-    overlay_translation(field(request, "translation"), "translation", next, eamt, errors);
-    refuse_if(errors);
-    set_settings(next, std::move(eamt));
+    const json& translation = field(request, "translation");
+    change([&](siit::TranslationEdit& e) {
+        std::vector<std::string> errors;
+        overlay_translation(translation, "translation", e.config, e.eamt, errors);
+        refuse_if(errors);
+    });
     return {{"entries", state_.table()->entries().size()}};
 }
 
@@ -541,7 +549,10 @@ json ControlApi::config_apply(const std::string&, const json& request) {
             errors.push_back("config: " + key +
                              ": differs from the running one; changing it needs a restart");
     refuse_if(errors);
-    set_settings(config->translation, config->eamt);
+    change([&](siit::TranslationEdit& e) {
+        replace_settings(e, config->translation);
+        e.eamt = config->eamt;
+    });
     return {{"entries", state_.table()->entries().size()}};
 }
 

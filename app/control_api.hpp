@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -81,11 +82,12 @@ class ControlApi {
 
     // The running version's settings and table, held so that they outlive its publication.
     TranslationSnapshot snapshot() const;
-    // Publishes `config` as the new settings, keeping the ports' MTUs (they are not settings),
-    // and `eamt` as the new table when given, in one step; throws the refusal (a bad EAMT, or a
-    // version siitd could not start from).
-    void set_settings(siit::TranslatorConfig config,
-                      std::optional<std::vector<siit::EamEntry>> eamt = {});
+    // Changes the running version through TranslationState::update (the edit runs under its
+    // writer lock, on copies); throws the refusal (a bad EAMT, a version siitd could not start
+    // from, or whatever the edit itself refuses).
+    void change(const std::function<void(siit::TranslationEdit&)>& edit);
+    // Puts `config` in place of the edit's settings, keeping the ports' MTUs (not settings).
+    static void replace_settings(siit::TranslationEdit& edit, siit::TranslatorConfig config);
     // The running configuration, translation included.
     Config running() const;
 

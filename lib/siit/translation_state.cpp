@@ -18,37 +18,43 @@ std::unique_ptr<const TranslationVersion> first_version() {
 TranslationState::TranslationState(QuiescentStateTracker* tracker)
     : published_(tracker, first_version()) {}
 
-std::vector<std::string> TranslationState::apply(const std::vector<EamtChange>& changes) {
+std::vector<std::string>
+TranslationState::update(const std::function<void(TranslationEdit&)>& edit) {
     std::lock_guard lock(writer_mutex_);
     const TranslationVersion* current = published_.get();
+    TranslationEdit change;
+    change.config = current->config;
+    edit(change);
     std::vector<std::string> errors;
-    auto entries = current->eamt->with_changes(changes, errors);
-    if (!entries) return errors;
-    std::shared_ptr<const EamTable> table = EamTable::build(std::move(*entries), errors);
-    if (!table) return errors;
-    return publish(current->config, std::move(table));
+    std::shared_ptr<const EamTable> table = current->eamt; // shared when only settings change
+    if (change.eamt || !change.eamt_changes.empty()) {
+        std::optional<std::vector<EamEntry>> entries = std::move(change.eamt);
+        if (!entries) entries = current->eamt->with_changes(change.eamt_changes, errors);
+        if (!entries) return errors;
+        table = EamTable::build(std::move(*entries), errors);
+        if (!table) return errors;
+    }
+    return publish(std::move(change.config), std::move(table));
+}
+
+std::vector<std::string> TranslationState::apply(const std::vector<EamtChange>& changes) {
+    return update([&](TranslationEdit& e) { e.eamt_changes = changes; });
 }
 
 std::vector<std::string> TranslationState::replace(std::vector<EamEntry> entries) {
-    std::lock_guard lock(writer_mutex_);
-    std::vector<std::string> errors;
-    std::shared_ptr<const EamTable> table = EamTable::build(std::move(entries), errors);
-    if (!table) return errors;
-    return publish(published_.get()->config, std::move(table));
+    return update([&](TranslationEdit& e) { e.eamt = std::move(entries); });
 }
 
 std::vector<std::string> TranslationState::set_config(const TranslatorConfig& config) {
-    std::lock_guard lock(writer_mutex_);
-    return publish(config, published_.get()->eamt);
+    return update([&](TranslationEdit& e) { e.config = config; });
 }
 
 std::vector<std::string> TranslationState::replace_all(const TranslatorConfig& config,
                                                        std::vector<EamEntry> entries) {
-    std::lock_guard lock(writer_mutex_);
-    std::vector<std::string> errors;
-    std::shared_ptr<const EamTable> table = EamTable::build(std::move(entries), errors);
-    if (!table) return errors;
-    return publish(config, std::move(table));
+    return update([&](TranslationEdit& e) {
+        e.config = config;
+        e.eamt = std::move(entries);
+    });
 }
 
 std::vector<std::string> TranslationState::publish(TranslatorConfig config,

@@ -17,8 +17,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,14 @@ struct TranslationVersion {
     std::uint64_t serial = 0; // 1 for the first version, one more for each publication
 };
 
+// What a writer changes, on copies: update() fills `config` with the current settings; the edit
+// changes them, and names the EAMT's change as a whole new table or as a batch (not both).
+struct TranslationEdit {
+    TranslatorConfig config;
+    std::optional<std::vector<EamEntry>> eamt; // the whole new table
+    std::vector<EamtChange> eamt_changes;      // or changes to the current one
+};
+
 class TranslationState {
   public:
     // `tracker` tells when readers have moved past an old version; null means there are no
@@ -49,9 +59,14 @@ class TranslationState {
     // Readers: the current EAMT (a shortcut for snapshot()->eamt).
     const EamTable* table() const { return snapshot()->eamt.get(); }
 
-    // Each of these publishes a new version, or nothing: on refusal (a bad EAMT, or a version
-    // that breaks check_translation) it returns one message per problem and the running version
-    // is untouched.
+    // The one way to change the running version: under the writer lock, copies the current
+    // settings into a TranslationEdit, runs `edit` on it, builds the new EAMT it names, checks the
+    // whole against check_translation, and publishes it. No other writer publishes in between,
+    // and `edit` holds no reference into any version. Returns the refusals, one message per
+    // problem (a bad EAMT, a broken rule); the running version is then untouched, as it is when
+    // `edit` throws (the exception goes to the caller).
+    std::vector<std::string> update(const std::function<void(TranslationEdit&)>& edit);
+    // Shorthands for update(), each publishing a new version or nothing:
     // An EAMT batch (EamTable::with_changes).
     std::vector<std::string> apply(const std::vector<EamtChange>& changes);
     // A whole new EAMT.
