@@ -50,8 +50,80 @@ inline bool json_nests_deeper_than(const std::string& text, int max_depth) {
     return false;
 }
 
+namespace detail {
+
+// A SAX pass over text already known to be valid JSON, looking for a key given twice in one
+// object; it builds nothing. (nlohmann's callback parser could do this while building, but its
+// end_object searches the whole parent for discarded values: quadratic in a list of a million
+// objects.)
+class DuplicateKeyFinder {
+  public:
+    using json = nlohmann::json;
+    std::string duplicate; // the first key given twice, as a path ("ports[1].name")
+
+    bool null() { return element_done(); }
+    bool boolean(bool) { return element_done(); }
+    bool number_integer(json::number_integer_t) { return element_done(); }
+    bool number_unsigned(json::number_unsigned_t) { return element_done(); }
+    bool number_float(json::number_float_t, const json::string_t&) { return element_done(); }
+    bool string(json::string_t&) { return element_done(); }
+    bool binary(json::binary_t&) { return element_done(); }
+    bool start_object(std::size_t) {
+        frames_.push_back({});
+        return true;
+    }
+    bool key(json::string_t& key) {
+        Frame& top = frames_.back();
+        top.key = key;
+        if (top.keys.insert(key).second) return true;
+        duplicate = path();
+        return false; // stop: one is enough
+    }
+    bool end_object() {
+        frames_.pop_back();
+        return element_done();
+    }
+    bool start_array(std::size_t) {
+        frames_.push_back({true, 0, {}, {}});
+        return true;
+    }
+    bool end_array() {
+        frames_.pop_back();
+        return element_done();
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+        return false;
+    }
+
+  private:
+    struct Frame {
+        bool array = false;
+        std::size_t index = 0;      // arrays: the element being read
+        std::string key;            // objects: the key being read
+        std::set<std::string> keys; // objects: the keys seen so far
+    };
+    bool element_done() {
+        if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+        return true;
+    }
+    std::string path() const {
+        std::string out;
+        for (const Frame& f : frames_) {
+            if (f.array)
+                out += "[" + std::to_string(f.index) + "]";
+            else
+                out += (out.empty() ? "" : ".") + f.key;
+        }
+        return out;
+    }
+    std::vector<Frame> frames_;
+};
+
+} // namespace detail
+
 // Parses `text`: refused when it is not JSON, nests deeper than `max_depth`, or gives a key
-// twice in one object (`field` then names the key's place, as "ports[1].name").
+// twice in one object (`field` then names the key's place, as "ports[1].name"). Linear in the
+// text's length: a million-entry EAMT is one request.
 inline JsonInput parse_json_input(const std::string& text, int max_depth = kMaxJsonDepth) {
     using nlohmann::json;
     JsonInput result;
@@ -59,64 +131,21 @@ inline JsonInput parse_json_input(const std::string& text, int max_depth = kMaxJ
         result.reason = "nests deeper than " + std::to_string(max_depth) + " levels";
         return result;
     }
-    // Where the parser is: one frame per open object or array.
-    struct Frame {
-        bool array = false;
-        std::size_t index = 0;      // arrays: the element being read
-        std::string key;            // objects: the key being read
-        std::set<std::string> keys; // objects: the keys seen so far
-    };
-    std::vector<Frame> frames;
-    std::string duplicate; // the first key given twice, as a path
-    const auto path = [&frames] {
-        std::string out;
-        for (const Frame& f : frames) {
-            if (f.array)
-                out += "[" + std::to_string(f.index) + "]";
-            else
-                out += (out.empty() ? "" : ".") + f.key;
-        }
-        return out;
-    };
-    const auto element_done = [&frames] {
-        if (!frames.empty() && frames.back().array) ++frames.back().index;
-    };
-    const json::parser_callback_t watch = [&](int, json::parse_event_t event, json& parsed) {
-        switch (event) {
-        case json::parse_event_t::object_start:
-            frames.push_back({});
-            break;
-        case json::parse_event_t::array_start:
-            frames.push_back({true, 0, {}, {}});
-            break;
-        case json::parse_event_t::key: {
-            Frame& top = frames.back();
-            top.key = parsed.get<std::string>();
-            if (!top.keys.insert(top.key).second && duplicate.empty()) duplicate = path();
-            break;
-        }
-        case json::parse_event_t::object_end:
-        case json::parse_event_t::array_end:
-            frames.pop_back();
-            element_done();
-            break;
-        case json::parse_event_t::value:
-            element_done();
-            break;
-        }
-        return true;
-    };
+    json value;
     try {
-        json value = json::parse(text, watch);
-        if (!duplicate.empty()) {
-            result.field = duplicate;
-            result.reason = "given twice (each key may appear once per object)";
-            return result;
-        }
-        result.value = std::move(value);
+        value = json::parse(text);
     } catch (const json::exception& e) { // a syntax error, or a number too large (1e99999)
         result.reason = std::string("not valid JSON: ") + e.what();
+        return result;
     }
+    detail::DuplicateKeyFinder finder;
+    json::sax_parse(text, &finder);
+    if (!finder.duplicate.empty()) {
+        result.field = finder.duplicate;
+        result.reason = "given twice (each key may appear once per object)";
+        return result;
+    }
+    result.value = std::move(value);
     return result;
 }
 
