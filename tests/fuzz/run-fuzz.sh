@@ -13,7 +13,8 @@
 # (a named target runs the full SECONDS). Findings are left in BUILD_DIR as crash-* files.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=$1
+mkdir -p "$1"
+out=$(cd "$1" && pwd) # absolute: each target runs from inside it
 seconds=$2
 shift 2
 targets=("$@")
