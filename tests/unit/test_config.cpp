@@ -1,13 +1,11 @@
-// app/config.cpp and app/exception_path.cpp: a good configuration file parses; every bad one is
-// refused with the file, the field and the reason, all problems at once; frames are told apart.
+// app/config.cpp: a good configuration file parses; every bad one is refused with the file, the
+// field and the reason, all problems at once.
 #include <catch2/catch.hpp>
 
 #include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "config.hpp"
-#include "exception_path.hpp"
-#include "kernel_routes.hpp"
 
 using namespace siitd;
 
@@ -157,80 +155,6 @@ TEST_CASE("siitd config: overlay_translation changes only what it names; null re
     CHECK(has(errors, "request: lowest-mtu: unknown setting"));
     CHECK(has(errors, "request: pool6: '2001:db8::/80' is not an IPv6 prefix of length"));
     CHECK(has(errors, "request: new-tos: wrong type"));
-}
-
-TEST_CASE(
-    "exception path: ARP, NDP, multicast, link-local and the box's addresses go to the kernel",
-    "[exception]") {
-    HostAddresses host;
-    host.ipv4.push_back(*siit::Ipv4Address::parse("192.0.2.1"));
-    host.ipv6.push_back(*siit::Ipv6Address::parse("2001:db8:100::1"));
-    std::uint8_t v4[20] = {0x45};
-    auto v4_to = [&](const char* dst) {
-        const auto a = siit::Ipv4Address::parse(dst)->value;
-        v4[16] = static_cast<std::uint8_t>(a >> 24);
-        v4[17] = static_cast<std::uint8_t>(a >> 16);
-        v4[18] = static_cast<std::uint8_t>(a >> 8);
-        v4[19] = static_cast<std::uint8_t>(a);
-        return for_kernel(0x0800, v4, sizeof v4, host);
-    };
-    std::uint8_t v6[40] = {0x60};
-    auto v6_to = [&](const char* dst) {
-        const auto a = *siit::Ipv6Address::parse(dst);
-        std::memcpy(v6 + 24, a.bytes.data(), 16);
-        return for_kernel(0x86dd, v6, sizeof v6, host);
-    };
-    CHECK(for_kernel(0x0806, v4, 0, host)); // ARP
-    CHECK(v4_to("224.0.0.5"));              // OSPF hello (TTL 1: Jool issue #167)
-    CHECK(v4_to("255.255.255.255"));
-    CHECK(v4_to("192.0.2.1"));
-    CHECK_FALSE(v4_to("198.51.100.5")); // to translate
-    CHECK(v6_to("ff02::1:ff00:1"));     // Neighbour Solicitation
-    CHECK(v6_to("fe80::1"));
-    CHECK(v6_to("2001:db8:100::1"));
-    CHECK_FALSE(v6_to("64:ff9b::c000:20a"));
-    CHECK_FALSE(for_kernel(0x0800, v4, 19, host)); // too short to tell: the translator counts it
-}
-
-TEST_CASE("kernel routes: longest prefix, gateway or on-link, then the neighbour's MAC",
-          "[kernel-routes]") {
-    const auto a4 = [](const char* text) { return siit::Ipv4Address::parse(text)->value; };
-    KernelRoutes k;
-    k.routes4.push_back({a4("192.0.2.0"), 24, 0});
-    k.routes4.push_back({a4("203.0.113.0"), 24, a4("192.0.2.10")});
-    k.routes4.push_back({a4("203.0.113.128"), 25, a4("192.0.2.20")});
-    k.neighbours4.push_back({a4("192.0.2.20"), Mac{2, 0, 0, 0, 0, 20}});
-    k.neighbours4.push_back({a4("192.0.2.10"), Mac{2, 0, 0, 0, 0, 10}});
-    k.finish();
-    bool routed = false;
-    std::uint32_t next_hop = 0;
-    const Mac* mac = k.resolve4(a4("203.0.113.200"), routed, next_hop); // the /25 wins
-    REQUIRE(mac);
-    CHECK((*mac)[5] == 20);
-    mac = k.resolve4(a4("203.0.113.5"), routed, next_hop);
-    REQUIRE(mac);
-    CHECK((*mac)[5] == 10);
-    mac = k.resolve4(a4("192.0.2.10"), routed, next_hop); // on-link: the destination itself
-    REQUIRE(mac);
-    CHECK((*mac)[5] == 10);
-    CHECK_FALSE(k.resolve4(a4("192.0.2.99"), routed, next_hop)); // routed, no neighbour yet
-    CHECK(routed);
-    CHECK(next_hop == a4("192.0.2.99"));
-    CHECK_FALSE(k.resolve4(a4("8.8.8.8"), routed, next_hop)); // no route
-    CHECK_FALSE(routed);
-
-    KernelRoutes::Route6 on_link;
-    on_link.prefix = *siit::Ipv6Address::parse("2001:db8:100::");
-    on_link.length = 64;
-    k.routes6.push_back(on_link);
-    k.neighbours6.push_back({*siit::Ipv6Address::parse("2001:db8:100::5"), Mac{2, 0, 0, 0, 6, 5}});
-    k.finish();
-    siit::Ipv6Address hop6;
-    mac = k.resolve6(*siit::Ipv6Address::parse("2001:db8:100::5"), routed, hop6);
-    REQUIRE(mac);
-    CHECK((*mac)[5] == 5);
-    CHECK_FALSE(k.resolve6(*siit::Ipv6Address::parse("2001:db8:200::5"), routed, hop6));
-    CHECK_FALSE(routed);
 }
 
 namespace {
