@@ -1,0 +1,146 @@
+// siitctl's commands about the running siitd as a whole: its counters, its configuration (show,
+// apply, save), what it learned from the kernel, and its version.
+#include <iostream>
+
+#include "cli.hpp"
+#include "input_file.hpp"
+
+namespace siitctl {
+
+using nlohmann::json;
+
+void add_state_commands(Cli& cli) {
+    CLI::App& app = cli.app;
+    const Options& o = cli.options;
+    // counters
+    struct Arguments {
+        bool reset = false, per_worker = false, all = false, explain = false;
+        std::string file;
+    };
+    auto& arguments = cli.keep<Arguments>();
+    bool &reset = arguments.reset, &per_worker = arguments.per_worker, &all = arguments.all,
+         &explain = arguments.explain;
+    std::string& file = arguments.file;
+    auto* stats =
+        app.add_subcommand("stats", "print the counters (non-zero ones; --all for every one)");
+    stats->add_flag("--reset", reset,
+                    "start counting from zero after this read (siitctl's view only: DPDK "
+                    "telemetry and --stats-json keep the totals since start)");
+    stats->add_flag("--per-worker", per_worker, "also each worker's queues and counters");
+    stats->add_flag("-a,--all", all, "include counters that are zero");
+    stats->add_flag("-e,--explain", explain, "say what each counter counts");
+    cli.on(stats, [&] {
+        return request(
+            o,
+            {{"command", "stats"},
+             {"reset", reset},
+             {"per-worker", per_worker},
+             {"explain", explain}},
+            [&](const json& r) {
+                std::vector<std::vector<std::string>> rows;
+                for (const auto& [k, v] : r["counters"].items())
+                    if (all || v.get<std::uint64_t>() != 0)
+                        rows.push_back(explain ? std::vector<std::string>{k, v.dump(),
+                                                                          r["descriptions"].value(
+                                                                              k, std::string())}
+                                               : std::vector<std::string>{k, v.dump()});
+                for (const auto& [k, v] : r["control"].items())
+                    if (all || v.get<std::uint64_t>() != 0)
+                        rows.push_back({"control." + k, v.dump()});
+                if (r.contains("ports"))
+                    for (const auto& [port, fields] : r["ports"].items())
+                        for (const auto& [k, v] : fields.items())
+                            if (all || v.get<std::uint64_t>() != 0)
+                                rows.push_back({"port." + port + "." + k, v.dump()});
+                for (const auto& [k, v] : r["state"].items())
+                    rows.push_back({"state." + k, v.dump()});
+                if (r.contains("mbufs"))
+                    for (const auto& [k, v] : r["mbufs"].items())
+                        rows.push_back({"mbufs." + k, v.dump()});
+                print_table(rows);
+                if (r.contains("workers"))
+                    for (const auto& w : r["workers"])
+                        std::cout << "worker " << w["worker"] << " (lcore " << w["lcore"] << ", "
+                                  << w["rx-queues"].dump() << "): " << w["ports"].dump() << " "
+                                  << w.value("busy-ns-per-packet", 0.0) << " ns/packet busy "
+                                  << w["counters"].dump() << "\n";
+            });
+    });
+
+    // the configuration as a whole
+    auto* config = app.add_subcommand("config", "the running configuration as a whole");
+    config->require_subcommand(1);
+    cli.on(config->add_subcommand("show",
+                                  "print the running configuration (a file siitd starts from)"),
+           [&] {
+               return request(o, {{"command", "config.show"}},
+                              [](const json& r) { std::cout << r.dump(2) << "\n"; });
+           });
+    auto* config_apply = config->add_subcommand(
+        "apply", "make FILE's translation settings and EAMT the running ones, in one atomic step "
+                 "(ports and EAL options need a restart)");
+    config_apply->add_option("FILE", file, "a siitd configuration file")->required();
+    cli.on(config_apply, [&] {
+        return request(
+            o, {{"command", "config.apply"}, {"config", read_json_file(file, request_limit(o))}},
+            [](const json& r) {
+                std::cout << "applied; the EAMT has " << r["entries"] << " entries\n";
+            });
+    });
+    auto* config_save = config->add_subcommand(
+        "save", "write the running configuration where siitd --config reads it (or to FILE, as "
+                "seen by siitd)");
+    config_save->add_option("FILE", file, "path on siitd's machine");
+    cli.on(config_save, [&] {
+        json req = {{"command", "config.save"}};
+        if (!file.empty()) req["path"] = file;
+        return request(o, req, [](const json& r) {
+            std::cout << "saved to " << r["path"].get<std::string>() << "\n";
+        });
+    });
+
+    // What siitd learned from the kernel (ports with a kernel interface).
+    cli.on(app.add_subcommand("neighbours", "the kernel's neighbours on siitd's kernel interfaces; "
+                                            "next hops marked"),
+           [&] {
+               return request(o, {{"command", "neighbours"}}, [](const json& r) {
+                   std::vector<std::vector<std::string>> rows{
+                       {"interface", "address", "MAC", "state", "next hop"}};
+                   for (const auto& n : r)
+                       rows.push_back({n["interface"].get<std::string>(),
+                                       n["address"].get<std::string>(), n["mac"].get<std::string>(),
+                                       n["state"].get<std::string>(),
+                                       n["next-hop"].get<bool>() ? "yes" : ""});
+                   print_table(rows);
+               });
+           });
+    cli.on(
+        app.add_subcommand("routes", "the kernel's routes through siitd's kernel interfaces"), [&] {
+            return request(o, {{"command", "routes"}}, [](const json& r) {
+                std::vector<std::vector<std::string>> rows{{"destination", "gateway", "interface"}};
+                for (const auto& n : r)
+                    rows.push_back({n["destination"].get<std::string>(), show(n["gateway"]),
+                                    n["interface"].get<std::string>()});
+                print_table(rows);
+            });
+        });
+
+    cli.on(app.add_subcommand("addresses",
+                              "the box's own addresses: what siitd hands to the kernel "
+                              "instead of translating"),
+           [&] {
+               return request(o, {{"command", "addresses"}}, [](const json& r) {
+                   for (const auto& a : r)
+                       std::cout << a.get<std::string>() << "\n";
+               });
+           });
+
+    cli.on(app.add_subcommand("version", "print siitd's and the API's versions"), [&] {
+        return request(o, {{"command", "version"}}, [](const json& r) {
+            std::cout << "siitd " << r["siitd"].get<std::string>() << " (control API " << r["api"]
+                      << ")\n";
+        });
+    });
+}
+
+} // namespace siitctl
