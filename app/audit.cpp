@@ -22,10 +22,14 @@ std::vector<siit::EamEntry> missing_from(const std::vector<siit::EamEntry>& a,
     return out;
 }
 
-std::vector<siit::EamEntry> sorted(const std::vector<siit::EamEntry>& entries) {
-    std::vector<siit::EamEntry> copy = entries;
-    if (!std::is_sorted(copy.begin(), copy.end())) std::sort(copy.begin(), copy.end());
-    return copy;
+// `entries` in order: themselves when they already are (an EamTable keeps them sorted), else a
+// sorted copy in `storage`. A million-entry table is not copied for every logged change.
+const std::vector<siit::EamEntry>& in_order(const std::vector<siit::EamEntry>& entries,
+                                            std::vector<siit::EamEntry>& storage) {
+    if (std::is_sorted(entries.begin(), entries.end())) return entries;
+    storage = entries;
+    std::sort(storage.begin(), storage.end());
+    return storage;
 }
 
 void list(std::string& out, char sign, const std::vector<siit::EamEntry>& entries,
@@ -59,8 +63,9 @@ std::string describe_change(const TranslationSnapshot& before, const Translation
         if (old_settings[key] != value)
             add(key + " " + old_settings[key].dump() + " -> " + value.dump());
     if (before.eamt != after.eamt && before.eamt && after.eamt) {
-        const auto old_entries = sorted(before.eamt->entries());
-        const auto new_entries = sorted(after.eamt->entries());
+        std::vector<siit::EamEntry> old_storage, new_storage;
+        const auto& old_entries = in_order(before.eamt->entries(), old_storage);
+        const auto& new_entries = in_order(after.eamt->entries(), new_storage);
         const auto added = missing_from(new_entries, old_entries);
         const auto removed = missing_from(old_entries, new_entries);
         if (!added.empty() || !removed.empty()) {
