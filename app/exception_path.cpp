@@ -4,20 +4,21 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ethernet.hpp"
 #include "siit/bytes.hpp"
 
 namespace siitd {
 
 bool for_kernel(std::uint16_t ethertype, const std::uint8_t* packet, std::uint32_t length,
                 const HostAddresses& host) {
-    if (ethertype == 0x0800) {
+    if (ethertype == kEthertypeIpv4) {
         if (length < 20) return false;
         const siit::Ipv4Address dst{siit::load32(packet + 16)};
         if ((dst.value >> 28) == 0xe || dst.value == 0xffffffff) return true; // 224.0.0.0/4
         return std::any_of(host.ipv4.begin(), host.ipv4.end(),
                            [&](const siit::Ipv4Address& a) { return a.value == dst.value; });
     }
-    if (ethertype == 0x86dd) {
+    if (ethertype == kEthertypeIpv6) {
         if (length < 40) return false;
         const std::uint8_t* dst = packet + 24;
         if (dst[0] == 0xff) return true;                            // ff00::/8

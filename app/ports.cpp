@@ -1,0 +1,206 @@
+// The ports and the mempool: configuring and starting every port (queues, MTU, MAC, RSS), the
+// kernel interfaces (net_tap) of the exception path, and stopping them; see dataplane.hpp.
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "dataplane.hpp"
+#include "siit/translator.hpp"
+
+namespace siitd {
+
+namespace {
+constexpr std::uint16_t kRxDescriptors = 1024, kTxDescriptors = 1024;
+// The kernel interface carries little (ARP, NDP, routing protocols, management): a short ring.
+constexpr std::uint16_t kKernelRxDescriptors = 256;
+} // namespace
+
+bool Dataplane::start(std::string& error) {
+    // Workers: one per (port, RX queue), spread over the worker lcores, or all on this lcore.
+    std::vector<unsigned> lcores;
+    unsigned lcore;
+    RTE_LCORE_FOREACH_WORKER(lcore) lcores.push_back(lcore);
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> queues;
+    for (std::uint16_t p = 0; p < config_.ports.size(); ++p)
+        for (std::uint16_t q = 0; q < config_.ports[p].rx_queues; ++q)
+            queues.emplace_back(p, q);
+    const unsigned worker_count =
+        lcores.empty() ? 1 : static_cast<unsigned>(std::min(lcores.size(), queues.size()));
+    plans_.resize(worker_count);
+    for (unsigned w = 0; w < worker_count; ++w) {
+        plans_[w].index = w;
+        plans_[w].lcore = lcores.empty() ? rte_get_main_lcore() : lcores[w];
+    }
+    for (std::size_t i = 0; i < queues.size(); ++i)
+        plans_[i % worker_count].rx.push_back(queues[i]);
+    stats_.assign(worker_count, WorkerStats{});
+
+    std::uint32_t largest_mtu = 1500;
+    for (const auto& p : config_.ports)
+        largest_mtu = std::max(largest_mtu, p.mtu);
+    const std::uint32_t buffer_size =
+        std::max<std::uint32_t>(RTE_MBUF_DEFAULT_BUF_SIZE,
+                                RTE_PKTMBUF_HEADROOM + largest_mtu + 18 + siit::kRequiredTailroom);
+    pool_ = rte_pktmbuf_pool_create("siitd_mbufs", config_.mbufs, 256, 0,
+                                    static_cast<std::uint16_t>(buffer_size),
+                                    static_cast<int>(rte_socket_id()));
+    if (!pool_) {
+        error = "cannot create the mbuf pool (" + std::to_string(config_.mbufs) + " mbufs of " +
+                std::to_string(buffer_size) + " bytes): " + rte_strerror(rte_errno);
+        return false;
+    }
+
+    for (std::size_t i = 0; i < config_.ports.size(); ++i) {
+        Port port;
+        port.config = config_.ports[i];
+        const std::string& device = port.config.device;
+        if (rte_eth_dev_get_port_by_name(device.c_str(), &port.id) != 0) {
+            error = "port " + port.config.name + ": no DPDK device '" + device +
+                    "' (is it probed? --vdev or PCI allow list)";
+            return false;
+        }
+        rte_eth_dev_info info{};
+        rte_eth_dev_info_get(port.id, &info);
+        rte_eth_conf conf{};
+        if (port.config.rx_queues > 1) {
+            conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+            conf.rx_adv_conf.rss_conf.rss_hf =
+                info.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+        }
+        if (port.config.rx_queues > info.max_rx_queues || worker_count > info.max_tx_queues) {
+            error =
+                "port " + port.config.name + ": needs " + std::to_string(port.config.rx_queues) +
+                " RX and " + std::to_string(worker_count) + " TX queues; the device has " +
+                std::to_string(info.max_rx_queues) + " and " + std::to_string(info.max_tx_queues);
+            return false;
+        }
+        int rc = rte_eth_dev_configure(port.id, port.config.rx_queues,
+                                       static_cast<std::uint16_t>(worker_count), &conf);
+        if (rc != 0) {
+            error = "port " + port.config.name + ": rte_eth_dev_configure: " + rte_strerror(-rc);
+            return false;
+        }
+        // Not every virtual device lets its MTU be set; the translator uses the configured one.
+        rte_eth_dev_set_mtu(port.id, static_cast<std::uint16_t>(port.config.mtu));
+        const int socket = rte_eth_dev_socket_id(port.id);
+        for (std::uint16_t q = 0; q < port.config.rx_queues; ++q)
+            if ((rc = rte_eth_rx_queue_setup(port.id, q, kRxDescriptors,
+                                             static_cast<unsigned>(socket), nullptr, pool_)) != 0) {
+                error = "port " + port.config.name + ": RX queue " + std::to_string(q) + ": " +
+                        rte_strerror(-rc);
+                return false;
+            }
+        for (std::uint16_t q = 0; q < worker_count; ++q)
+            if ((rc = rte_eth_tx_queue_setup(port.id, q, kTxDescriptors,
+                                             static_cast<unsigned>(socket), nullptr)) != 0) {
+                error = "port " + port.config.name + ": TX queue " + std::to_string(q) + ": " +
+                        rte_strerror(-rc);
+                return false;
+            }
+        if ((rc = rte_eth_dev_start(port.id)) != 0) {
+            error = "port " + port.config.name + ": rte_eth_dev_start: " + rte_strerror(-rc);
+            return false;
+        }
+        rte_eth_promiscuous_enable(port.id);
+        rte_ether_addr mac;
+        rte_eth_macaddr_get(port.id, &mac);
+        std::memcpy(port.mac.data(), mac.addr_bytes, 6);
+        // siitd writes every Ethernet header itself, so the configured MAC is the source whether or
+        // not the device can take it as its own (net_pcap, for one, cannot).
+        if (port.config.mac) {
+            port.mac = *port.config.mac;
+            std::memcpy(mac.addr_bytes, port.mac.data(), 6);
+            if ((rc = rte_eth_dev_default_mac_addr_set(port.id, &mac)) != 0)
+                RTE_LOG(WARNING, USER1,
+                        "siitd: port %s: the device keeps its own MAC (%s); frames still leave "
+                        "from the configured one\n",
+                        port.config.name.c_str(), rte_strerror(-rc));
+        }
+        // net_tun: no Ethernet header (DPDK's tap driver in tun mode).
+        port.l3 = device.rfind("net_tun", 0) == 0;
+        port.next_hop_mode = port.config.next_hop.empty() ? Port::NextHopMode::configured_mac
+                             : port.config.next_hop == "kernel"
+                                 ? Port::NextHopMode::kernel_routes
+                                 : Port::NextHopMode::kernel_neighbour;
+        if (port.config.role != PortRole::ipv6) ipv4_port_ = static_cast<int>(i);
+        if (port.config.role != PortRole::ipv4) ipv6_port_ = static_cast<int>(i);
+        ports_.push_back(port);
+    }
+    siit::TranslatorConfig translation = state_.snapshot()->config;
+    const std::size_t physical = ports_.size();
+    for (std::size_t i = 0; i < physical; ++i)
+        if (!ports_[i].config.kernel_interface.empty() &&
+            !start_kernel_interface(i, worker_count, error))
+            return false;
+    // RX rings hold mbufs even when idle; fewer left than a few bursts per worker starves RX and
+    // fragmentation (the NIC counts rx_nombuf, the translator drop_fragment_no_buffer).
+    std::uint32_t held = 0;
+    for (const Port& p : ports_)
+        held += p.kernel_of >= 0 ? kKernelRxDescriptors : p.config.rx_queues * kRxDescriptors;
+    if (config_.mbufs < held + worker_count * 4u * config_.burst)
+        RTE_LOG(WARNING, USER1,
+                "siitd: mbufs (%u) barely exceed what the RX rings hold (%u): raise \"mbufs\" to "
+                "at least %u\n",
+                config_.mbufs, held, 2 * held + worker_count * 4u * config_.burst);
+    translation.ipv4_mtu = ports_[static_cast<std::size_t>(ipv4_port_)].config.mtu;
+    translation.ipv6_mtu = ports_[static_cast<std::size_t>(ipv6_port_)].config.mtu;
+    state_.set_config(translation);
+    return true;
+}
+
+bool Dataplane::start_kernel_interface(std::size_t index, unsigned worker_count,
+                                       std::string& error) {
+    Port& physical = ports_[index];
+    const std::string& name = physical.config.kernel_interface;
+    const std::string device = "net_tap_" + name;
+    const std::string devargs = device + ",iface=" + name + ",mac=" + mac_to_string(physical.mac);
+    Port tap;
+    tap.config = physical.config;
+    tap.config.name = physical.config.name + "-kernel";
+    tap.config.device = device;
+    tap.config.rx_queues = 1;
+    tap.kernel_of = static_cast<int>(index);
+    int rc = rte_dev_probe(devargs.c_str()); // hot-plugs the vdev, as --vdev would at start
+    if (rc != 0 || rte_eth_dev_get_port_by_name(device.c_str(), &tap.id) != 0) {
+        error = "port " + physical.config.name + ": cannot create kernel interface " + name +
+                " (net_tap): " + rte_strerror(-rc);
+        return false;
+    }
+    rte_eth_conf conf{};
+    const int socket = rte_eth_dev_socket_id(tap.id);
+    rc = rte_eth_dev_configure(tap.id, 1, static_cast<std::uint16_t>(worker_count), &conf);
+    if (rc == 0)
+        rc = rte_eth_rx_queue_setup(tap.id, 0, kKernelRxDescriptors, static_cast<unsigned>(socket),
+                                    nullptr, pool_);
+    for (std::uint16_t q = 0; rc == 0 && q < worker_count; ++q)
+        rc = rte_eth_tx_queue_setup(tap.id, q, kTxDescriptors, static_cast<unsigned>(socket),
+                                    nullptr);
+    if (rc == 0) rc = rte_eth_dev_start(tap.id);
+    if (rc != 0) {
+        error = "port " + physical.config.name + ": kernel interface " + name + ": " +
+                rte_strerror(-rc);
+        return false;
+    }
+    RTE_LOG(INFO, USER1, "siitd: port %s: kernel interface %s (%s)\n", physical.config.name.c_str(),
+            name.c_str(), mac_to_string(physical.mac).c_str());
+    physical.kernel = static_cast<int>(ports_.size());
+    ports_.push_back(tap); // `physical` is not used after this: the vector may move
+    return true;
+}
+
+void Dataplane::shutdown() {
+    for (const Port& p : ports_) {
+        rte_eth_dev_stop(p.id);
+        rte_eth_dev_close(p.id);
+    }
+    ports_.clear();
+    if (pool_) rte_mempool_free(pool_);
+    pool_ = nullptr;
+}
+
+} // namespace siitd
