@@ -13,6 +13,7 @@
 #include "siit/bytes.hpp"
 #include "siit/eamt.hpp"
 #include "siit/translator.hpp"
+#include "translation_run.hpp"
 
 namespace {
 
@@ -28,24 +29,11 @@ class FuzzEamt final : public siit::EamLookup {
     }
 };
 
-class FuzzAllocator final : public siit::PacketAllocator {
-  public:
-    std::vector<std::vector<std::uint8_t>> storage;
-    std::vector<siit::PacketBuffer> buffers;
-    FuzzAllocator() { buffers.reserve(64); }
-    siit::PacketBuffer* allocate(std::uint32_t length) override {
-        if (buffers.size() == 64) return nullptr;
-        storage.emplace_back(length);
-        buffers.push_back({storage.back().data(), 0, 0, length});
-        return &buffers.back();
-    }
-};
-
-void check_emitted(const siit::PacketBuffer& p, unsigned expected_version) {
-    if (p.length == 0 || (p.data[0] >> 4) != expected_version) __builtin_trap();
+void check_emitted(const std::uint8_t* p, std::uint32_t length, unsigned expected_version) {
+    if (length == 0 || (p[0] >> 4) != expected_version) __builtin_trap();
     const std::uint32_t declared =
-        expected_version == 4 ? siit::load16(p.data + 2) : 40u + siit::load16(p.data + 4);
-    if (declared != p.length) __builtin_trap();
+        expected_version == 4 ? siit::load16(p + 2) : 40u + siit::load16(p + 4);
+    if (declared != length) __builtin_trap();
 }
 
 } // namespace
@@ -74,57 +62,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     siit::Translator translator(config, &eamt);
 
     // Exactly the headroom and tailroom the API promises to need, so that overruns are caught.
-    std::vector<std::uint8_t> buffer(siit::kRequiredHeadroom + size + siit::kRequiredTailroom);
-    std::memcpy(buffer.data() + siit::kRequiredHeadroom, data, size);
-    siit::PacketBuffer packet{buffer.data() + siit::kRequiredHeadroom,
-                              static_cast<std::uint32_t>(size), siit::kRequiredHeadroom,
-                              siit::kRequiredTailroom};
-    FuzzAllocator allocator;
     const bool from_ipv4 = control & 1;
-    std::vector<std::uint8_t> full_buffer = buffer;
-    siit::PacketLookups ahead;
-    if (production) {
-        translator.prefetch_lookup_slots(packet.data, packet.length);
-        translator.look_up_ahead(packet.data, packet.length, ahead);
-    }
-    const siit::PacketLookups* looked_up = production ? &ahead : nullptr;
-    const siit::Verdict verdict = from_ipv4
-                                      ? translator.translate_4to6(packet, &allocator, looked_up)
-                                      : translator.translate_6to4(packet, &allocator, looked_up);
-
+    const siit::test::TranslationRun run =
+        siit::test::run_translation(translator, from_ipv4, data, size, siit::kRequiredHeadroom,
+                                    siit::kRequiredTailroom, std::nullopt, production);
     siit::Translator full(config, &eamt);
     full.set_fast_path(false);
-    siit::PacketBuffer full_packet{full_buffer.data() + siit::kRequiredHeadroom,
-                                   static_cast<std::uint32_t>(size), siit::kRequiredHeadroom,
-                                   siit::kRequiredTailroom};
-    FuzzAllocator full_allocator;
-    const siit::Verdict full_verdict = from_ipv4
-                                           ? full.translate_4to6(full_packet, &full_allocator)
-                                           : full.translate_6to4(full_packet, &full_allocator);
-    if (verdict.action != full_verdict.action || verdict.counter != full_verdict.counter ||
-        verdict.extra_packets != full_verdict.extra_packets || buffer != full_buffer ||
-        packet.data - buffer.data() != full_packet.data - full_buffer.data() ||
-        packet.length != full_packet.length || packet.tailroom != full_packet.tailroom ||
-        allocator.storage != full_allocator.storage ||
-        translator.next_ipv4_id() != full.next_ipv4_id())
-        __builtin_trap();
-    if (packet.data - packet.headroom != buffer.data() ||
-        packet.data + packet.length + packet.tailroom != buffer.data() + buffer.size())
-        __builtin_trap();
-    switch (verdict.action) {
+    const siit::test::TranslationRun full_run = siit::test::run_translation(
+        full, from_ipv4, data, size, siit::kRequiredHeadroom, siit::kRequiredTailroom);
+    if (!siit::test::same_outcome(run, full_run) || !run.bookkeeping_in_buffer) __builtin_trap();
+    const std::uint8_t* packet = run.buffer.data() + run.data_offset;
+    switch (run.verdict.action) {
     case siit::Action::forward:
-        check_emitted(packet, from_ipv4 ? 6 : 4);
+        check_emitted(packet, run.packet.length, from_ipv4 ? 6 : 4);
         break;
     case siit::Action::hairpin:
-        check_emitted(packet, 6);
+        check_emitted(packet, run.packet.length, 6);
         break;
     case siit::Action::reply:
-        check_emitted(packet, from_ipv4 ? 4 : 6);
+        check_emitted(packet, run.packet.length, from_ipv4 ? 4 : 6);
         break;
     case siit::Action::drop:
         break;
     }
-    for (const auto& extra : allocator.buffers)
-        check_emitted(extra, 6);
+    for (const auto& extra : run.extra)
+        check_emitted(extra.data(), static_cast<std::uint32_t>(extra.size()), 6);
     return 0;
 }

@@ -7,27 +7,19 @@
 namespace siit::test {
 
 Outcome run_translator(Translator& translator, Direction direction, const Bytes& input) {
-    constexpr std::uint32_t kHeadroom = 128, kTailroom = 256;
     // IP packets are at most 64 KiB; said here, it also tells GCC's overflow checker so.
     if (input.size() > 0xffff) throw std::length_error("run_translator: input over 64 KiB");
-    Bytes buffer(kHeadroom + input.size() + kTailroom, 0xee);
-    std::memcpy(buffer.data() + kHeadroom, input.data(), input.size());
-    PacketBuffer packet{buffer.data() + kHeadroom, static_cast<std::uint32_t>(input.size()),
-                        kHeadroom, kTailroom};
-    VectorAllocator allocator;
-    Outcome outcome{direction == Direction::from_ipv4
-                        ? translator.translate_4to6(packet, &allocator)
-                        : translator.translate_6to4(packet, &allocator),
-                    {}};
+    const TranslationRun run =
+        run_translation(translator, direction == Direction::from_ipv4, input, 128, 256);
     // The buffer's bookkeeping must stay inside the buffer, whatever the verdict.
-    if (packet.data < buffer.data() ||
-        packet.data + packet.length + packet.tailroom > buffer.data() + buffer.size() ||
-        packet.data - packet.headroom != buffer.data())
+    if (!run.bookkeeping_in_buffer)
         throw std::logic_error("PacketBuffer bookkeeping left its buffer");
-    if (outcome.verdict.action != Action::drop)
-        outcome.packets.emplace_back(packet.data, packet.data + packet.length);
-    for (const auto& extra : allocator.handed_out)
-        outcome.packets.emplace_back(extra->data, extra->data + extra->length);
+    Outcome outcome{run.verdict, {}};
+    if (run.verdict.action != Action::drop) {
+        const auto begin = run.buffer.begin() + run.data_offset;
+        outcome.packets.emplace_back(begin, begin + run.packet.length);
+    }
+    outcome.packets.insert(outcome.packets.end(), run.extra.begin(), run.extra.end());
     return outcome;
 }
 

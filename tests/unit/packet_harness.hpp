@@ -8,26 +8,13 @@
 #include <vector>
 
 #include "siit/translator.hpp"
+#include "translation_run.hpp"
 
 namespace siit::test {
-
-using Bytes = std::vector<std::uint8_t>;
 
 struct Outcome {
     Verdict verdict;
     std::vector<Bytes> packets; // the buffer's packet first, then the extra fragments
-};
-
-class VectorAllocator final : public PacketAllocator {
-  public:
-    std::vector<std::unique_ptr<std::uint8_t[]>> storage;
-    std::vector<std::unique_ptr<PacketBuffer>> handed_out;
-    PacketBuffer* allocate(std::uint32_t length) override {
-        storage.emplace_back(new std::uint8_t[length]);
-        handed_out.push_back(
-            std::make_unique<PacketBuffer>(PacketBuffer{storage.back().get(), 0, 0, length}));
-        return handed_out.back().get();
-    }
 };
 
 enum class Direction { from_ipv4, from_ipv6 };
