@@ -6,6 +6,7 @@
 
 #include "ethernet.hpp"
 #include "siit/bytes.hpp"
+#include "siit/headers.hpp"
 
 namespace siitd {
 
@@ -23,6 +24,12 @@ bool for_kernel(std::uint16_t ethertype, const std::uint8_t* packet, std::uint32
         const std::uint8_t* dst = packet + 24;
         if (dst[0] == 0xff) return true;                            // ff00::/8
         if (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80) return true; // fe80::/10
+        // RFC 4861: Neighbour Discovery (ICMPv6 133-137) never leaves its link, so it is never
+        // for translation, whatever its destination: a unicast NUD probe to the box's address
+        // reaches the kernel even in a moment the box's view of its addresses lacks it.
+        if (packet[6] == siit::kProtoIcmp6 && length >= 41 && packet[40] >= 133 &&
+            packet[40] <= 137)
+            return true;
         return std::any_of(host.ipv6.begin(), host.ipv6.end(), [&](const siit::Ipv6Address& a) {
             return std::memcmp(a.bytes.data(), dst, 16) == 0;
         });

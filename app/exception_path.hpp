@@ -21,7 +21,8 @@ struct HostAddresses {
 // Whether the frame with `ethertype` whose L3 packet starts at `packet` (`length` bytes) goes to
 // the kernel: anything but IPv4 and IPv6 (ARP, LLDP, ...); IPv4 to a multicast or the limited
 // broadcast address or to one of the box's addresses; IPv6 to a multicast (Neighbour Discovery,
-// MLD, OSPFv3) or link-local address or to one of the box's addresses. A packet too short to tell
+// MLD, OSPFv3) or link-local address or to one of the box's addresses, and Neighbour Discovery
+// (ICMPv6 133-137 right after the fixed header) to any address. A packet too short to tell
 // goes to the translator, which counts it as malformed.
 bool for_kernel(std::uint16_t ethertype, const std::uint8_t* packet, std::uint32_t length,
                 const HostAddresses& host);

@@ -37,5 +37,18 @@ TEST_CASE(
     CHECK(v6_to("fe80::1"));
     CHECK(v6_to("2001:db8:100::1"));
     CHECK_FALSE(v6_to("64:ff9b::c000:20a"));
+    // Neighbour Discovery to a unicast address goes to the kernel even when the address is not
+    // (yet) known as the box's: it never leaves its link. Other ICMPv6 there is translated.
+    v6[6] = 58; // ICMPv6
+    for (const std::uint8_t type : {133, 134, 135, 136, 137}) {
+        std::uint8_t ndp[48] = {};
+        std::memcpy(ndp, v6, 40);
+        ndp[40] = type;
+        const auto a = *siit::Ipv6Address::parse("2001:db8:100::2");
+        std::memcpy(ndp + 24, a.bytes.data(), 16);
+        CHECK(for_kernel(0x86dd, ndp, sizeof ndp, host));
+        ndp[40] = 128; // Echo Request: for translation
+        CHECK_FALSE(for_kernel(0x86dd, ndp, sizeof ndp, host));
+    }
     CHECK_FALSE(for_kernel(0x0800, v4, 19, host)); // too short to tell: the translator counts it
 }
