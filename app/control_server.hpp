@@ -30,7 +30,8 @@ struct ControlCounters {
 class ControlServer {
   public:
     // Called on the control thread for each request line; returns the reply (one line, no
-    // newline). `uid` is the peer's user id (SO_PEERCRED), for logs.
+    // newline). `uid` is the peer's user id (SO_PEERCRED): the API checks privileged commands
+    // against it and names it in the audit log.
     using Handler = std::function<std::string(const std::string& request, uid_t uid)>;
     // Called on the control thread about ten times a second (the reclamation of old versions).
     using Tick = std::function<void()>;
