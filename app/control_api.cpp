@@ -444,6 +444,8 @@ json ControlApi::eamt_lookup(const std::string&, const json& request) {
     result["entry"] = q.entry ? entry_json(*q.entry) : json(nullptr);
     result["by"] = q.entry                           ? "eamt"
                    : !result["translated"].is_null() ? "pool6"
+                   : q.never_translated              ? "never-translated"
+                   : q.wkp_non_global                ? "wkp-non-global"
                    : q.denylisted                    ? "denylist4"
                                                      : "none";
     return result;

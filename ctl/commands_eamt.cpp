@@ -33,6 +33,10 @@ void print_lookup(const json& r) {
                   << r["entry"]["ipv6"].get<std::string>();
     else if (by == "pool6")
         std::cout << "  by pool6";
+    else if (by == "never-translated")
+        std::cout << "  (no router forwards this IPv4 address: never translated)";
+    else if (by == "wkp-non-global")
+        std::cout << "  (RFC 6052 §3.1: a non-global IPv4 address under 64:ff9b::/96)";
     else if (by == "denylist4")
         std::cout << "  (denylist4 keeps it from pool6)";
     else

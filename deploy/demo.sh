@@ -7,10 +7,13 @@
 #                                            |
 #                          the box's kernel (k4: 192.0.2.1, k6: 2001:db8:100::1)
 #
-#   siitd starts with pool6 64:ff9b::/96 only; siitctl then loads the EAM
+#   siitd starts with pool6 2001:db8:64::/96 only; siitctl then loads the EAM
 #   198.51.100.0/24 <-> 2001:db8:100::/120, so the client reaches the server as 198.51.100.5 and
-#   the server reaches the client as 64:ff9b::192.0.2.10. No static neighbour anywhere: the hosts
-#   ARP and solicit the box's kernel through siitd, which learns its next hops from the kernel.
+#   the server reaches the client as 2001:db8:64::192.0.2.10. No static neighbour anywhere: the
+#   hosts ARP and solicit the box's kernel through siitd, which learns its next hops from the kernel.
+#   pool6 is a network-specific prefix: the demo's addresses are documentation ones (RFC 5737),
+#   which the Well-Known Prefix 64:ff9b::/96 never represents (RFC 6052 §3.1). A box translating
+#   for the Internet's global addresses uses 64:ff9b::/96 (deploy/siitd.example.json).
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ "$(id -u)" -ne 0 ]; then echo "demo: run as root (it creates network namespaces)" >&2; exit 1; fi
@@ -29,7 +32,7 @@ router_box_topology
 import json, sys
 c = json.load(open(sys.argv[1])); del c["translation"]["eamt"]; json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
-step "Starting siitd in the router namespace (pool6 64:ff9b::/96; kernel interfaces k4 and k6)"
+step "Starting siitd in the router namespace (pool6 2001:db8:64::/96; kernel interfaces k4 and k6)"
 start_siitd "$RT" "$E2E_TMP/siitd.json" || exit 1
 grep -h "siitd:" "$E2E_TMP/siitd.err" | sed 's/^/   /'
 box_addresses
@@ -40,14 +43,14 @@ step "Loading the EAMT with siitctl (control socket $SIITCTL_SOCKET)"
 siitctl eamt add 198.51.100.0/24 2001:db8:100::/120
 siitctl eamt list
 siitctl lookup 198.51.100.5
-siitctl lookup 64:ff9b::192.0.2.10
+siitctl lookup 2001:db8:64::192.0.2.10
 
 step "The IPv4 client pings the box itself (ARP and ICMP through siitd's exception path to the kernel)"
 ip netns exec "$H4" ping -c 2 -i 0.3 -W 2 192.0.2.1
 step "The IPv4 client pings the IPv6 server at 198.51.100.5"
 ip netns exec "$H4" ping -c 3 -i 0.3 -W 2 198.51.100.5
-step "The IPv6 server pings the IPv4 client at 64:ff9b::192.0.2.10"
-ip netns exec "$H6" ping -6 -c 3 -i 0.3 -W 2 64:ff9b::192.0.2.10
+step "The IPv6 server pings the IPv4 client at 2001:db8:64::192.0.2.10"
+ip netns exec "$H6" ping -6 -c 3 -i 0.3 -W 2 2001:db8:64::192.0.2.10
 
 step "IPv6-only web server on [2001:db8:100::5]:8080; the IPv4-only client fetches http://198.51.100.5:8080/"
 mkdir -p "$E2E_TMP/www"

@@ -12,7 +12,10 @@ AddressQuery query_4to6(const TranslatorConfig& config, const EamLookup* eamt,
     q.entry = eamt ? eamt->find4(address) : nullptr;
     for (const auto& p : config.denylist4)
         q.denylisted |= p.contains(address);
-    q.ipv6 = detail::map_address_4to6(config, eamt, address);
+    const auto mapped = detail::map_address_4to6(config, eamt, address);
+    if (mapped) q.ipv6 = *mapped;
+    q.never_translated = mapped.by == detail::AddressMapping::never_translated;
+    q.wkp_non_global = mapped.by == detail::AddressMapping::wkp_non_global;
     return q;
 }
 
@@ -20,7 +23,10 @@ AddressQuery query_6to4(const TranslatorConfig& config, const EamLookup* eamt,
                         const Ipv6Address& address) {
     AddressQuery q;
     q.entry = eamt ? eamt->find6(address) : nullptr;
-    q.ipv4 = detail::map_address_6to4(config, eamt, address);
+    const auto mapped = detail::map_address_6to4(config, eamt, address);
+    if (mapped) q.ipv4 = *mapped;
+    q.never_translated = mapped.by == detail::AddressMapping::never_translated;
+    q.wkp_non_global = mapped.by == detail::AddressMapping::wkp_non_global;
     // Under pool6 but refused: say whether denylist4 is the reason.
     if (!q.entry && !q.ipv4 && config.pool6)
         if (const auto embedded = rfc6052_extract(*config.pool6, address))

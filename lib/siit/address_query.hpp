@@ -13,6 +13,8 @@ namespace siit {
 struct AddressQuery {
     const EamEntry* entry = nullptr; // the EAMT entry that matched (RFC 7757 §3.3), if any
     bool denylisted = false;         // an IPv4 address in denylist4 (no pool6 translation)
+    bool never_translated = false;   // an IPv4 address no router forwards (special_ipv4.hpp)
+    bool wkp_non_global = false;     // RFC 6052 §3.1: non-global under the Well-Known Prefix
     std::optional<Ipv6Address> ipv6; // the other family's form, when translatable
     std::optional<Ipv4Address> ipv4;
 };

@@ -31,6 +31,10 @@ namespace siit {
     X(drop_ipv4_fragmentation_needed, "DF=1 and larger than the IPv6 MTU; error 3/4 sent")         \
     X(drop_untranslatable_src4, "IPv4 source has no IPv6 form (EAMT, pool6, denylist4)")           \
     X(drop_untranslatable_dst4, "IPv4 destination has no IPv6 form (§4.4); error 3/13 sent")       \
+    X(drop_never_translated_4to6,                                                                  \
+      "IPv4 address no router forwards (0/8, 127/8, 169.254/16, 240/4...)")                        \
+    X(drop_wkp_non_global_4to6, "non-global IPv4 address under 64:ff9b::/96 (RFC 6052 §3.1)")      \
+    X(drop_igmp, "IGMP: single-hop, never translated (§4.2)")                                      \
     X(drop_icmp4_unknown_type, "ICMPv4 type with no ICMPv6 equivalent (§4.2)")                     \
     X(drop_icmp4_untranslatable_code, "ICMPv4 error code with no ICMPv6 equivalent (§4.2)")        \
     X(drop_icmp4_untranslatable_pointer, "ICMPv4 Parameter Problem pointer unmapped (§4.2)")       \
@@ -39,8 +43,10 @@ namespace siit {
     X(drop_icmp4_truncated, "ICMPv4 header shorter than 8 bytes")                                  \
     X(drop_icmp4_inner_malformed, "ICMPv4 error whose inner packet is not a valid IPv4 header")    \
     X(drop_icmp4_inner_untranslatable, "ICMPv4 error whose inner addresses have no IPv6 form")     \
-    X(drop_udp4_checksum_zero, "IPv4 UDP checksum zero, amend-udp-checksum-zero off (§4.5)")       \
-    X(drop_udp4_checksum_zero_fragment, "fragmented IPv4 UDP with checksum zero (§4.5)")           \
+    X(drop_udp4_checksum_zero,                                                                     \
+      "IPv4 UDP checksum zero, amend-udp-checksum-zero off (§4.5); error 3/13 sent")               \
+    X(drop_udp4_checksum_zero_fragment,                                                            \
+      "fragmented IPv4 UDP with checksum zero (§4.5); error 3/13 sent")                            \
     X(drop_l4_truncated, "first fragment too short for its TCP or UDP header")                     \
     X(drop_ipv6_truncated, "IPv6 header or payload length beyond the received bytes")              \
     X(drop_ipv6_malformed, "IPv6 version, jumbogram or extension header chain invalid")            \
@@ -49,6 +55,11 @@ namespace siit {
     X(drop_ipv6_packet_too_big, "larger than the IPv4 MTU (§5.1); Packet Too Big sent")            \
     X(drop_untranslatable_src6, "IPv6 source has no IPv4 form (EAMT, pool6)")                      \
     X(drop_untranslatable_dst6, "IPv6 destination has no IPv4 form (§5.4); error 1/1 sent")        \
+    X(drop_never_translated_6to4, "pool6 address of an IPv4 address no router forwards")           \
+    X(drop_wkp_non_global_6to4,                                                                    \
+      "64:ff9b::/96 address of a non-global IPv4 address (RFC 6052 §3.1)")                         \
+    X(drop_ipv6_extension_after_fragment,                                                          \
+      "extension header after the Fragment header (§5.1.1); error 1/1 sent")                       \
     X(drop_icmp6_unknown_type, "ICMPv6 type with no ICMPv4 equivalent, ND and MLD (§5.2)")         \
     X(drop_icmp6_untranslatable_code, "ICMPv6 error code with no ICMPv4 equivalent (§5.2)")        \
     X(drop_icmp6_untranslatable_pointer, "ICMPv6 Parameter Problem pointer unmapped (§5.2)")       \

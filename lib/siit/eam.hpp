@@ -16,8 +16,9 @@ struct EamEntry {
     auto operator<=>(const EamEntry&) const = default;
 };
 
-// RFC 7757 §3.2: the IPv6 side must hold every suffix bit of the IPv4 side. Returns a message a
-// person can act on when `entry` is not valid, nothing when it is.
+// RFC 7757 §3.2: the IPv6 side must hold every suffix bit of the IPv4 side; and no IPv4 address
+// of the entry may be one no router forwards (special_ipv4.hpp: such addresses are never
+// translated). Returns a message a person can act on when `entry` is not valid, nothing when it is.
 std::optional<std::string> eam_entry_error(const EamEntry& entry);
 
 // An IPv6 address as one integer, its first byte most significant (two load64 halves): the

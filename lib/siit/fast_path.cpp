@@ -67,7 +67,7 @@ template <typename Table> SIIT_HOT const EamEntry* find6(const Table* eamt, cons
 }
 
 // map_address_4to6 without the optional, `entry` being the address's EAM or null: the EAMT, then
-// pool6 (RFC 7757 §3.3, RFC 6052).
+// pool6 (RFC 7757 §3.3, RFC 6052) as pool6_mapping allows.
 SIIT_HOT bool map_4to6(const TranslatorConfig& config, const EamEntry* entry, std::uint32_t a,
                        Wide6& out) {
     if (entry) {
@@ -75,8 +75,8 @@ SIIT_HOT bool map_4to6(const TranslatorConfig& config, const EamEntry* entry, st
         out = {static_cast<std::uint64_t>(mapped >> 64), static_cast<std::uint64_t>(mapped)};
         return true;
     }
-    if (!config.pool6 || detail::is_special_ipv4(Ipv4Address{a}) ||
-        detail::denylisted(config, Ipv4Address{a}))
+    if (!config.pool6 ||
+        detail::pool6_mapping(config, Ipv4Address{a}, {}) != detail::AddressMapping::pool6)
         return false;
     if (config.pool6->length == 96) { // 64:ff9b::/96 and its kind: the address is the last word
         out = load_wide6(config.pool6->address.bytes.data());
@@ -113,8 +113,8 @@ SIIT_HOT bool map_6to4(const TranslatorConfig& config, const EamEntry* entry, co
         out = eam_map_6to4_u128(*entry, ipv6_u128(p)).value;
         return true;
     }
-    return pool6_ipv4(config, p, out) && !detail::is_special_ipv4(Ipv4Address{out}) &&
-           !detail::denylisted(config, Ipv4Address{out});
+    return pool6_ipv4(config, p, out) &&
+           detail::pool6_mapping(config, Ipv4Address{out}, {}) == detail::AddressMapping::pool6;
 }
 
 // Whether the fast path takes this upper layer (TCP with its whole header, UDP with a checksum;
@@ -156,7 +156,8 @@ void Translator::prefetch_lookup_slots(const std::uint8_t* packet, std::uint32_t
         table_->prefetch_slots6(packet + 8);
         table_->prefetch_slots6(packet + 24);
         std::uint32_t dst4;
-        if (config_->hairpin_mode != HairpinMode::off && pool6_ipv4(*config_, packet + 24, dst4))
+        if (config_->hairpin_mode == HairpinMode::intrinsic &&
+            pool6_ipv4(*config_, packet + 24, dst4))
             table_->prefetch_slots4(Ipv4Address{dst4});
     }
 }
@@ -173,11 +174,12 @@ void Translator::look_up_ahead(const std::uint8_t* packet, std::uint32_t length,
     } else if (version == 6 && length >= kIpv6HeaderSize) {
         ahead.src = table.find6(Ipv6Address::from_bytes(packet + 8));
         ahead.dst = table.find6(Ipv6Address::from_bytes(packet + 24));
-        // What fast_6to4 asks for hairpinning; an EAM's own mapping is inside its prefix.
+        // What fast_6to4 asks for hairpinning (§4.2.2 condition set A): only a destination that
+        // pool6 translates can hairpin.
         std::uint32_t dst4;
-        ahead.dst4_in_eamt = ahead.dst != nullptr || (config_->hairpin_mode != HairpinMode::off &&
-                                                      pool6_ipv4(*config_, packet + 24, dst4) &&
-                                                      table.find4(Ipv4Address{dst4}) != nullptr);
+        ahead.dst4_in_eamt =
+            ahead.dst == nullptr && config_->hairpin_mode == HairpinMode::intrinsic &&
+            pool6_ipv4(*config_, packet + 24, dst4) && table.find4(Ipv4Address{dst4}) != nullptr;
     } else {
         return;
     }
@@ -215,8 +217,14 @@ Counter Translator::fast_4to6(PacketBuffer& packet, const Table* eamt, const Pac
     const std::uint32_t src4 = load32(in + 12), dst4 = load32(in + 16);
     Wide6 src6, dst6;
     const bool known = kAhead && ahead->table == eamt && ahead->ip_version == 4;
+    // RFC 7757 §4.2.1: in simple hairpinning mode every source is written in its RFC 6052 form.
+    const bool source_eam = config.hairpin_mode != HairpinMode::simple;
     if (!map_4to6(config, known ? ahead->dst : find4(eamt, dst4), dst4, dst6) ||
-        !map_4to6(config, known ? ahead->src : find4(eamt, src4), src4, src6))
+        !map_4to6(config,
+                  !source_eam ? nullptr
+                  : known     ? ahead->src
+                              : find4(eamt, src4),
+                  src4, src6))
         return kNotTaken;
 
     // §4.5 and §4.2: the upper-layer checksum follows the pseudo-header.
@@ -275,10 +283,11 @@ Counter Translator::fast_6to4(PacketBuffer& packet, const Table* eamt, const Pac
     if (!map_6to4(config, dst_entry, in + 24, dst4) ||
         !map_6to4(config, known ? ahead->src : find6(eamt, in + 8), in + 8, src4))
         return kNotTaken;
-    // RFC 7757 §4.2: an IPv4 destination that is one of our EAM addresses goes back to IPv6. One
-    // that an EAM mapped is inside that EAM's IPv4 prefix: no lookup needed to know.
-    if (config.hairpin_mode != HairpinMode::off &&
-        (dst_entry || (known ? ahead->dst4_in_eamt : find4(eamt, dst4) != nullptr)))
+    // RFC 7757 §4.2.2 condition set A: a destination that pool6 translated into an EAM's IPv4
+    // prefix goes back to IPv6, in the full translation.
+    if (detail::hairpins(
+            config, dst_entry ? detail::AddressMapping::eam : detail::AddressMapping::pool6,
+            [&] { return known ? ahead->dst4_in_eamt : find4(eamt, dst4) != nullptr; }))
         return kNotTaken;
 
     // §5.5 and §5.2: the pseudo-header changes (ICMPv4 has none).

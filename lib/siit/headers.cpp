@@ -32,16 +32,26 @@ ParseStatus parse_ipv6(const std::uint8_t* p, std::uint32_t available, bool whol
     out.traffic_class = static_cast<std::uint8_t>((load16(p) >> 4) & 0xff);
     out.payload_length = load16(p + 4);
     out.hop_limit = p[7];
-    // A zero payload length means a jumbogram (RFC 2675), which IPv4 cannot carry.
-    if (out.payload_length == 0 && whole) return ParseStatus::malformed;
+    // Payload Length zero is a jumbogram only with a Hop-by-Hop Jumbo Payload option (RFC 2675
+    // §3), which needs a payload to sit in: the walk below refuses it. Without one, zero is an
+    // empty packet (Next Header 59, for instance), translated like any other.
     if (whole && kIpv6HeaderSize + out.payload_length > available) return ParseStatus::truncated;
     // Walk no further than the packet's own end, nor than the bytes we were given.
     const std::uint32_t end = whole ? kIpv6HeaderSize + out.payload_length : available;
 
     std::uint8_t next = p[6];
     std::uint32_t offset = kIpv6HeaderSize;
+    std::uint32_t fragment_offset_field = 0; // where the Fragment header is, once walked
     bool first = true;
     for (;;) {
+        // RFC 7915 §5.1.1: an extension header after the Fragment header (ESP aside) is noted,
+        // not walked: the translator refuses such packets, and the walk stops here.
+        if (out.has_fragment_header && is_extension_header(next)) {
+            out.extension_after_fragment_offset = fragment_offset_field;
+            out.protocol = next;
+            out.header_length = offset;
+            return ParseStatus::ok;
+        }
         switch (next) {
         case kProtoHopByHop:
             // RFC 8200 §4.1: Hop-by-Hop may only follow the fixed header.
@@ -64,6 +74,7 @@ ParseStatus parse_ipv6(const std::uint8_t* p, std::uint32_t available, bool whol
             if (offset + kFragmentHeaderSize > end)
                 return whole ? ParseStatus::malformed : ParseStatus::truncated;
             out.has_fragment_header = true;
+            fragment_offset_field = offset;
             const std::uint16_t offset_flags = load16(p + offset + 2);
             out.fragment_offset = static_cast<std::uint16_t>(offset_flags & 0xfff8);
             out.more_fragments = offset_flags & 1;
@@ -71,7 +82,7 @@ ParseStatus parse_ipv6(const std::uint8_t* p, std::uint32_t available, bool whol
             next = p[offset];
             offset += kFragmentHeaderSize;
             // The headers after a non-first fragment's Fragment header are payload.
-            if (out.fragment_offset != 0) {
+            if (out.fragment_offset != 0 && !is_extension_header(next)) {
                 out.protocol = next;
                 out.header_length = offset;
                 return ParseStatus::ok;

@@ -51,6 +51,9 @@ struct Ipv6Info {
     std::uint32_t identification = 0;
     // Offset of a Routing header's Segments Left field when it is non-zero (§5.1), else 0.
     std::uint32_t segments_left_offset = 0;
+    // Offset of the Fragment header's Next Header field when it names another extension header
+    // (§5.1.1), else 0. The walk stops there: `protocol` is that header, not an upper layer.
+    std::uint32_t extension_after_fragment_offset = 0;
 
     bool is_fragment() const { return more_fragments || fragment_offset != 0; }
 };
@@ -59,6 +62,26 @@ struct Ipv6Info {
 // Destination Options, one Fragment). A non-first fragment stops the walk at its Fragment header.
 // The walk must fit in `available`; payload_length is checked against it only when `whole`.
 ParseStatus parse_ipv6(const std::uint8_t* p, std::uint32_t available, bool whole, Ipv6Info& out);
+
+// RFC 8200 §4 and the IANA "IPv6 Extension Header Types" registry, ESP (50) aside: ESP is an
+// upper layer as far as a translator can see (RFC 7915 §5.1.1 lets it follow a Fragment header).
+inline bool is_extension_header(std::uint8_t next) {
+    switch (next) {
+    case kProtoHopByHop:
+    case kProtoRouting:
+    case kProtoFragment:
+    case kProtoDestOptions:
+    case 51:  // Authentication Header
+    case 135: // Mobility
+    case 139: // Host Identity Protocol
+    case 140: // Shim6
+    case 253: // experimentation and testing (RFC 3692)
+    case 254:
+        return true;
+    default:
+        return false;
+    }
+}
 
 inline bool is_icmp4_error_type(std::uint8_t type) {
     return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;

@@ -119,7 +119,7 @@ Icmp6Header map_icmp4_error(const TranslatorConfig& config, const std::uint8_t* 
 
 Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, const Ipv4Info& outer,
                               const Ipv6Address& src6, const Ipv6Address& dst6,
-                              std::uint8_t hop_limit) {
+                              std::uint8_t hop_limit, bool hairpin_rules) {
     const TranslatorConfig& config = translator.config();
     const std::uint8_t* icmp = packet.data + outer.header_length;
     const std::uint32_t icmp_length = outer.total_length - outer.header_length;
@@ -149,8 +149,10 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
 
     const auto inner_src6 =
         map_address_4to6(config, translator.eamt(), Ipv4Address::from_bytes(inner + 12));
-    const auto inner_dst6 =
-        map_address_4to6(config, translator.eamt(), Ipv4Address::from_bytes(inner + 16));
+    // RFC 7757 §4.2.2: on the way back of a hairpin, the inner destination (the address the IPv6
+    // sender used) is written in its RFC 6052 form, not through its EAM.
+    const auto inner_dst6 = map_address_4to6(
+        config, translator.eamt(), Ipv4Address::from_bytes(inner + 16), {.eam = !hairpin_rules});
     if (!inner_src6 || !inner_dst6) return dropped(Counter::drop_icmp4_inner_untranslatable);
 
     // Build the ICMPv6 message in scratch: header, translated inner packet, padding, extension.

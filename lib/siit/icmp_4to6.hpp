@@ -10,6 +10,6 @@ namespace siit::detail {
 // already mapped to `src6` and `dst6`. Rewrites it as the ICMPv6 error, or returns a named drop.
 Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, const Ipv4Info& outer,
                               const Ipv6Address& src6, const Ipv6Address& dst6,
-                              std::uint8_t hop_limit);
+                              std::uint8_t hop_limit, bool hairpin_rules);
 
 } // namespace siit::detail

@@ -38,7 +38,8 @@ int pointer_6to4(std::uint32_t pointer) {
     return -1;
 }
 
-Icmp4Header map_icmp6_error(const TranslatorConfig& config, const std::uint8_t* icmp) {
+Icmp4Header map_icmp6_error(const TranslatorConfig& config, const std::uint8_t* icmp,
+                            bool inner_has_fragment_header) {
     Icmp4Header h;
     const std::uint8_t code = icmp[1];
     switch (icmp[0]) {
@@ -62,10 +63,13 @@ Icmp4Header map_icmp6_error(const TranslatorConfig& config, const std::uint8_t* 
         }
         break;
     case 2: { // Packet Too Big -> Fragmentation Needed
-        // §5.2: "minimum(MTU-20, MTU_of_IPv4_nexthop, (MTU_of_IPv6_nexthop)-20)".
+        // §5.2: "minimum(MTU-20, MTU_of_IPv4_nexthop, (MTU_of_IPv6_nexthop)-20)", where 20 is
+        // what translation adds; 28 when the packet was an IPv4 fragment, which carries a
+        // Fragment header in IPv6 (docs/mtu.md).
+        const std::uint32_t growth = inner_has_fragment_header ? 28 : 20;
         const std::uint32_t mtu6 = load32(icmp + 4);
-        const std::uint32_t mtu = std::min({mtu6 < 20 ? 0u : mtu6 - 20, config.ipv4_mtu,
-                                            config.ipv6_mtu - 20, std::uint32_t{0xffff}});
+        const std::uint32_t mtu = std::min({mtu6 < growth ? 0u : mtu6 - growth, config.ipv4_mtu,
+                                            config.ipv6_mtu - growth, std::uint32_t{0xffff}});
         h.type = 3;
         h.code = 4;
         h.rest = mtu;
@@ -104,7 +108,8 @@ Icmp4Header map_icmp6_error(const TranslatorConfig& config, const std::uint8_t* 
 } // namespace
 
 Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, const Ipv6Info& outer,
-                              Ipv4Address src4, Ipv4Address dst4, std::uint8_t ttl) {
+                              Ipv4Address src4, Ipv4Address dst4, std::uint8_t ttl,
+                              bool& inner_source_hairpins) {
     const TranslatorConfig& config = translator.config();
     const std::uint8_t* in = packet.data;
     const std::uint8_t* icmp = in + outer.header_length;
@@ -121,7 +126,10 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
     const IcmpPayloadLayout layout =
         icmp_payload_layout(icmp[0] == 1 || icmp[0] == 3 ? icmp[4] : 0, 8, icmp_length - 8);
     Ipv6Info inner6;
-    if (parse_ipv6(inner, layout.original_length, false, inner6) != ParseStatus::ok)
+    // An inner packet with an extension header after its Fragment header was never translated
+    // (§5.1.1), so no error about it can be.
+    if (parse_ipv6(inner, layout.original_length, false, inner6) != ParseStatus::ok ||
+        inner6.extension_after_fragment_offset != 0)
         return dropped(Counter::drop_icmp6_inner_malformed);
     const std::uint32_t inner_payload = layout.original_length - inner6.header_length;
     const std::uint8_t* inner_l4 = inner + inner6.header_length;
@@ -129,7 +137,7 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
         is_icmp6_error_type(inner_l4[0]))
         return dropped(Counter::drop_icmp6_inner_malformed);
 
-    const Icmp4Header header = map_icmp6_error(config, icmp);
+    const Icmp4Header header = map_icmp6_error(config, icmp, inner6.has_fragment_header);
     if (!header.ok) return dropped(header.refusal);
 
     const auto inner_src4 =
@@ -137,6 +145,11 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
     const auto inner_dst4 =
         map_address_6to4(config, translator.eamt(), Ipv6Address::from_bytes(inner + 24));
     if (!inner_src4 || !inner_dst4) return dropped(Counter::drop_icmp6_inner_untranslatable);
+    // RFC 7757 §4.2.2 condition set B: the error is about a packet from an address that pool6
+    // translated into an EAM's IPv4 prefix, so it goes back to that IPv6 host.
+    const EamLookup* eamt = translator.eamt();
+    inner_source_hairpins = hairpins(config, inner_src4.by,
+                                     [&] { return eamt && eamt->find4(*inner_src4) != nullptr; });
 
     std::uint8_t scratch[kIcmpv4ErrorMax + 128];
     std::uint8_t* const out = scratch;

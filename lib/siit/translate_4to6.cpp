@@ -70,16 +70,34 @@ Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* a
     const bool icmp = v4.protocol == kProtoIcmp;
     const bool icmp_error = icmp && first_fragment && l4_length >= 1 && is_icmp4_error_type(l4[0]);
 
+    // §4.2: IGMP is single-hop, and MLD no translation of it; silently dropped.
+    constexpr std::uint8_t kProtoIgmp = 2;
+    if (v4.protocol == kProtoIgmp) return dropped(Counter::drop_igmp);
+
+    // RFC 7757 §4.2: the rules for a packet on its way back to IPv6 (the second half of an
+    // intrinsic hairpin) apply to every packet in simple mode, where the IPv4 network sends it
+    // back.
+    const bool hairpin_rules = hairpin || config.hairpin_mode == HairpinMode::simple;
+    // §4.2.2: there, the source is written in its RFC 6052 form, not through its EAM; for an
+    // ICMPv4 error, when its source is the inner destination (the error came from the host the
+    // IPv6 sender addressed in that form).
+    const bool source_through_pool6 =
+        hairpin_rules && (!icmp_error || (l4_length >= 8 + kIpv4HeaderSize &&
+                                          load32(in + 12) == load32(l4 + 8 + 16)));
+
     // Addresses before the TTL: a packet that is not ours to translate must not draw a Time
     // Exceeded from us (Jool issue #167, routing protocol hellos with TTL 1).
     const auto dst6 = map_address_4to6(config, eamt_, Ipv4Address::from_bytes(in + 16));
-    if (!dst6) return reply_icmp4_error(*this, packet, 3, 13, 0, Counter::drop_untranslatable_dst4);
-    auto src6 = map_address_4to6(config, eamt_, Ipv4Address::from_bytes(in + 12));
+    if (!dst6)
+        return refuse_address_4to6(*this, packet, dst6.by, Counter::drop_untranslatable_dst4);
+    auto src6 = map_address_4to6(config, eamt_, Ipv4Address::from_bytes(in + 12),
+                                 {.eam = !source_through_pool6, .never_forwarded_ok = icmp_error});
     if (!src6) {
         // RFC 6791: an error from an IPv4 router with no IPv6 form takes a pool6791v6 source.
         if (!icmp_error)
-            return reply_icmp4_error(*this, packet, 3, 13, 0, Counter::drop_untranslatable_src4);
-        src6 = config.pool6791v6 ? *config.pool6791v6 : own_ipv6(config);
+            return refuse_address_4to6(*this, packet, src6.by, Counter::drop_untranslatable_src4);
+        src6 = {config.pool6791v6 ? *config.pool6791v6 : own_ipv6(config),
+                AddressMapping::untranslatable};
     }
     // §4.1 Hop Limit: the translator is a router and decrements it.
     if (v4.ttl <= 1 && !hairpin)
@@ -93,7 +111,8 @@ Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* a
         if (v4.is_fragment()) return dropped(Counter::drop_icmp4_fragmented);
         if (l4_length < 8) return dropped(Counter::drop_icmp4_truncated);
         if (icmp_error)
-            return detail::translate_icmp4_error(*this, packet, v4, *src6, *dst6, hop_limit);
+            return detail::translate_icmp4_error(*this, packet, v4, *src6, *dst6, hop_limit,
+                                                 hairpin_rules);
         if (!is_icmp4_echo(l4[0])) return dropped(Counter::drop_icmp4_unknown_type);
     }
 
@@ -128,8 +147,12 @@ Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* a
         } else if (v4.protocol == kProtoUdp && l4_length >= 8 && load16(l4 + 6) == 0) {
             // §4.5: IPv6 forbids a zero UDP checksum. Whole packets get one computed; fragments
             // cannot, since the rest of the datagram is not here.
-            if (v4.is_fragment()) return dropped(Counter::drop_udp4_checksum_zero_fragment);
-            if (!config.amend_udp_checksum_zero) return dropped(Counter::drop_udp4_checksum_zero);
+            // Either way the sender learns why, as from any other discard (§4.4 code 13).
+            if (v4.is_fragment())
+                return reply_icmp4_error(*this, packet, 3, 13, 0,
+                                         Counter::drop_udp4_checksum_zero_fragment);
+            if (!config.amend_udp_checksum_zero)
+                return reply_icmp4_error(*this, packet, 3, 13, 0, Counter::drop_udp4_checksum_zero);
             std::uint32_t acc = added;
             acc += ipv6_pseudo_tail_sum(l4_length, kProtoUdp);
             auto sum = static_cast<std::uint16_t>(~fold_sum(add_to_sum(acc, l4, l4_length)));

@@ -33,15 +33,24 @@ Verdict Translator::translate_6to4_full(PacketBuffer& packet, PacketAllocator* a
 
     // Addresses first, as in §4 (Jool issue #167).
     const auto dst4 = map_address_6to4(config, eamt_, Ipv6Address::from_bytes(in + 24));
-    if (!dst4) return reply_icmp6_error(*this, packet, 1, 1, 0, Counter::drop_untranslatable_dst6);
+    if (!dst4)
+        return refuse_address_6to4(*this, packet, dst4.by, Counter::drop_untranslatable_dst6);
     auto src4 = map_address_6to4(config, eamt_, Ipv6Address::from_bytes(in + 8));
     if (!src4) {
         // RFC 6791 / §5.1: an error from an IPv6 router with no IPv4 form takes a pool6791v4
         // source.
         if (!icmp_error)
-            return reply_icmp6_error(*this, packet, 1, 1, 0, Counter::drop_untranslatable_src6);
-        src4 = config.pool6791v4 ? *config.pool6791v4 : config.own_ipv4;
+            return refuse_address_6to4(*this, packet, src4.by, Counter::drop_untranslatable_src6);
+        src4 = {config.pool6791v4 ? *config.pool6791v4 : config.own_ipv4,
+                AddressMapping::untranslatable};
     }
+    // §5.1.1: an extension header after the Fragment header (ESP aside) cannot be translated:
+    // removing it would leave the later fragments' offsets counting its bytes. Dropped, counted,
+    // and §5.4's error for every discard it specifies no other for: Destination Unreachable,
+    // code 1 (docs/conformance.md says why not Parameter Problem).
+    if (v6.extension_after_fragment_offset != 0)
+        return reply_icmp6_error(*this, packet, 1, 1, 0,
+                                 Counter::drop_ipv6_extension_after_fragment);
     if (v6.hop_limit <= 1)
         return reply_icmp6_error(*this, packet, 3, 0, 0, Counter::drop_ipv6_hop_limit_expired);
     // §5.1: a Routing header with Segments Left > 0 gets Parameter Problem pointing at the field.
@@ -53,21 +62,24 @@ Verdict Translator::translate_6to4_full(PacketBuffer& packet, PacketAllocator* a
     if (icmp) {
         if (v6.is_fragment()) return dropped(Counter::drop_icmp6_fragmented);
         if (l4_length < 8) return dropped(Counter::drop_icmp6_truncated);
-        if (icmp_error)
-            return hairpin_if_needed(
-                detail::translate_icmp6_error(*this, packet, v6, *src4, *dst4, ttl), packet,
-                allocator, *dst4, true);
+        if (icmp_error) {
+            bool inner_source_hairpins = false; // RFC 7757 §4.2.2 condition set B
+            const Verdict error = detail::translate_icmp6_error(*this, packet, v6, *src4, *dst4,
+                                                                ttl, inner_source_hairpins);
+            return hairpin_if_needed(error, packet, allocator, inner_source_hairpins);
+        }
         // Neighbour Discovery, MLD and every other informational type stay on their link.
         if (!is_icmp6_echo(l4[0])) return dropped(Counter::drop_icmp6_unknown_type);
     }
 
     // §5.1: IPv6 packets never get fragmented by routers, so one that does not fit the IPv4 link
-    // gets Packet Too Big with the IPv6 MTU that would fit (never below 1280, RFC 8200 §5).
-    if (kIpv4HeaderSize + l4_length > config.ipv4_mtu) {
-        const std::uint32_t mtu6 = config.ipv4_mtu + v6.header_length - kIpv4HeaderSize;
-        return reply_icmp6_error(*this, packet, 2, 0, mtu6 < 1280 ? 1280 : mtu6,
+    // gets Packet Too Big. Its MTU is the IPv4 MTU plus the 20 bytes IPv6's fixed header adds,
+    // whatever extension headers this packet carried: the sender's next packets may carry none,
+    // and an IPv4 MTU + 28 (a fragment's) would draw one more Packet Too Big for each of them
+    // (docs/mtu.md). Never below 1280 (RFC 8200 §5).
+    if (kIpv4HeaderSize + l4_length > config.ipv4_mtu)
+        return reply_icmp6_error(*this, packet, 2, 0, packet_too_big_mtu6(config.ipv4_mtu),
                                  Counter::drop_ipv6_packet_too_big);
-    }
 
     Counter counter = Counter::translated_6to4_fragment;
     std::uint8_t src4_bytes[4], dst4_bytes[4];
@@ -97,18 +109,18 @@ Verdict Translator::translate_6to4_full(PacketBuffer& packet, PacketAllocator* a
     packet.data = out;
     packet.length = kIpv4HeaderSize + l4_length;
 
-    return hairpin_if_needed(Verdict{Action::forward, counter, 0}, packet, allocator, *dst4, false);
+    // RFC 7757 §4.2.2 condition set A: a destination pool6 translated into an EAM's IPv4 prefix.
+    const bool destination_hairpins =
+        hairpins(config, dst4.by, [&] { return eamt_ && eamt_->find4(*dst4) != nullptr; });
+    return hairpin_if_needed(Verdict{Action::forward, counter, 0}, packet, allocator,
+                             destination_hairpins);
 }
 
 Verdict Translator::hairpin_if_needed(Verdict translated, PacketBuffer& packet,
-                                      PacketAllocator* allocator, Ipv4Address dst4,
-                                      bool icmp_error) {
-    // The IPv4 destination is one of our own EAM addresses, so the packet belongs to an IPv6 host
-    // behind this translator: translate it back instead of sending it to IPv4.
-    const HairpinMode mode = config_->hairpin_mode;
-    if (translated.action != Action::forward || mode == HairpinMode::off ||
-        (icmp_error && mode != HairpinMode::intrinsic) || !eamt_ || !eamt_->find4(dst4))
-        return translated;
+                                      PacketAllocator* allocator, bool hairpins) {
+    // The IPv4 form belongs to an IPv6 host behind this translator: translate it back (§4.2.2)
+    // instead of sending it to IPv4.
+    if (translated.action != Action::forward || !hairpins) return translated;
     const Verdict back = translate_4to6_impl(packet, allocator, true);
     if (back.action == Action::reply) {
         // §4 refused the IPv4 form with an ICMPv4 error (Fragmentation Needed, Time Exceeded) for

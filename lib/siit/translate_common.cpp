@@ -9,23 +9,26 @@
 
 namespace siit::detail {
 
-std::optional<Ipv6Address> map_address_4to6(const TranslatorConfig& config, const EamLookup* eamt,
-                                            Ipv4Address address) {
-    if (eamt)
-        if (const EamEntry* entry = eamt->find4(address)) return eam_map_4to6(*entry, address);
-    if (!config.pool6 || is_special_ipv4(address) || denylisted(config, address))
-        return std::nullopt;
-    return rfc6052_embed(*config.pool6, address);
+Mapped<Ipv6Address> map_address_4to6(const TranslatorConfig& config, const EamLookup* eamt,
+                                     Ipv4Address address, MappingRules rules) {
+    if (eamt && rules.eam)
+        if (const EamEntry* entry = eamt->find4(address))
+            return {eam_map_4to6(*entry, address), AddressMapping::eam};
+    if (!config.pool6) return {};
+    const AddressMapping by = pool6_mapping(config, address, rules);
+    if (by != AddressMapping::pool6) return {{}, by};
+    return {rfc6052_embed(*config.pool6, address), by};
 }
 
-std::optional<Ipv4Address> map_address_6to4(const TranslatorConfig& config, const EamLookup* eamt,
-                                            const Ipv6Address& address) {
-    if (eamt)
-        if (const EamEntry* entry = eamt->find6(address)) return eam_map_6to4(*entry, address);
-    if (!config.pool6) return std::nullopt;
+Mapped<Ipv4Address> map_address_6to4(const TranslatorConfig& config, const EamLookup* eamt,
+                                     const Ipv6Address& address, MappingRules rules) {
+    if (eamt && rules.eam)
+        if (const EamEntry* entry = eamt->find6(address))
+            return {eam_map_6to4(*entry, address), AddressMapping::eam};
+    if (!config.pool6) return {};
     const auto v4 = rfc6052_extract(*config.pool6, address);
-    if (!v4 || is_special_ipv4(*v4) || denylisted(config, *v4)) return std::nullopt;
-    return v4;
+    if (!v4) return {};
+    return {*v4, pool6_mapping(config, *v4, rules)};
 }
 
 Ipv6Address own_ipv6(const TranslatorConfig& config) {
@@ -228,6 +231,30 @@ Verdict reply_icmp6_error(Translator& translator, PacketBuffer& packet, std::uin
     packet.tailroom += packet.length - quoted;
     packet.length = kHeaders + quoted;
     return Verdict{Action::reply, counter, 0};
+}
+
+Verdict refuse_address_4to6(Translator& translator, PacketBuffer& packet, AddressMapping by,
+                            Counter untranslatable) {
+    switch (by) {
+    case AddressMapping::never_translated:
+        return dropped(Counter::drop_never_translated_4to6);
+    case AddressMapping::wkp_non_global:
+        return dropped(Counter::drop_wkp_non_global_4to6);
+    default:
+        return reply_icmp4_error(translator, packet, 3, 13, 0, untranslatable);
+    }
+}
+
+Verdict refuse_address_6to4(Translator& translator, PacketBuffer& packet, AddressMapping by,
+                            Counter untranslatable) {
+    switch (by) {
+    case AddressMapping::never_translated:
+        return dropped(Counter::drop_never_translated_6to4);
+    case AddressMapping::wkp_non_global:
+        return dropped(Counter::drop_wkp_non_global_6to4);
+    default:
+        return reply_icmp6_error(translator, packet, 1, 1, 0, untranslatable);
+    }
 }
 
 } // namespace siit::detail

@@ -6,16 +6,39 @@
 #include <optional>
 
 #include "siit/headers.hpp"
+#include "siit/special_ipv4.hpp"
 #include "siit/translator.hpp"
 
 namespace siit::detail {
 
-// RFC 6052 §3.1 and RFC 7915 §4.1: addresses that must not be translated through pool6:
-// "this network" 0/8, loopback 127/8, multicast 224/4, reserved 240/4 and broadcast.
-inline bool is_special_ipv4(Ipv4Address a) {
-    const std::uint32_t top = a.value >> 24;
-    return top == 0 || top == 127 || top >= 224;
-}
+// How an address was translated, or why it was not. One answer for the outer packet, the inner
+// packet of an ICMP error, the fast path and the control plane's lookup.
+enum class AddressMapping : std::uint8_t {
+    eam,              // through an EAM (RFC 7757 §3.3)
+    pool6,            // through pool6 (RFC 6052 §2.2)
+    untranslatable,   // no EAM and no pool6 form: none, outside pool6, multicast, or denylist4
+    never_translated, // an IPv4 address no router forwards (special_ipv4.hpp)
+    wkp_non_global,   // RFC 6052 §3.1: a non-global IPv4 address under the Well-Known Prefix
+};
+
+// Which address selection rules apply to one address.
+struct MappingRules {
+    // RFC 7757 §4.2: false where hairpinning asks for the RFC 6052 form even when an EAM matches.
+    bool eam = true;
+    // RFC 7915 §4.1: the source of an ICMPv4 error goes through pool6 even when no router would
+    // forward it (127.0.0.1, 0.0.0.0), for troubleshooting. RFC 6052 §3.1 still applies.
+    bool never_forwarded_ok = false;
+};
+
+template <typename Address> struct Mapped {
+    Address address{};
+    AddressMapping by = AddressMapping::untranslatable;
+    explicit operator bool() const {
+        return by == AddressMapping::eam || by == AddressMapping::pool6;
+    }
+    const Address& operator*() const { return address; }
+    const Address* operator->() const { return &address; }
+};
 
 // IPv4 addresses the operator keeps out of pool6 (denylist4).
 inline bool denylisted(const TranslatorConfig& config, Ipv4Address a) {
@@ -24,13 +47,50 @@ inline bool denylisted(const TranslatorConfig& config, Ipv4Address a) {
     return false;
 }
 
-// RFC 7757 §3.3 and RFC 7915 §4.1 address selection: EAMT first, then pool6 (never for
-// denylist4 or the IPv4 addresses RFC 6052 §3.1 says not to embed). Nothing when untranslatable.
-std::optional<Ipv6Address> map_address_4to6(const TranslatorConfig& config, const EamLookup* eamt,
-                                            Ipv4Address address);
-std::optional<Ipv4Address> map_address_6to4(const TranslatorConfig& config, const EamLookup* eamt,
-                                            const Ipv6Address& address);
+// Whether pool6 may translate IPv4 address `a` (either direction), and why not: the one home of
+// RFC 6052 §3.1, the special-purpose registry and denylist4. `config.pool6` must be set.
+[[gnu::always_inline]] inline AddressMapping pool6_mapping(const TranslatorConfig& config,
+                                                           Ipv4Address a, MappingRules rules) {
+    switch (ipv4_scope(a)) {
+    case Ipv4Scope::global:
+        break;
+    case Ipv4Scope::multicast:
+        return AddressMapping::untranslatable;
+    case Ipv4Scope::never_translated:
+        if (!rules.never_forwarded_ok) return AddressMapping::never_translated;
+        [[fallthrough]];
+    case Ipv4Scope::non_global:
+        if (is_well_known_prefix(*config.pool6)) return AddressMapping::wkp_non_global;
+        break;
+    }
+    return denylisted(config, a) ? AddressMapping::untranslatable : AddressMapping::pool6;
+}
+
+// RFC 7757 §3.3 and RFC 7915 §4.1 address selection: EAMT first, then pool6, as pool6_mapping
+// allows. EAMs never cover an address no router forwards (eam_entry_error refuses them).
+Mapped<Ipv6Address> map_address_4to6(const TranslatorConfig& config, const EamLookup* eamt,
+                                     Ipv4Address address, MappingRules rules = {});
+Mapped<Ipv4Address> map_address_6to4(const TranslatorConfig& config, const EamLookup* eamt,
+                                     const Ipv6Address& address, MappingRules rules = {});
+
+// RFC 7757 §4.2.2, intrinsic hairpinning: an address that pool6 translated into an EAM's IPv4
+// prefix belongs to an IPv6 host behind this translator. Condition set A asks it of an outer
+// packet's destination, B of an ICMPv6 error's inner source. `in_eamt()` answers whether the IPv4
+// form lies in an EAM's IPv4 prefix; it is asked only when the rest holds (a lookup saved).
+template <typename InEamt>
+[[gnu::always_inline]] inline bool hairpins(const TranslatorConfig& config, AddressMapping by,
+                                            InEamt&& in_eamt) {
+    return config.hairpin_mode == HairpinMode::intrinsic && by == AddressMapping::pool6 &&
+           in_eamt();
+}
+
 Ipv6Address own_ipv6(const TranslatorConfig& config);
+
+// §5.1 Packet Too Big for an IPv6 packet that does not fit the IPv4 link: the IPv4 MTU plus the
+// 20 bytes that IPv6's fixed header adds over IPv4's, never below 1280 (RFC 8200 §5). docs/mtu.md.
+inline std::uint32_t packet_too_big_mtu6(std::uint32_t ipv4_mtu) {
+    return ipv4_mtu + 20 < 1280 ? 1280 : ipv4_mtu + 20;
+}
 
 // RFC 7915 §4.1: writes the IPv6 header for IPv4 header `v4` at `out`, followed by a Fragment
 // header when `with_fragment` (§4.1: when the IPv4 packet is a fragment, or is fragmented here).
@@ -76,5 +136,14 @@ Verdict reply_icmp6_error(Translator& translator, PacketBuffer& packet, std::uin
 inline Verdict dropped(Counter counter) {
     return Verdict{Action::drop, counter, 0};
 }
+
+// What happens to an outer packet whose address (source or destination) was refused `by` the
+// address selection rules: an address no router forwards or RFC 6052 §3.1 is a counted silent
+// drop (RFC 1812 §5.3.7, RFC 7915 §4.1 and §5.1 "silently drop"); any other untranslatable address
+// draws Destination Unreachable (§4.4 code 13, §5.4 code 1), counted as `untranslatable`.
+Verdict refuse_address_4to6(Translator& translator, PacketBuffer& packet, AddressMapping by,
+                            Counter untranslatable);
+Verdict refuse_address_6to4(Translator& translator, PacketBuffer& packet, AddressMapping by,
+                            Counter untranslatable);
 
 } // namespace siit::detail

@@ -147,10 +147,10 @@ class Translator {
     // `hairpin`: the packet is an IPv6 packet's IPv4 form on its way back (RFC 7757 §4.2); its
     // hop was already counted, so the TTL is not decremented again.
     Verdict translate_4to6_impl(PacketBuffer& packet, PacketAllocator* allocator, bool hairpin);
-    // RFC 7757 §4.2: sends a 6to4 result whose IPv4 destination `dst4` is an EAM address back
-    // through §4, as hairpin_mode allows for data packets and ICMP errors.
+    // RFC 7757 §4.2.2: sends a 6to4 result back through §4 when `hairpins` (condition set A or B
+    // held; translate_common.hpp's hairpins()).
     Verdict hairpin_if_needed(Verdict translated, PacketBuffer& packet, PacketAllocator* allocator,
-                              Ipv4Address dst4, bool icmp_error);
+                              bool hairpins);
 
     const TranslatorConfig* config_;
     const EamLookup* eamt_ = nullptr;

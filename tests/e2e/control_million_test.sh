@@ -11,7 +11,7 @@ cat >"$E2E_TMP/siitd.json" <<JSON
   "eal": ["--no-huge", "-m", "512", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
           "--vdev", "net_null0,no-rx=1"],
   "ports": [{"name": "lan", "device": "net_null0", "role": "both"}],
-  "translation": {"pool6": "64:ff9b::/96"}
+  "translation": {"pool6": "2001:db8:64::/96"}
 }
 JSON
 start_siitd "" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }

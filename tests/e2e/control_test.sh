@@ -51,7 +51,7 @@ check "eamt add after flush" output_has "the EAMT has 1 entries" "$C" eamt add 1
 # lookup, pool6, denylist4, pool6791
 check "lookup of an EAM address names the entry" \
   output_has "2001:db8:100::7 -> 198.51.100.7  by EAMT entry 198.51.100.0/24 2001:db8:100::/120" "$C" lookup 2001:db8:100::7
-check "lookup of an IPv4 address under pool6" output_has "203.0.113.9 -> 64:ff9b::cb00:7109  by pool6" "$C" lookup 203.0.113.9
+check "lookup of an IPv4 address under pool6" output_has "203.0.113.9 -> 2001:db8:64::cb00:7109  by pool6" "$C" lookup 203.0.113.9
 check "pool6 set to an RFC 6052-invalid length is refused" status_is 1 "$C" pool6 set 2001:db8::/80
 check "pool6 set" output_has "2001:db8:64::/96" "$C" pool6 set 2001:db8:64::/96
 check "pool6 get" output_has "2001:db8:64::/96" "$C" pool6 get
@@ -136,11 +136,11 @@ check "config apply that changes a port is refused: it needs a restart" status_i
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["translation"]["eamt"] = [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]
-c["translation"]["pool6"] = "64:ff9b::/96"
+c["translation"]["pool6"] = "2001:db8:64::/96"
 json.dump(c, open(sys.argv[2], "w"))
 PY
 check "config apply changes EAMT and settings in one step" output_has "the EAMT has 1 entries" "$C" config apply "$E2E_TMP/apply-good.json"
-check "... pool6 included" output_has "64:ff9b::/96" "$C" pool6 get
+check "... pool6 included" output_has "2001:db8:64::/96" "$C" pool6 get
 
 # Jool's atomic configuration
 cat >"$E2E_TMP/jool.json" <<'JSON'

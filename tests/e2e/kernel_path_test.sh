@@ -26,7 +26,7 @@ check "the IPv4 host pings the box (ARP and ICMP through the kernel)" \
 check "the IPv6 host pings the box (NDP and ICMPv6 through the kernel)" \
   ip netns exec "$H6" ping -6 -c 2 -i 0.2 -W 2 2001:db8:100::1
 check "the IPv6 host pings the IPv4 host through the translator (next hops learned from the kernel)" \
-  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 64:ff9b::192.0.2.10
+  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
 check "the IPv4 host pings the IPv6 host at its EAM address" \
   ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
 serve_http "$H6" "$E2E_ROOT/tests/e2e"
@@ -46,7 +46,7 @@ for _ in $(seq 1 10); do
   sleep 0.1
 done
 check "a neighbour's new MAC is learned within a second" test "$followed" = yes
-check "traffic follows the new MAC" ip netns exec "$H6" ping -6 -c 2 -i 0.2 -W 2 64:ff9b::192.0.2.10
+check "traffic follows the new MAC" ip netns exec "$H6" ping -6 -c 2 -i 0.2 -W 2 2001:db8:64::192.0.2.10
 
 stats=$(stop_siitd)
 check "the counters show the exception path both ways and no translation drop" /usr/bin/python3 -c "

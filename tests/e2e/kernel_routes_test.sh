@@ -18,12 +18,12 @@ box_addresses
 ip -n "$RT" route add 203.0.113.0/24 via 192.0.2.10 dev k4
 
 check "an on-link IPv4 destination: its own MAC, learned from the kernel" \
-  ip netns exec "$H6" ping -6 -c 3 -i 0.3 -W 2 64:ff9b::192.0.2.10
+  ip netns exec "$H6" ping -6 -c 3 -i 0.3 -W 2 2001:db8:64::192.0.2.10
 check "a destination behind a gateway in the kernel's table: the gateway's MAC" \
-  ip netns exec "$H6" ping -6 -c 3 -i 0.3 -W 2 64:ff9b::203.0.113.1
+  ip netns exec "$H6" ping -6 -c 3 -i 0.3 -W 2 2001:db8:64::203.0.113.1
 check "the IPv6 side too: the IPv4 host reaches the IPv6 host (on-link in the kernel's table)" \
   ip netns exec "$H4" ping -c 3 -i 0.3 -W 2 198.51.100.5
-check "no route in the kernel: nothing is sent" bash -c "! ip netns exec $H6 ping -6 -c 2 -i 0.3 -W 1 64:ff9b::8.8.8.8"
+check "no route in the kernel: nothing is sent" bash -c "! ip netns exec $H6 ping -6 -c 2 -i 0.3 -W 1 2001:db8:64::8.8.8.8"
 check "siitctl routes lists the gateway route" bash -c "'$SIITCTL' routes | grep -E '203.0.113.0/24 +192.0.2.10 +k4'"
 stats=$(stop_siitd)
 check "... and counts drop_no_route" /usr/bin/python3 -c "

@@ -85,7 +85,7 @@ null_port_config() { # file control-json
           "--vdev", "net_null0,no-rx=1"],
   "ports": [{"name": "lan", "device": "net_null0", "role": "both"}],
   "mbufs": 2047,
-  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]},
+  "translation": {"pool6": "2001:db8:64::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]},
   "control": $2
 }
 JSON
@@ -128,7 +128,7 @@ attach_host() { # host-ns router-ns router-iface
 # 192.0.2.1. Each host gets only its own family's routes, so an IPv4-only host stays IPv4-only.
 route_via_siitd() { # host-ns siitd-mac family
   if [ "$3" != 4 ]; then
-    ip -n "$1" -6 route add 64:ff9b::/96 via fe80::1 dev eth0
+    ip -n "$1" -6 route add 2001:db8:64::/96 via fe80::1 dev eth0
     ip -n "$1" -6 neigh add fe80::1 lladdr "$2" dev eth0 nud permanent
   fi
   if [ "$3" != 6 ]; then
@@ -150,7 +150,7 @@ hosts_and_router() {
 
 # The two-armed topology: an IPv6-only host ($H6, 2001:db8:100::5, reached from IPv4 as
 # 198.51.100.5 through the EAM 198.51.100.0/24 <-> 2001:db8:100::/120), an IPv4-only host ($H4,
-# 192.0.2.10, reached from IPv6 as 64:ff9b::192.0.2.10 through pool6), and a router namespace
+# 192.0.2.10, reached from IPv6 as 2001:db8:64::192.0.2.10 through pool6), and a router namespace
 # ($RT) whose veth ends s6 and s4 siitd drives with net_af_packet. Writes $E2E_TMP/siitd.json.
 two_armed_topology() {
   hosts_and_router
@@ -165,7 +165,7 @@ two_armed_topology() {
   "ports": [{"name": "ipv4-side", "device": "net_af_packet0", "role": "ipv4", "next-hop-mac": "$m4"},
             {"name": "ipv6-side", "device": "net_af_packet1", "role": "ipv6", "next-hop-mac": "$m6"}],
   "mbufs": 8191,
-  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
+  "translation": {"pool6": "2001:db8:64::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
 }
 JSON
 }
@@ -194,7 +194,7 @@ fetch_http() { # ns path needle
 # and siitd learns its next hops (the hosts) from the kernel. $1: the IPv4 port's MTU (1500).
 router_box_topology() { # [ipv4-mtu]
   hosts_and_router
-  ip -n "$H6" -6 route add 64:ff9b::/96 via 2001:db8:100::1
+  ip -n "$H6" -6 route add 2001:db8:64::/96 via 2001:db8:100::1
   # With a smaller IPv4 MTU (siitd sets it on s4), the IPv4 host's route says so, so that its
   # fragments fit; it still advertises a 1460-byte MSS, so that TCP from the IPv6 host needs
   # Path MTU discovery through siitd's Packet Too Big.
@@ -208,7 +208,7 @@ router_box_topology() { # [ipv4-mtu]
             {"name": "ipv6-side", "device": "net_af_packet1", "role": "ipv6",
              "kernel-interface": "k6", "next-hop": "2001:db8:100::5"}],
   "mbufs": 8191,
-  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
+  "translation": {"pool6": "2001:db8:64::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
 }
 JSON
 }

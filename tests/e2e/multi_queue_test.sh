@@ -41,7 +41,7 @@ for flow in range(64):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.bind(("2001:db8:100::5", 20000 + flow))
     for i in range(10):
-        s.sendto(f"{flow}-{i}".encode(), ("64:ff9b::192.0.2.10", 7000))
+        s.sendto(f"{flow}-{i}".encode(), ("2001:db8:64::192.0.2.10", 7000))
     time.sleep(0.005)
 PY
 check "siitd runs two workers over three RX queues" bash -c \

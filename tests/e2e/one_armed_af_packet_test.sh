@@ -22,12 +22,12 @@ cat >"$E2E_TMP/siitd.json" <<JSON
           "--vdev", "net_af_packet0,iface=s0"],
   "ports": [{"name": "lan", "device": "net_af_packet0", "role": "both", "next-hop-mac": "$M"}],
   "mbufs": 2047,
-  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
+  "translation": {"pool6": "2001:db8:64::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
 }
 JSON
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 check "one-armed: a host reaches its own IPv4 address over IPv6 through siitd and back" \
-  ip netns exec "$H" ping -6 -c 3 -i 0.2 -W 2 64:ff9b::192.0.2.10
+  ip netns exec "$H" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
 stats=$(stop_siitd)
 check "one-armed: siitd translated the echoes both ways on its one port" /usr/bin/python3 -c "
 import json; s = json.loads('''$stats''')

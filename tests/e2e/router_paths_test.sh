@@ -16,7 +16,7 @@ router_box_topology 1400
 sed -i 's|net_af_packet0,iface=s4|net_pcap0,rx_iface_in=s4,tx_iface=s4|; s|"net_af_packet0"|"net_pcap0"|' "$E2E_TMP/siitd.json"
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 box_addresses
-ip netns exec "$H6" ping -6 -c 1 -W 3 64:ff9b::192.0.2.10 >/dev/null # next hops resolved
+ip netns exec "$H6" ping -6 -c 1 -W 3 2001:db8:64::192.0.2.10 >/dev/null # next hops resolved
 # mbufs in use while idle (the RX rings' own, and the kernel interfaces'): after every path below
 # (ICMP errors built and translated, fragments made and taken apart) they must come back to it.
 mbufs_in_use() { "$SIITCTL" --json stats | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["mbufs"]["in_use"])'; }
@@ -25,9 +25,9 @@ idle_mbufs=$(mbufs_in_use)
 # Hop 1 is siitd itself (its RFC 7600 address, 192.0.0.8, under pool6); hop 2 the destination,
 # reached when its Port Unreachable comes back translated with the probe inside.
 check "traceroute from the IPv6 host: siitd, then the IPv4 host" bash -c "
-  out=\$(ip netns exec $H6 traceroute -6 -n -q 1 -w 2 -m 4 64:ff9b::192.0.2.10)
+  out=\$(ip netns exec $H6 traceroute -6 -n -q 1 -w 2 -m 4 2001:db8:64::192.0.2.10)
   echo \"\$out\"
-  grep -qE '^ 1  64:ff9b::c000:8 ' <<<\"\$out\" && grep -qE '^ 2  64:ff9b::c000:20a ' <<<\"\$out\""
+  grep -qE '^ 1  2001:db8:64::c000:8 ' <<<\"\$out\" && grep -qE '^ 2  2001:db8:64::c000:20a ' <<<\"\$out\""
 check "traceroute from the IPv4 host: siitd, then the IPv6 host" bash -c "
   out=\$(ip netns exec $H4 traceroute -n -q 1 -w 2 -m 4 198.51.100.5)
   echo \"\$out\"
@@ -52,7 +52,7 @@ sleep 0.3
 sent=$(ip netns exec "$H6" /usr/bin/python3 - <<'PY'
 import hashlib, os, socket
 data = os.urandom(300000)
-s = socket.create_connection(("64:ff9b::192.0.2.10", 5001), timeout=20)
+s = socket.create_connection(("2001:db8:64::192.0.2.10", 5001), timeout=20)
 s.sendall(data); s.close()
 print(len(data), hashlib.sha256(data).hexdigest())
 PY
@@ -61,7 +61,7 @@ wait "$sink"
 check "TCP from the IPv6 host over the smaller IPv4 MTU delivers every byte" \
   test "$sent" = "$(cat "$E2E_TMP/sink.txt" 2>/dev/null)"
 check "... after the IPv6 host learned the path MTU from siitd's Packet Too Big" bash -c \
-  "ip netns exec $H6 ip -6 route get 64:ff9b::192.0.2.10 | grep -q 'mtu 1420'"
+  "ip netns exec $H6 ip -6 route get 2001:db8:64::192.0.2.10 | grep -q 'mtu 1420'"
 
 # A 3000-byte UDP datagram with DF=0 from the IPv4 host: IPv4 fragments in, IPv6 fragments out,
 # the IPv6 host's kernel reassembles.

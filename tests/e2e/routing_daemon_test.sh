@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A routing daemon on the box: BIRD in the router namespace runs OSPFv2 on k4 and OSPFv3
 # on k6, siitd's kernel interfaces, with a BIRD on each host, and announces the pools: the EAM range
-# 198.51.100.0/24 to the IPv4 side and pool6 64:ff9b::/96 to the IPv6 side. The hosts have no
+# 198.51.100.0/24 to the IPv4 side and pool6 2001:db8:64::/96 to the IPv6 side. The hosts have no
 # static route to them: they learn them by OSPF, whose hellos (multicast, TTL 1, Jool issue #167)
 # cross siitd's exception path, and then reach each other through the translator.
 set -u
@@ -10,7 +10,7 @@ trap e2e_cleanup EXIT
 
 router_box_topology
 ip -n "$H4" route del 198.51.100.0/24
-ip -n "$H6" -6 route del 64:ff9b::/96
+ip -n "$H6" -6 route del 2001:db8:64::/96
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 box_addresses
 
@@ -23,7 +23,7 @@ bird_in() { # ns name config-text
 bird_in "$RT" box "router id 192.0.2.1;
 protocol device { scan time 1; }
 protocol static pools4 { ipv4; route 198.51.100.0/24 blackhole; }
-protocol static pools6 { ipv6; route 64:ff9b::/96 blackhole; }
+protocol static pools6 { ipv6; route 2001:db8:64::/96 blackhole; }
 protocol ospf v2 ospf4 {
   ipv4 { import none; export where proto = \"pools4\"; };
   area 0 { interface \"k4\" { type ptp; hello 1; dead 4; }; };
@@ -49,11 +49,11 @@ learned() { # ns family prefix
   ip -n "$1" "-$2" route; cat "$E2E_TMP"/*.log | tail -20; return 1
 }
 check "the IPv4 host learns the EAM range 198.51.100.0/24 by OSPFv2 from the box" learned "$H4" 4 198.51.100.0/24
-check "the IPv6 host learns pool6 64:ff9b::/96 by OSPFv3 from the box" learned "$H6" 6 64:ff9b::/96
+check "the IPv6 host learns pool6 2001:db8:64::/96 by OSPFv3 from the box" learned "$H6" 6 2001:db8:64::/96
 check "the IPv4 host reaches the IPv6 host over the OSPF route, through the translator" \
   ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
 check "the IPv6 host reaches the IPv4 host over the OSPF route, through the translator" \
-  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 64:ff9b::192.0.2.10
+  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
 check "the box's OSPF sessions are up (birdc)" bash -c \
   "ip netns exec $RT birdc -s $E2E_TMP/box.ctl show protocols | grep -E 'ospf4 +OSPF +master4 +up' && ip netns exec $RT birdc -s $E2E_TMP/box.ctl show protocols | grep -E 'ospf6 +OSPF +master6 +up'"
 stats=$(stop_siitd)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # siitd as a drop-in for a tun-based translator (TAYGA's place, on an L3 port): one-armed on
 # DPDK net_tun, an L3 interface with no Ethernet header. The router namespace's kernel forwards
-# between the hosts and routes the pools into the tun (198.51.100.0/24 and 64:ff9b::/96); siitd
+# between the hosts and routes the pools into the tun (198.51.100.0/24 and 2001:db8:64::/96); siitd
 # translates and writes the packets back into the tun, and the kernel routes them on.
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -19,23 +19,23 @@ ip -n "$RT" addr add 2001:db8:100::1/64 dev r6 nodad
 ip -n "$RT" addr add 192.0.2.1/24 dev r4
 ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
 ip -n "$H4" addr add 192.0.2.10/24 dev eth0
-ip -n "$H6" -6 route add 64:ff9b::/96 via 2001:db8:100::1
+ip -n "$H6" -6 route add 2001:db8:64::/96 via 2001:db8:100::1
 ip -n "$H4" route add 198.51.100.0/24 via 192.0.2.1
 cat >"$E2E_TMP/siitd.json" <<JSON
 {
   "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
           "--vdev", "net_tun0,iface=siit0"],
   "ports": [{"name": "tun", "device": "net_tun0", "role": "both"}],
-  "translation": {"pool6": "64:ff9b::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
+  "translation": {"pool6": "2001:db8:64::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
 }
 JSON
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 ip -n "$RT" link set siit0 up
 ip -n "$RT" route add 198.51.100.0/24 dev siit0
-ip -n "$RT" -6 route add 64:ff9b::/96 dev siit0
+ip -n "$RT" -6 route add 2001:db8:64::/96 dev siit0
 
 check "tun: the IPv6 host pings the IPv4 host at its pool6 address" \
-  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 64:ff9b::192.0.2.10
+  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
 check "tun: the IPv4 host pings the IPv6 host at its EAM address" \
   ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
 serve_http "$H6" "$E2E_ROOT/tests/e2e"
@@ -56,7 +56,7 @@ check "tun: ... and their lookups are prefetched" bash -c "
 check "tun: the IPv4 host still pings the IPv6 host at its EAM address" \
   ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
 check "tun: the IPv6 host still pings the IPv4 host at its pool6 address" \
-  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 64:ff9b::192.0.2.10
+  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
 stats=$(stop_siitd)
 check "tun: siitd translated both ways with no Ethernet header and dropped nothing" /usr/bin/python3 -c "
 import json; s = json.loads('''$stats''')

@@ -48,7 +48,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     config.pool6 =
         *siit::Ipv6Prefix::parse((control & 2) ? "2001:db8:122:344::/64" : "64:ff9b::/96");
     config.amend_udp_checksum_zero = control & 4;
-    config.hairpin_mode = (control & 8) ? siit::HairpinMode::off : siit::HairpinMode::intrinsic;
+    // Every hairpinning mode: off and simple share bit 3, told apart by bit 7.
+    config.hairpin_mode = !(control & 8)    ? siit::HairpinMode::intrinsic
+                          : (control & 128) ? siit::HairpinMode::simple
+                                            : siit::HairpinMode::off;
     config.ipv6_mtu = (control & 16) ? 1280 : 1500;
     config.ipv4_mtu = (control & 32) ? 576 : 1500;
     static const FuzzEamt reference_eamt;

@@ -82,15 +82,20 @@ TEST_CASE("RFC7757 3.2 longest prefix wins independently on each side", "[eamt]"
     CHECK(map6(t, "2001:db8:1::a") == a4("192.0.2.10"));
 }
 
-TEST_CASE("RFC7757 3.2 /0, /32 and /128 entries", "[eamt]") {
+TEST_CASE("RFC7757 3.2 /1, /32 and /128 entries; a /0 holds addresses no router forwards",
+          "[eamt]") {
     TranslationState eamt(nullptr);
-    REQUIRE(eamt.replace({entry("0.0.0.0/0", "2001:db8:ffff::/96"),
+    // 0.0.0.0/0 covers 0/8, 127/8, 169.254/16 and 240/4, which are never translated.
+    const auto refused = eamt.replace({entry("0.0.0.0/0", "2001:db8:ffff::/96")});
+    REQUIRE(refused.size() == 1);
+    CHECK(mentions(refused, "no router forwards"));
+    REQUIRE(eamt.replace({entry("1.0.0.0/8", "2001:db8:ffff::/104"),
                           entry("203.0.113.5/32", "2001:db8::5/128")})
                 .empty());
     const EamTable& t = *eamt.table();
-    CHECK(map4(t, "8.8.8.8") == a6("2001:db8:ffff::808:808"));
+    CHECK(map4(t, "1.8.8.8") == a6("2001:db8:ffff::8:808"));
     CHECK(map4(t, "203.0.113.5") == a6("2001:db8::5"));
-    CHECK(map6(t, "2001:db8:ffff::808:808") == a4("8.8.8.8"));
+    CHECK(map6(t, "2001:db8:ffff::8:808") == a4("1.8.8.8"));
     CHECK(map6(t, "2001:db8::5") == a4("203.0.113.5"));
     CHECK_FALSE(t.find6(a6("2001:db8:fffe::1")));
 }
@@ -185,6 +190,7 @@ TEST_CASE("EAMT lookups agree with a linear longest-prefix search on random tabl
             for (unsigned bit = len6; bit < 128; ++bit)
                 v6.set_bit(bit, false);
             const EamEntry e{p4, Ipv6Prefix{v6, static_cast<std::uint8_t>(len6)}};
+            if (eam_entry_error(e)) continue; // over an address no router forwards
             bool clash = false;
             for (const auto& other : entries)
                 clash |= other.prefix4 == e.prefix4 || other.prefix6 == e.prefix6;
@@ -216,10 +222,11 @@ TEST_CASE("EAMT lookups agree with a linear longest-prefix search on random tabl
 
 namespace {
 
-// Runs an IPv6 packet from H6 to H6b's pool6 address (H6b is an EAM host) in `mode`.
+// Runs an IPv6 packet from H6 to H6b's pool6 address (H6b is an EAM host) in `mode`. pool6 is
+// network-specific: RFC 6052 §3.1 keeps the Well-Known Prefix from documentation addresses.
 Outcome hairpin_run(HairpinMode mode, const Bytes& packet, const EamTable* table) {
     TranslatorConfig config;
-    config.pool6 = *Ipv6Prefix::parse("64:ff9b::/96");
+    config.pool6 = *Ipv6Prefix::parse("2001:db8:64::/96");
     config.hairpin_mode = mode;
     Translator translator(config, table);
     return run_translator(translator, Direction::from_ipv6, packet);
@@ -254,31 +261,37 @@ TEST_CASE("RFC7757 4.2 hairpinning in each mode: off, simple, intrinsic", "[eamt
     store16(udp.data() + 2, 2000);
     store16(udp.data() + 4, 16);
     store16(udp.data() + 6, 0);
-    const Bytes data = ipv6_packet("2001:db8:100::5", "64:ff9b::198.51.100.7", 17, udp);
-    // An ICMPv6 Port Unreachable from H6 about a packet H6b sent it through the translator.
-    const Bytes inner = ipv6_packet("64:ff9b::198.51.100.7", "2001:db8:100::5", 17, udp);
+    const Bytes data = ipv6_packet("2001:db8:100::5", "2001:db8:64::198.51.100.7", 17, udp);
+    // An ICMPv6 Port Unreachable from H6 about a packet H6b sent it through the translator: H6
+    // saw it come from H6b's pool6 form.
+    const Bytes inner = ipv6_packet("2001:db8:64::198.51.100.7", "2001:db8:100::5", 17, udp);
     Bytes icmp(8 + inner.size(), 0);
     icmp[0] = 1; // Destination Unreachable
     icmp[1] = 4; // Port Unreachable
     std::copy(inner.begin(), inner.end(), icmp.begin() + 8);
-    const Bytes error = ipv6_packet("2001:db8:100::5", "64:ff9b::198.51.100.7", 58, icmp);
+    const Bytes error = ipv6_packet("2001:db8:100::5", "2001:db8:64::198.51.100.7", 58, icmp);
 
-    auto off = hairpin_run(HairpinMode::off, data, table);
-    CHECK(off.verdict.action == Action::forward);
-    CHECK(off.packets.at(0)[0] >> 4 == 4);
+    // off, and simple (§4.2.1: the IPv4 network sends it back): the packet leaves as IPv4.
+    for (const HairpinMode mode : {HairpinMode::off, HairpinMode::simple}) {
+        auto out = hairpin_run(mode, data, table);
+        CHECK(out.verdict.action == Action::forward);
+        REQUIRE(out.packets.size() == 1);
+        CHECK(out.packets[0][0] >> 4 == 4);
+        auto out_error = hairpin_run(mode, error, table);
+        CHECK(out_error.verdict.action == Action::forward);
+        CHECK(out_error.verdict.counter == Counter::translated_6to4_icmp_error);
+    }
 
-    auto simple = hairpin_run(HairpinMode::simple, data, table);
-    CHECK(simple.verdict.action == Action::hairpin);
-    CHECK(simple.verdict.counter == Counter::hairpinned);
-    REQUIRE(simple.packets.size() == 1);
-    CHECK(simple.packets[0][0] >> 4 == 6);
-    CHECK(Ipv6Address::from_bytes(simple.packets[0].data() + 24) == a6("2001:db8:100::7"));
-    CHECK(Ipv6Address::from_bytes(simple.packets[0].data() + 8) == a6("2001:db8:100::5"));
-    CHECK(simple.packets[0][7] == 63); // one hop, not two
-
-    auto simple_error = hairpin_run(HairpinMode::simple, error, table);
-    CHECK(simple_error.verdict.action == Action::forward);
-    CHECK(simple_error.verdict.counter == Counter::translated_6to4_icmp_error);
+    // intrinsic (§4.2.2): back to IPv6 with the source in its RFC 6052 form.
+    auto intrinsic = hairpin_run(HairpinMode::intrinsic, data, table);
+    CHECK(intrinsic.verdict.action == Action::hairpin);
+    CHECK(intrinsic.verdict.counter == Counter::hairpinned);
+    REQUIRE(intrinsic.packets.size() == 1);
+    CHECK(intrinsic.packets[0][0] >> 4 == 6);
+    CHECK(Ipv6Address::from_bytes(intrinsic.packets[0].data() + 24) == a6("2001:db8:100::7"));
+    CHECK(Ipv6Address::from_bytes(intrinsic.packets[0].data() + 8) ==
+          a6("2001:db8:64::198.51.100.5"));
+    CHECK(intrinsic.packets[0][7] == 63); // one hop, not two
 
     auto intrinsic_error = hairpin_run(HairpinMode::intrinsic, error, table);
     CHECK(intrinsic_error.verdict.action == Action::hairpin);
@@ -288,6 +301,10 @@ TEST_CASE("RFC7757 4.2 hairpinning in each mode: off, simple, intrinsic", "[eamt
     CHECK(back[40] == 1); // ICMPv6 Destination Unreachable again
     CHECK(back[41] == 4); // Port Unreachable
     CHECK(Ipv6Address::from_bytes(back.data() + 24) == a6("2001:db8:100::7"));
+    // The error comes from the host H6b addressed: its RFC 6052 form, as is the inner destination.
+    CHECK(Ipv6Address::from_bytes(back.data() + 8) == a6("2001:db8:64::198.51.100.5"));
+    CHECK(Ipv6Address::from_bytes(back.data() + 48 + 8) == a6("2001:db8:100::7"));
+    CHECK(Ipv6Address::from_bytes(back.data() + 48 + 24) == a6("2001:db8:64::198.51.100.5"));
 }
 
 TEST_CASE("EAMT prefetching pays only beyond the caches and reads only the packet's own bytes",

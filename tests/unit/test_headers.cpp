@@ -135,19 +135,42 @@ TEST_CASE("parse_ipv6: each refusal", "[headers]") {
     CHECK(parse_ipv6(udp.data(), 47, false, info) == ParseStatus::ok);       // inner: may be cut
     udp[0] = 0x40;
     CHECK(parse_ipv6(udp.data(), 48, true, info) == ParseStatus::malformed); // version 4
-    // Payload Length 0 (a jumbogram, RFC 2675) cannot be translated whole.
+    // Payload Length 0 is an empty packet, not a jumbogram, without a Jumbo Payload option.
     auto empty = ipv6(59, {});
-    CHECK(parse_ipv6(empty.data(), 40, true, info) == ParseStatus::malformed);
+    CHECK(parse_ipv6(empty.data(), 40, true, info) == ParseStatus::ok);
+    CHECK(info.protocol == 59);
+    CHECK(info.header_length == 40);
+    // With one (RFC 2675 §3), the Hop-by-Hop header lies beyond Payload Length 0: refused.
+    auto jumbo = ipv6(kProtoHopByHop, {59, 0, 0xc2, 4, 0, 1, 0, 0});
+    jumbo[4] = jumbo[5] = 0;
+    CHECK(parse_ipv6(jumbo.data(), static_cast<std::uint32_t>(jumbo.size()), true, info) ==
+          ParseStatus::malformed);
     // Hop-by-Hop anywhere but first (RFC 8200 §4.1).
     auto late = ipv6(kProtoDestOptions, {kProtoHopByHop, 0, 0, 0, 0, 0, 0, 0, //
                                          17, 0, 0, 0, 0, 0, 0, 0});
     CHECK(parse_ipv6(late.data(), static_cast<std::uint32_t>(late.size()), true, info) ==
           ParseStatus::malformed);
-    // Two Fragment headers.
+    // Two Fragment headers: the second is an extension header after the first (RFC 7915 §5.1.1),
+    // noted with the offset of the Next Header field that announces it.
     auto twice = ipv6(kProtoFragment, {kProtoFragment, 0, 0, 1, 0, 0, 0, 1, //
                                        17, 0, 0, 1, 0, 0, 0, 1});
     CHECK(parse_ipv6(twice.data(), static_cast<std::uint32_t>(twice.size()), true, info) ==
-          ParseStatus::malformed);
+          ParseStatus::ok);
+    CHECK(info.extension_after_fragment_offset == 40);
+    // Hop-by-Hop after a Fragment header is the same case, not a malformed chain.
+    auto hop_after = ipv6(kProtoFragment, {kProtoHopByHop, 0, 0, 0, 0, 0, 0, 1, //
+                                           17, 0, 1, 4, 0, 0, 0, 0});
+    CHECK(parse_ipv6(hop_after.data(), static_cast<std::uint32_t>(hop_after.size()), true, info) ==
+          ParseStatus::ok);
+    CHECK(info.extension_after_fragment_offset == 40);
+    CHECK(info.protocol == kProtoHopByHop);
+    // ESP (50) may follow: it is the upper layer as far as the translator sees.
+    auto esp = ipv6(kProtoFragment, {50, 0, 0, 0, 0, 0, 0, 1, //
+                                     0, 0, 0, 1, 0, 0, 0, 1});
+    CHECK(parse_ipv6(esp.data(), static_cast<std::uint32_t>(esp.size()), true, info) ==
+          ParseStatus::ok);
+    CHECK(info.extension_after_fragment_offset == 0);
+    CHECK(info.protocol == 50);
     // An extension header longer than the packet: malformed when whole, truncated when inner.
     auto long_ext = ipv6(kProtoDestOptions, {17, 1, 0, 0, 0, 0, 0, 0});
     CHECK(parse_ipv6(long_ext.data(), 48, true, info) == ParseStatus::malformed);

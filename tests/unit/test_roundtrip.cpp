@@ -11,6 +11,7 @@
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
 #include "siit/rfc6052.hpp"
+#include "siit/special_ipv4.hpp"
 
 using namespace siit;
 using namespace siit::test;
@@ -86,8 +87,10 @@ bool transport_checksum_valid(const Bytes& packet, bool ipv6) {
 Ipv4Address random_public_ipv4(std::mt19937& rng) {
     for (;;) {
         const Ipv4Address a{static_cast<std::uint32_t>(rng())};
+        // Global (the Well-Known Prefix represents nothing else, RFC 6052 §3.1), and outside the
+        // EAMs' IPv4 prefixes.
         const std::uint32_t top = a.value >> 24;
-        if (top != 0 && top != 127 && top < 224 && top != 198 && top != 203) return a;
+        if (ipv4_scope(a) == Ipv4Scope::global && top != 198 && top != 203) return a;
     }
 }
 
@@ -191,14 +194,15 @@ TEST_CASE("Round trip 6->4->6 gives back the IPv6 packet but Hop Limit and Flow 
     }
 }
 
-// Found by the fuzzer: an IPv6 packet between two EAM addresses hairpins (RFC 7757 §4.2), and its
-// IPv4 form (DF=1, 1328 bytes) does not fit the 1280-byte IPv6 MTU on the way back. §4 answers
+// Found by the fuzzer: an IPv6 packet from an EAM address to another EAM host's pool6 form
+// hairpins (RFC 7757 §4.2.2), and its IPv4 form (DF=1, 1328 bytes) does not fit the 1280-byte IPv6
+// MTU on the way back. §4 answers
 // with an ICMPv4 Fragmentation Needed for the IPv4 source, which is the IPv6 sender's EAM address:
 // the sender must get an ICMPv6 Packet Too Big, not an IPv4 packet on its IPv6 link.
 TEST_CASE("RFC 7757 §4.2: an error for a hairpinned packet reaches its IPv6 sender as ICMPv6",
           "[hairpin]") {
     TranslatorConfig config;
-    config.pool6 = *Ipv6Prefix::parse("64:ff9b::/96");
+    config.pool6 = *Ipv6Prefix::parse("2001:db8:64::/96");
     config.ipv6_mtu = 1280;
     LinearEamt eamt;
     eamt.entries.push_back(
@@ -210,7 +214,7 @@ TEST_CASE("RFC 7757 §4.2: an error for a hairpinned packet reaches its IPv6 sen
     packet[6] = 17; // UDP
     packet[7] = 64;
     const auto src = *Ipv6Address::parse("2001:db8:100::5");
-    const auto dst = *Ipv6Address::parse("2001:db8:100::a");
+    const auto dst = *Ipv6Address::parse("2001:db8:64::198.51.100.10");
     std::copy(src.bytes.begin(), src.bytes.end(), packet.begin() + 8);
     std::copy(dst.bytes.begin(), dst.bytes.end(), packet.begin() + 24);
     store16(packet.data() + 40, 53);
