@@ -53,8 +53,10 @@ namespace siit {
     X(drop_ipv6_hop_limit_expired, "IPv6 Hop Limit would reach zero (§5.1); Time Exceeded sent")   \
     X(drop_ipv6_segments_left, "Routing header with Segments Left > 0 (§5.1); error 4/0 sent")     \
     X(drop_ipv6_packet_too_big, "larger than the IPv4 MTU (§5.1); Packet Too Big sent")            \
+    X(drop_ipv6_illegal_source, "IPv6 source ::, ::1, link-local or multicast (§5.1)")             \
     X(drop_untranslatable_src6, "IPv6 source has no IPv4 form (EAMT, pool6)")                      \
-    X(drop_untranslatable_dst6, "IPv6 destination has no IPv4 form (§5.4); error 1/1 sent")        \
+    X(drop_untranslatable_dst6,                                                                    \
+      "IPv6 destination has no IPv4 form; error 1/1 sent but for ICMPv6 (§5.4)")                   \
     X(drop_never_translated_6to4, "pool6 address of an IPv4 address no router forwards")           \
     X(drop_wkp_non_global_6to4,                                                                    \
       "64:ff9b::/96 address of a non-global IPv4 address (RFC 6052 §3.1)")                         \

@@ -34,13 +34,15 @@ Verdict Translator::translate_6to4_full(PacketBuffer& packet, PacketAllocator* a
     // Addresses first, as in §4 (Jool issue #167).
     const auto dst4 = map_address_6to4(config, eamt_, Ipv6Address::from_bytes(in + 24));
     if (!dst4)
-        return refuse_address_6to4(*this, packet, dst4.by, Counter::drop_untranslatable_dst6);
+        return refuse_address_6to4(*this, packet, v6, dst4.by, Counter::drop_untranslatable_dst6);
     auto src4 = map_address_6to4(config, eamt_, Ipv6Address::from_bytes(in + 8));
     if (!src4) {
+        if (is_illegal_ipv6_source(in + 8)) return dropped(Counter::drop_ipv6_illegal_source);
         // RFC 6791 / §5.1: an error from an IPv6 router with no IPv4 form takes a pool6791v4
         // source.
         if (!icmp_error)
-            return refuse_address_6to4(*this, packet, src4.by, Counter::drop_untranslatable_src6);
+            return refuse_address_6to4(*this, packet, v6, src4.by,
+                                       Counter::drop_untranslatable_src6);
         src4 = {config.pool6791v4 ? *config.pool6791v4 : config.own_ipv4,
                 AddressMapping::untranslatable};
     }
@@ -49,8 +51,7 @@ Verdict Translator::translate_6to4_full(PacketBuffer& packet, PacketAllocator* a
     // and §5.4's error for every discard it specifies no other for: Destination Unreachable,
     // code 1 (docs/conformance.md says why not Parameter Problem).
     if (v6.extension_after_fragment_offset != 0)
-        return reply_icmp6_error(*this, packet, 1, 1, 0,
-                                 Counter::drop_ipv6_extension_after_fragment);
+        return discard_ipv6(*this, packet, v6, Counter::drop_ipv6_extension_after_fragment);
     if (v6.hop_limit <= 1)
         return reply_icmp6_error(*this, packet, 3, 0, 0, Counter::drop_ipv6_hop_limit_expired);
     // §5.1: a Routing header with Segments Left > 0 gets Parameter Problem pointing at the field.

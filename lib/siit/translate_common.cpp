@@ -2,6 +2,7 @@
 #include "siit/translate_common.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
@@ -245,16 +246,22 @@ Verdict refuse_address_4to6(Translator& translator, PacketBuffer& packet, Addres
     }
 }
 
-Verdict refuse_address_6to4(Translator& translator, PacketBuffer& packet, AddressMapping by,
-                            Counter untranslatable) {
+Verdict refuse_address_6to4(Translator& translator, PacketBuffer& packet, const Ipv6Info& v6,
+                            AddressMapping by, Counter untranslatable) {
     switch (by) {
     case AddressMapping::never_translated:
         return dropped(Counter::drop_never_translated_6to4);
     case AddressMapping::wkp_non_global:
         return dropped(Counter::drop_wkp_non_global_6to4);
     default:
-        return reply_icmp6_error(translator, packet, 1, 1, 0, untranslatable);
+        return discard_ipv6(translator, packet, v6, untranslatable);
     }
+}
+
+Verdict discard_ipv6(Translator& translator, PacketBuffer& packet, const Ipv6Info& v6,
+                     Counter counter) {
+    if (v6.protocol == kProtoIcmp6) return dropped(counter);
+    return reply_icmp6_error(translator, packet, 1, 1, 0, counter);
 }
 
 } // namespace siit::detail

@@ -143,7 +143,22 @@ inline Verdict dropped(Counter counter) {
 // draws Destination Unreachable (§4.4 code 13, §5.4 code 1), counted as `untranslatable`.
 Verdict refuse_address_4to6(Translator& translator, PacketBuffer& packet, AddressMapping by,
                             Counter untranslatable);
-Verdict refuse_address_6to4(Translator& translator, PacketBuffer& packet, AddressMapping by,
-                            Counter untranslatable);
+Verdict refuse_address_6to4(Translator& translator, PacketBuffer& packet, const Ipv6Info& v6,
+                            AddressMapping by, Counter untranslatable);
+
+// §5.4: an IPv6 packet discarded for a reason the RFC names no error for draws Destination
+// Unreachable code 1, "unless the discarded packet is itself an ICMPv6 message".
+Verdict discard_ipv6(Translator& translator, PacketBuffer& packet, const Ipv6Info& v6,
+                     Counter counter);
+
+// §5.1 Source Address: "If the translator gets an illegal source address (e.g., ::1, etc.), the
+// translator SHOULD silently drop the packet": the unspecified and loopback addresses, link-local
+// (RFC 4291 §2.5.6: never forwarded) and multicast sources.
+inline bool is_illegal_ipv6_source(const std::uint8_t* address) {
+    static constexpr std::uint8_t kZero[15] = {};
+    if (address[0] == 0xff) return true;                                // multicast
+    if (address[0] == 0xfe && (address[1] & 0xc0) == 0x80) return true; // fe80::/10
+    return std::memcmp(address, kZero, 15) == 0 && address[15] <= 1;    // :: and ::1
+}
 
 } // namespace siit::detail

@@ -24,13 +24,19 @@ ip netns exec "$H4" /usr/bin/python3 - "$E2E_TMP/received.txt" <<'PY' &
 import socket, sys, time
 s = socket.socket(); s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20); s.bind(("192.0.2.10", 7000)); s.settimeout(3)
-seen = set()
+arrived = []
 try:
     while True:
-        seen.add(s.recvfrom(100)[0])
+        arrived.append(s.recvfrom(100)[0].decode())
 except socket.timeout:
     pass
-open(sys.argv[1], "w").write(f"{len(seen)}\n")
+# RFC 7915 §4 and §5: each flow's packets leave in the order they came (one queue, one worker).
+last, in_order = {}, True
+for message in arrived:
+    flow, i = map(int, message.split("-"))
+    in_order &= i > last.get(flow, -1)
+    last[flow] = i
+open(sys.argv[1], "w").write(f"{len(set(arrived))} {'in-order' if in_order else 'reordered'}\n")
 PY
 receiver=$!
 E2E_PIDS+=($receiver)
@@ -60,6 +66,7 @@ import json, sys; w = json.load(sys.stdin)[\"workers\"]
 busy = [(x[\"busy-ns-per-packet\"], x[\"counters\"].get(\"busy_cycles\", 0)) for x in w if x[\"counters\"].get(\"rx_packets\", 0)]
 assert busy and all(ns > 0 and cycles > 0 for ns, cycles in busy), w'"
 wait "$receiver"
-check "all 640 datagrams of the 64 flows arrived" test "$(cat "$E2E_TMP/received.txt")" = 640
+check "all 640 datagrams of the 64 flows arrived, each flow in order" \
+  test "$(cat "$E2E_TMP/received.txt")" = "640 in-order"
 stop_siitd >/dev/null
 e2e_summary

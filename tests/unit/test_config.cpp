@@ -175,6 +175,16 @@ TEST_CASE("siitd config: unknown keys inside EAMT entries are refused by name", 
     CHECK(has(errors, "f.json: translation.eamt[0].ipv7: unknown setting"));
 }
 
+TEST_CASE("siitd config: an EAM over addresses no router forwards is refused at load", "[config]") {
+    std::vector<std::string> errors;
+    CHECK_FALSE(parse_config(
+        file_with(R"({"eamt": [{"ipv4": "169.254.0.0/24", "ipv6": "2001:db8::/120"}]})"),
+        "f.json", errors));
+    CHECK(has(errors, "f.json: translation.eamt: EAM 169.254.0.0/24 <-> 2001:db8::/120: its IPv4 "
+                      "prefix holds 169.254.0.0 (Link Local, RFC 3927 §2.7), an address no router "
+                      "forwards, which is never translated"));
+}
+
 TEST_CASE("siitd config: a key given twice is refused with its place, not last-one-wins",
           "[config]") {
     std::vector<std::string> errors;
