@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config.hpp"
+#include "siit/eamt.hpp"
 
 using namespace siitd;
 
@@ -176,13 +177,16 @@ TEST_CASE("siitd config: unknown keys inside EAMT entries are refused by name", 
 }
 
 TEST_CASE("siitd config: an EAM over addresses no router forwards is refused at load", "[config]") {
+    // What siitd and --check-config do with a file: parse it, then build its EAMT.
     std::vector<std::string> errors;
-    CHECK_FALSE(parse_config(
+    const auto config = parse_config(
         file_with(R"({"eamt": [{"ipv4": "169.254.0.0/24", "ipv6": "2001:db8::/120"}]})"),
-        "f.json", errors));
-    CHECK(has(errors, "f.json: translation.eamt: EAM 169.254.0.0/24 <-> 2001:db8::/120: its IPv4 "
-                      "prefix holds 169.254.0.0 (Link Local, RFC 3927 §2.7), an address no router "
-                      "forwards, which is never translated"));
+        "f.json", errors);
+    REQUIRE(config);
+    CHECK_FALSE(siit::EamTable::build(config->eamt, errors));
+    CHECK(has(errors, "EAM 169.254.0.0/24 <-> 2001:db8::/120: its IPv4 prefix holds 169.254.0.0 "
+                      "(Link Local, RFC 3927 §2.7), an address no router forwards, which is "
+                      "never translated"));
 }
 
 TEST_CASE("siitd config: a key given twice is refused with its place, not last-one-wins",
