@@ -67,8 +67,9 @@ class MbufAllocator final : public siit::PacketAllocator {
 class TokenBucket {
   public:
     TokenBucket(std::uint32_t per_second, std::uint32_t burst)
-        : per_second_(per_second), burst_(burst), tokens_(burst), hz_(rte_get_tsc_hz()),
-          last_(rte_get_tsc_cycles()) {}
+        // Zero per second is "not sent" (RFC 7915 §4.4, §5.4): no burst either.
+        : per_second_(per_second), burst_(burst), tokens_(per_second == 0 ? 0 : burst),
+          hz_(rte_get_tsc_hz()), last_(rte_get_tsc_cycles()) {}
     bool take() {
         const std::uint64_t now = rte_get_tsc_cycles();
         const std::uint64_t earned = (now - last_) * per_second_ / hz_;

@@ -10,10 +10,12 @@
 
 namespace siit {
 
-// RFC 7757 §4.2 hairpinning, named as Jool's eam-hairpin-mode: an IPv6 packet whose IPv4
-// destination is an EAM address goes back to IPv6 instead of out to IPv4.
-// off: never; simple: data packets only; intrinsic: ICMP errors too (a hairpinned flow's errors
-// find their way back to its IPv6 source).
+// RFC 7757 §4.2 hairpinning, named as Jool's eam-hairpin-mode: traffic between two IPv6 hosts
+// behind the translator, one of which reaches the other through pool6.
+// intrinsic (§4.2.2): the translator sends such packets (and ICMPv6 errors about them) back to IPv6
+// itself; simple (§4.2.1): the IPv4 network turns them round, and every IPv4-to-IPv6 translation
+// writes the source in RFC 6052 form; off: neither. The rules: translate_common.hpp's hairpins(),
+// translate_4to6.cpp's source_through_pool6.
 enum class HairpinMode : std::uint8_t { off, simple, intrinsic };
 
 struct TranslatorConfig {

@@ -27,6 +27,7 @@
 #include <string_view>
 
 #include "siit/address.hpp"
+#include "siit/bytes.hpp"
 
 namespace siit {
 
@@ -86,8 +87,8 @@ std::string_view ipv4_scope_name(Ipv4Scope scope);
 
 // RFC 6052 §2.1: the Well-Known Prefix.
 [[gnu::always_inline]] inline bool is_well_known_prefix(const Ipv6Prefix& prefix) {
-    static constexpr std::uint8_t kWkp[12] = {0x00, 0x64, 0xff, 0x9b};
-    return prefix.length == 96 && std::memcmp(prefix.address.bytes.data(), kWkp, 12) == 0;
+    const std::uint8_t* p = prefix.address.bytes.data();
+    return prefix.length == 96 && load64(p) == 0x0064ff9b00000000ull && load32(p + 8) == 0;
 }
 
 } // namespace siit

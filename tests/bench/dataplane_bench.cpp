@@ -89,15 +89,17 @@ Frame make_frame(bool from_ipv4, const std::uint8_t* src, const std::uint8_t* ds
     return f;
 }
 
-// The pool6 (64:ff9b::/96) form of 192.0.2.x, the IPv4 side's hosts in every mix.
+// The pool6 (2001:db8:64::/96) form of 192.0.2.x, the IPv4 side's hosts in every mix. A
+// network-specific prefix: the Well-Known Prefix never carries these documentation addresses
+// (RFC 6052 §3.1). Same length, so the same fast-path code as 64:ff9b::/96.
 Ipv6Address pool6_host(std::uint8_t x) {
-    return Ipv6Address::from_bytes(
-        std::array<std::uint8_t, 16>{0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, x}
-            .data());
+    return Ipv6Address::from_bytes(std::array<std::uint8_t, 16>{0x20, 0x01, 0x0d, 0xb8, 0, 0x64, 0,
+                                                                 0, 0, 0, 0, 0, 192, 0, 2, x}
+                                       .data());
 }
 
 // The default mix, one EAM entry (198.51.100.0/24 <-> 2001:db8:100::/120): 4->6 from 192.0.2.x
-// to 198.51.100.x, and 6->4 from 2001:db8:100::x to 64:ff9b::192.0.2.x, alternating.
+// to 198.51.100.x, and 6->4 from 2001:db8:100::x to 2001:db8:64::192.0.2.x, alternating.
 std::vector<Frame> make_templates() {
     std::vector<Frame> frames;
     for (unsigned i = 0; i < 32; ++i) {
@@ -400,7 +402,7 @@ int main(int argc, char** argv) {
     port.device = ring_name;
     port.rx_queues = static_cast<std::uint16_t>(workers);
     config.ports.push_back(port);
-    config.translation.pool6 = *Ipv6Prefix::parse("64:ff9b::/96");
+    config.translation.pool6 = *Ipv6Prefix::parse("2001:db8:64::/96");
     // Hairpinning stays on, as RFC 7757 §4.2 and the default have it (intrinsic): every 6->4
     // packet's IPv4 destination is looked up in the EAMT a third time.
     std::mt19937_64 rng(7915);

@@ -33,7 +33,9 @@ inline std::vector<EamEntry> make_entries(std::size_t n, std::mt19937_64& rng,
         const auto l6 = static_cast<std::uint8_t>(128 - (32 - l4));
         for (unsigned bit = l6; bit < 128; ++bit)
             v6.set_bit(bit, false);
-        entries.push_back({p4, Ipv6Prefix{v6, l6}});
+        const EamEntry entry{p4, Ipv6Prefix{v6, l6}};
+        if (eam_entry_error(entry)) continue; // over an address no router forwards
+        entries.push_back(entry);
     }
     return entries;
 }
