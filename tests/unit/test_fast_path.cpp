@@ -44,7 +44,10 @@ class Generator {
         if (kind == 11) return 0xac100000 | below(1 << 20); // 172.16.0.0/12: EAM, suffix high
         if (kind == 12) return 0xc6120000 | below(1 << 17); // 198.18.0.0/15: EAM, suffix split
         if (kind == 13) return 0xc0a80000 | below(1 << 16); // 192.168.0.0/16: EAM, suffix mid
-        if (chance(0.5)) return pick({0x7f000001u, 0xe0000001u, 0x00000000u, 0xffffffffu});
+        // Addresses no router forwards (and 192.0.0.9, a forwardable one among them), multicast.
+        if (chance(0.5))
+            return pick({0x7f000001u, 0xe0000001u, 0x00000000u, 0xffffffffu, 0xa9fe0101u,
+                         0xc0000008u, 0xc0000009u, 0xf0000001u});
         return static_cast<std::uint32_t>(rng_()); // RFC 6052 §3.1 above, anything here
     }
 
