@@ -53,9 +53,16 @@ check "lookup of an EAM address names the entry" \
   output_has "2001:db8:100::7 -> 198.51.100.7  by EAMT entry 198.51.100.0/24 2001:db8:100::/120" "$C" lookup 2001:db8:100::7
 check "lookup of an IPv4 address under pool6" output_has "203.0.113.9 -> 2001:db8:64::cb00:7109  by pool6" "$C" lookup 203.0.113.9
 check "pool6 set to an RFC 6052-invalid length is refused" status_is 1 "$C" pool6 set 2001:db8::/80
-check "pool6 set" output_has "2001:db8:64::/96" "$C" pool6 set 2001:db8:64::/96
-check "pool6 get" output_has "2001:db8:64::/96" "$C" pool6 get
-check "the lookup follows the new pool6" output_has "-> 2001:db8:64::cb00:7109" "$C" lookup 203.0.113.9
+check "lookup of an address no router forwards says it is never translated" \
+  output_has "169.254.1.1 -> (not translatable)  (no router forwards this IPv4 address: never translated)" "$C" lookup 169.254.1.1
+check "pool6 set to the Well-Known Prefix" output_has "64:ff9b::/96" "$C" pool6 set 64:ff9b::/96
+check "... which represents global IPv4 addresses" output_has "8.8.8.8 -> 64:ff9b::808:808  by pool6" "$C" lookup 8.8.8.8
+check "... and never a non-global one (RFC 6052 §3.1)" \
+  output_has "203.0.113.9 -> (not translatable)  (RFC 6052 §3.1: a non-global IPv4 address under 64:ff9b::/96)" "$C" lookup 203.0.113.9
+check "... nor its pool6 form" output_has "wkp-non-global" "$C" --json lookup 64:ff9b::203.0.113.9
+check "pool6 set" output_has "2001:db8:46::/96" "$C" pool6 set 2001:db8:46::/96
+check "pool6 get" output_has "2001:db8:46::/96" "$C" pool6 get
+check "the lookup follows the new pool6" output_has "-> 2001:db8:46::cb00:7109" "$C" lookup 203.0.113.9
 check "denylist4 add" output_has "done" "$C" denylist4 add 203.0.113.0/24 192.0.2.0/28
 check "denylist4 add of a listed prefix is refused, nothing added" status_is 1 "$C" denylist4 add 10.0.0.0/8 203.0.113.0/24
 check "denylist4 list" bash -c "[ \"\$('$C' denylist4 list | tr '\n' ' ')\" = '203.0.113.0/24 192.0.2.0/28 ' ]"
@@ -136,11 +143,11 @@ check "config apply that changes a port is refused: it needs a restart" status_i
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["translation"]["eamt"] = [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]
-c["translation"]["pool6"] = "2001:db8:64::/96"
+c["translation"]["pool6"] = "2001:db8:4646::/96"
 json.dump(c, open(sys.argv[2], "w"))
 PY
 check "config apply changes EAMT and settings in one step" output_has "the EAMT has 1 entries" "$C" config apply "$E2E_TMP/apply-good.json"
-check "... pool6 included" output_has "2001:db8:64::/96" "$C" pool6 get
+check "... pool6 included" output_has "2001:db8:4646::/96" "$C" pool6 get
 
 # Jool's atomic configuration
 cat >"$E2E_TMP/jool.json" <<'JSON'
