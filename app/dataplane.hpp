@@ -1,5 +1,6 @@
 // The DPDK shell: ports, queues, mbufs and the workers that move packets between them through
-// lib/'s translator. Fast path rules: no lock, no allocation besides mbufs, no system call.
+// lib/'s translator (one Worker each, worker.hpp). Fast path rules: no lock, no allocation besides
+// mbufs, no system call.
 #pragma once
 
 #include <atomic>
@@ -73,13 +74,6 @@ class Dataplane {
     void worker_loop(unsigned index);
 
   private:
-    // The MAC a translated packet (IP header at `packet`) leaving port `out` goes to, or null with
-    // the drop counter in `why` (no route, or a next hop the kernel has not resolved yet, which is
-    // then requested).
-    const std::array<std::uint8_t, 6>* next_hop_mac(std::size_t out, const std::uint8_t* packet,
-                                                    bool to_ipv6, const KernelView& kernel,
-                                                    ShellCounter& why) const;
-
     const Config& config_;
     siit::TranslationState& state_;
     RteQsbr& qsbr_;

@@ -196,13 +196,19 @@ def main():
     write_two_armed("two-armed-base", base_cases, base_translation)
     forwarded = [c for c in base_cases if c["action"] == "forward"][:12]
     write_scenario("one-armed-vlan", forwarded, base_translation, 1500, vlan=100)
-    # RFC 4443 2.4(f): a bucket of one error and no refill: five TTL-expired packets, one error.
+    # RFC 4443 2.4(f): a bucket of one error refilled once a second: five TTL-expired packets
+    # within the second, one error.
     expiring = [c for c in base_cases if c["counter"] == "drop_ipv4_ttl_expired"]
     rate_cases = [dict(expiring[0], outputs=expiring[0]["outputs"] if i == 0 else []) for i in range(5)]
     write_scenario("one-armed-icmp-rate-limit", rate_cases, base_translation, 1500,
                    extra_counters={"icmp_errors_rate_limited": 4},
+                   settings={"icmp-errors-per-second": 1, "icmp-error-burst": 1})
+    # RFC 7915 4.4 and 5.4: errors "not sent" at all when the rate is zero.
+    silent_cases = [dict(expiring[0], outputs=[]) for _ in range(5)]
+    write_scenario("one-armed-icmp-errors-off", silent_cases, base_translation, 1500,
+                   extra_counters={"icmp_errors_rate_limited": 5},
                    settings={"icmp-errors-per-second": 0, "icmp-error-burst": 1})
-    print(f"make_golden: {len(groups) + 3} scenarios from {len(cases) - len(skipped)} fixtures "
+    print(f"make_golden: {len(groups) + 4} scenarios from {len(cases) - len(skipped)} fixtures "
           f"({len(skipped)} with unequal IPv4/IPv6 MTUs stay unit-only)")
 
 
