@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "control/json_input.hpp"
-#include "siit/rfc6052.hpp"
+#include "control/translation_settings.hpp"
 #include "siit/translation_rules.hpp"
 
 namespace siitd {
@@ -106,9 +106,6 @@ void read_number(const json& object, const char* key, const std::string& path, T
 
 // The settings that name one of a few choices: each name once, for reading and for writing.
 template <typename T> using Choices = std::initializer_list<std::pair<const char*, T>>;
-const Choices<siit::HairpinMode> kHairpinModes = {{"off", siit::HairpinMode::off},
-                                                  {"simple", siit::HairpinMode::simple},
-                                                  {"intrinsic", siit::HairpinMode::intrinsic}};
 const Choices<Config::EamtPrefetch> kEamtPrefetchModes = {{"auto", Config::EamtPrefetch::automatic},
                                                           {"always", Config::EamtPrefetch::always},
                                                           {"never", Config::EamtPrefetch::never}};
@@ -148,54 +145,34 @@ void reject_unknown(const json& object, const std::string& path,
     }
 }
 
-// Puts the setting `key` of `x` back to its default; false for a key that has none.
-bool reset_to_default(const std::string& key, siit::TranslatorConfig& x) {
-    const siit::TranslatorConfig d;
-    if (key == "pool6")
-        x.pool6 = d.pool6;
-    else if (key == "denylist4")
-        x.denylist4 = d.denylist4;
-    else if (key == "pool6791v4")
-        x.pool6791v4 = d.pool6791v4;
-    else if (key == "pool6791v6")
-        x.pool6791v6 = d.pool6791v6;
-    else if (key == "own-ipv4")
-        x.own_ipv4 = d.own_ipv4;
-    else if (key == "own-ipv6")
-        x.own_ipv6 = d.own_ipv6;
-    else if (key == "reset-traffic-class")
-        x.reset_traffic_class = d.reset_traffic_class;
-    else if (key == "reset-tos")
-        x.reset_tos = d.reset_tos;
-    else if (key == "new-tos")
-        x.new_tos = d.new_tos;
-    else if (key == "amend-udp-checksum-zero")
-        x.amend_udp_checksum_zero = d.amend_udp_checksum_zero;
-    else if (key == "lowest-ipv6-mtu")
-        x.lowest_ipv6_mtu = d.lowest_ipv6_mtu;
-    else if (key == "mtu-plateaus")
-        x.mtu_plateaus = d.mtu_plateaus;
-    else if (key == "eam-hairpin-mode")
-        x.hairpin_mode = d.hairpin_mode;
-    else
-        return false;
-    return true;
+// The EAMT's entries, each {"ipv4": prefix, "ipv6": prefix} and nothing else.
+void parse_eamt(const json& list, const std::string& path, std::vector<siit::EamEntry>& eamt,
+                Problems& problems) {
+    if (!list.is_array()) {
+        problems.add(path, "must be a list of {\"ipv4\": ..., \"ipv6\": ...}");
+        return;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const json& e = list[i];
+        const std::string where = path + "[" + std::to_string(i) + "]";
+        std::string v4, v6;
+        if (e.is_object()) reject_unknown(e, where + ".", {"ipv4", "ipv6"}, problems);
+        if (!e.is_object() || !read(e, "ipv4", where + ".", v4, problems) ||
+            !read(e, "ipv6", where + ".", v6, problems)) {
+            problems.add(where, "needs \"ipv4\" and \"ipv6\" prefixes");
+            continue;
+        }
+        const auto p4 = siit::Ipv4Prefix::parse(v4);
+        const auto p6 = siit::Ipv6Prefix::parse(v6);
+        if (!p4)
+            problems.add(where + ".ipv4",
+                         "'" + v4 + "' is not an IPv4 prefix (host bits must be zero)");
+        if (!p6)
+            problems.add(where + ".ipv6",
+                         "'" + v6 + "' is not an IPv6 prefix (host bits must be zero)");
+        if (p4 && p6) eamt.push_back({*p4, *p6});
+    }
 }
-
-const std::initializer_list<const char*> kTranslationKeys = {"pool6",
-                                                             "eamt",
-                                                             "denylist4",
-                                                             "pool6791v4",
-                                                             "pool6791v6",
-                                                             "own-ipv4",
-                                                             "own-ipv6",
-                                                             "reset-traffic-class",
-                                                             "reset-tos",
-                                                             "new-tos",
-                                                             "amend-udp-checksum-zero",
-                                                             "lowest-ipv6-mtu",
-                                                             "mtu-plateaus",
-                                                             "eam-hairpin-mode"};
 
 void parse_translation(const json& given, const std::string& path, siit::TranslatorConfig& x,
                        std::optional<std::vector<siit::EamEntry>>& eamt, Problems& problems) {
@@ -203,99 +180,21 @@ void parse_translation(const json& given, const std::string& path, siit::Transla
         problems.add(path.substr(0, path.size() - 1), "must be an object");
         return;
     }
-    reject_unknown(given, path, kTranslationKeys, problems);
-    // null: back to the default (the control socket's way to unset a setting).
-    json t = json::object();
+    // Every key is "eamt" or one of the settings table's (lib/control/translation_settings.cpp);
+    // null puts a setting back to its default (the control socket's way to unset it).
     for (const auto& [key, value] : given.items()) {
-        if (!value.is_null())
-            t[key] = value;
-        else if (key == "eamt")
+        if (key == "eamt") {
             eamt.emplace();
-        else
-            reset_to_default(key, x);
-    }
-    std::string text;
-    if (read(t, "pool6", path, text, problems)) {
-        const auto prefix = siit::Ipv6Prefix::parse(text);
-        if (!prefix || !siit::rfc6052_valid_length(prefix->length))
-            problems.add(path + "pool6",
-                         "'" + text + "' is not an IPv6 prefix of length 32, 40, 48, 56, 64 or 96");
-        else
-            x.pool6 = prefix;
-    }
-    if (t.contains("eamt")) {
-        eamt.emplace();
-        if (!t["eamt"].is_array())
-            problems.add(path + "eamt", "must be a list of {\"ipv4\": ..., \"ipv6\": ...}");
-        else
-            for (std::size_t i = 0; i < t["eamt"].size(); ++i) {
-                const json& e = t["eamt"][i];
-                const std::string where = path + "eamt[" + std::to_string(i) + "]";
-                std::string v4, v6;
-                if (e.is_object()) reject_unknown(e, where + ".", {"ipv4", "ipv6"}, problems);
-                if (!e.is_object() || !read(e, "ipv4", where + ".", v4, problems) ||
-                    !read(e, "ipv6", where + ".", v6, problems)) {
-                    problems.add(where, "needs \"ipv4\" and \"ipv6\" prefixes");
-                    continue;
-                }
-                const auto p4 = siit::Ipv4Prefix::parse(v4);
-                const auto p6 = siit::Ipv6Prefix::parse(v6);
-                if (!p4)
-                    problems.add(where + ".ipv4",
-                                 "'" + v4 + "' is not an IPv4 prefix (host bits must be zero)");
-                if (!p6)
-                    problems.add(where + ".ipv6",
-                                 "'" + v6 + "' is not an IPv6 prefix (host bits must be zero)");
-                if (p4 && p6) eamt->push_back({*p4, *p6});
-            }
-    }
-    std::vector<std::string> list;
-    if (read(t, "denylist4", path, list, problems)) {
-        x.denylist4.clear();
-        for (const auto& item : list) {
-            if (const auto p = siit::Ipv4Prefix::parse(item))
-                x.denylist4.push_back(*p);
-            else
-                problems.add(path + "denylist4", "'" + item + "' is not an IPv4 prefix");
+            if (!value.is_null()) parse_eamt(value, path + "eamt", *eamt, problems);
+        } else if (const auto* setting = siit::control::find_translation_setting(key)) {
+            if (value.is_null())
+                setting->reset(x);
+            else if (const auto refusal = setting->read(value, x))
+                problems.add(path + key, *refusal);
+        } else {
+            problems.add(path + key, "unknown setting");
         }
     }
-    auto read_v4 = [&](const char* key, auto& out) {
-        if (read(t, key, path, text, problems)) {
-            if (const auto a = siit::Ipv4Address::parse(text))
-                out = *a;
-            else
-                problems.add(path + key, "'" + text + "' is not an IPv4 address");
-        }
-    };
-    auto read_v6 = [&](const char* key, auto& out) {
-        if (read(t, key, path, text, problems)) {
-            if (const auto a = siit::Ipv6Address::parse(text))
-                out = *a;
-            else
-                problems.add(path + key, "'" + text + "' is not an IPv6 address");
-        }
-    };
-    read_v4("pool6791v4", x.pool6791v4);
-    read_v6("pool6791v6", x.pool6791v6);
-    read_v4("own-ipv4", x.own_ipv4);
-    read_v6("own-ipv6", x.own_ipv6);
-    read(t, "reset-traffic-class", path, x.reset_traffic_class, problems);
-    read(t, "reset-tos", path, x.reset_tos, problems);
-    read_number(t, "new-tos", path, x.new_tos, 0, 255, problems);
-    read(t, "amend-udp-checksum-zero", path, x.amend_udp_checksum_zero, problems);
-    read_number(t, "lowest-ipv6-mtu", path, x.lowest_ipv6_mtu, 1280, 65535, problems);
-    std::vector<std::int64_t> plateaus;
-    if (read(t, "mtu-plateaus", path, plateaus, problems)) {
-        x.mtu_plateaus.clear();
-        for (auto p : plateaus) {
-            if (p < 68 || p > 65535)
-                problems.add(path + "mtu-plateaus", "every plateau must be between 68 and 65535");
-            else
-                x.mtu_plateaus.push_back(static_cast<std::uint16_t>(p));
-        }
-        std::sort(x.mtu_plateaus.rbegin(), x.mtu_plateaus.rend());
-    }
-    read_choice(t, "eam-hairpin-mode", path, kHairpinModes, x.hairpin_mode, problems);
 }
 
 void parse_control(const json& c, ControlConfig& control, Problems& problems) {
@@ -499,26 +398,13 @@ std::string mac_to_string(const std::array<std::uint8_t, 6>& mac) {
 
 json translation_to_json(const siit::TranslatorConfig& x, const std::vector<siit::EamEntry>* eamt) {
     json t = json::object();
-    t["pool6"] = x.pool6 ? json(x.pool6->to_string()) : json(nullptr);
+    for (const auto& setting : siit::control::translation_settings())
+        t[std::string(setting.name)] = setting.write(x);
     if (eamt) {
         t["eamt"] = json::array();
         for (const auto& e : *eamt)
             t["eamt"].push_back({{"ipv4", e.prefix4.to_string()}, {"ipv6", e.prefix6.to_string()}});
     }
-    t["denylist4"] = json::array();
-    for (const auto& p : x.denylist4)
-        t["denylist4"].push_back(p.to_string());
-    t["pool6791v4"] = x.pool6791v4 ? json(x.pool6791v4->to_string()) : json(nullptr);
-    t["pool6791v6"] = x.pool6791v6 ? json(x.pool6791v6->to_string()) : json(nullptr);
-    t["own-ipv4"] = x.own_ipv4.to_string();
-    t["own-ipv6"] = x.own_ipv6 ? json(x.own_ipv6->to_string()) : json(nullptr);
-    t["reset-traffic-class"] = x.reset_traffic_class;
-    t["reset-tos"] = x.reset_tos;
-    t["new-tos"] = x.new_tos;
-    t["amend-udp-checksum-zero"] = x.amend_udp_checksum_zero;
-    t["lowest-ipv6-mtu"] = x.lowest_ipv6_mtu;
-    t["mtu-plateaus"] = x.mtu_plateaus;
-    t["eam-hairpin-mode"] = choice_name(kHairpinModes, x.hairpin_mode);
     return t;
 }
 

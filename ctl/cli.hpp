@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -51,6 +52,9 @@ class Cli {
     CLI::App& app;
     Options options;
     std::function<int()> action;
+    // Words the completion offers after a command besides its subcommands and options (the
+    // setting names after get, set and unset).
+    std::map<const CLI::App*, std::vector<std::string>> completion_words;
 
   private:
     std::vector<std::shared_ptr<void>> kept_;

@@ -5,6 +5,7 @@
 
 #include "cli.hpp"
 #include "control/json_input.hpp"
+#include "control/translation_settings.hpp"
 
 namespace siitctl {
 
@@ -90,9 +91,15 @@ void add_setting_commands(Cli& cli) {
     p6791_remove->add_option("ADDRESS", address, "as listed")->required();
     cli.on(p6791_remove, [&] { return cli.simple("pool6791.remove", {{"address", address}})(); });
 
-    // global settings
+    // global settings: their names, and what each takes, from the settings table
+    std::vector<std::string> names;
+    std::string described;
+    for (const auto& setting : siit::control::translation_settings()) {
+        names.emplace_back(setting.name);
+        described += "\n  " + std::string(setting.name) + ": " + std::string(setting.values);
+    }
     auto* get = app.add_subcommand("get", "print every translation setting, or NAME's");
-    get->add_option("NAME", name, "e.g. lowest-ipv6-mtu (see docs/siitd.conf.md)");
+    get->add_option("NAME", name, "a setting (docs/siitd.conf.md):" + described);
     cli.on(get, [&] {
         json req = {{"command", "global.get"}};
         if (!name.empty()) req["name"] = name;
@@ -108,8 +115,7 @@ void add_setting_commands(Cli& cli) {
         });
     });
     auto* set = app.add_subcommand("set", "change one translation setting");
-    set->add_option("NAME", name, "e.g. lowest-ipv6-mtu, eam-hairpin-mode, mtu-plateaus")
-        ->required();
+    set->add_option("NAME", name, "a setting (docs/siitd.conf.md):" + described)->required();
     set->add_option("VALUE", value,
                     "true/false, a number, an address, a prefix, or a comma-separated list")
         ->required();
@@ -119,7 +125,9 @@ void add_setting_commands(Cli& cli) {
                        [&](const json& r) { std::cout << name << " " << show(r) << "\n"; });
     });
     auto* unset = app.add_subcommand("unset", "put one translation setting back to its default");
-    unset->add_option("NAME", name, "e.g. own-ipv6")->required();
+    unset->add_option("NAME", name, "a setting, as for set")->required();
+    for (const CLI::App* command : {get, set, unset})
+        cli.completion_words[command] = names;
     cli.on(unset, [&] {
         return request(o, {{"command", "global.set"}, {"name", name}, {"value", nullptr}},
                        [&](const json& r) { std::cout << name << " " << show(r) << "\n"; });

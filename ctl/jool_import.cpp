@@ -6,6 +6,8 @@
 
 #include <set>
 
+#include "control/translation_settings.hpp"
+
 namespace siitctl {
 
 namespace {
@@ -98,28 +100,24 @@ json jool_to_translation(const json& jool, std::vector<std::string>& warnings,
                                                           "randomize-rfc6791-addresses", "trace",
                                                           "enabled"};
             for (const auto& [name, v] : value.items()) {
-                if (name == "pool6")
-                    t["pool6"] = v;
-                else if (name == "zeroize-traffic-class")
-                    t["reset-traffic-class"] = v;
-                else if (name == "override-tos")
-                    t["reset-tos"] = v;
-                else if (name == "tos")
-                    t["new-tos"] = v;
-                else if (name == "mtu-plateaus" || name == "amend-udp-checksum-zero" ||
-                         name == "lowest-ipv6-mtu")
-                    t[name] = v;
-                else if (name == "eam-hairpin-mode") {
+                // The settings table names Jool's global for each siitd setting that has one.
+                const auto* setting = siit::control::find_translation_setting_by_jool_name(name);
+                if (setting && setting->name == "eam-hairpin-mode") {
                     // Jool takes a name or its number: 0 off, 1 simple, 2 intrinsic.
+                    const std::string key(setting->name);
                     if (v.is_number_integer() && v.get<int>() >= 0 && v.get<int>() <= 2)
-                        t[name] = std::array{"off", "simple", "intrinsic"}[v.get<int>()];
+                        t[key] = std::array{"off", "simple", "intrinsic"}[v.get<int>()];
                     else
-                        t[name] = v;
-                } else if (name == "rfc6791v4-prefix" || name == "rfc6791v6-prefix") {
-                    const bool v4 = name == "rfc6791v4-prefix";
-                    t[v4 ? "pool6791v4" : "pool6791v6"] =
+                        t[key] = v;
+                } else if (setting &&
+                           (setting->name == "pool6791v4" || setting->name == "pool6791v6")) {
+                    // Jool's is a prefix; siitd takes its first address.
+                    const bool v4 = setting->name == "pool6791v4";
+                    t[std::string(setting->name)] =
                         v.is_string() ? json(first_address(v.get<std::string>(), v4, warnings))
                                       : json(nullptr);
+                } else if (setting) {
+                    t[std::string(setting->name)] = v;
                 } else if (ignored.count(name)) {
                     warnings.push_back("global." + name + ": no siitd equivalent; ignored");
                 } else {

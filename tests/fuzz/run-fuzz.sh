@@ -28,7 +28,7 @@ mkdir -p "$out/obj"
 dpdk_cflags=$(pkg-config --cflags libdpdk libnl-route-3.0 | sed 's/-I/-isystem /g')
 cxx=(clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
      -I"$root/lib" -I"$root/app" -I"$root/ctl" -I"$root/tests/support" -DSIITD_VERSION='"fuzz"')
-lib_sources=("$root"/lib/siit/*.cpp)
+lib_sources=("$root"/lib/siit/*.cpp "$root"/lib/control/*.cpp)
 app_sources=()
 for f in "$root"/app/*.cpp; do [ "$(basename "$f")" = main.cpp ] || app_sources+=("$f"); done
 

@@ -180,8 +180,8 @@ TEST_CASE("siitd config: an EAM over addresses no router forwards is refused at 
     // What siitd and --check-config do with a file: parse it, then build its EAMT.
     std::vector<std::string> errors;
     const auto config = parse_config(
-        file_with(R"({"eamt": [{"ipv4": "169.254.0.0/24", "ipv6": "2001:db8::/120"}]})"),
-        "f.json", errors);
+        file_with(R"({"eamt": [{"ipv4": "169.254.0.0/24", "ipv6": "2001:db8::/120"}]})"), "f.json",
+        errors);
     REQUIRE(config);
     CHECK_FALSE(siit::EamTable::build(config->eamt, errors));
     CHECK(has(errors, "EAM 169.254.0.0/24 <-> 2001:db8::/120: its IPv4 prefix holds 169.254.0.0 "
