@@ -205,9 +205,8 @@ Counter Translator::fast_4to6(PacketBuffer& packet, const Table* eamt, const Pac
                                      load32(in + 12) + load32(in + 16);
     if (fold_sum64(header_sum, 0) != 0xffff) return kNotTaken;
     const std::uint32_t l4_length = total_length - kIpv4HeaderSize;
-    std::uint32_t limit = config.ipv6_mtu;
-    if (!(flags_offset & 0x4000)) limit = std::min<std::uint32_t>(limit, config.lowest_ipv6_mtu);
-    if (kIpv6HeaderSize + l4_length > limit) return kNotTaken;
+    if (kIpv6HeaderSize + l4_length > detail::ipv6_size_limit(config, flags_offset & 0x4000))
+        return kNotTaken;
 
     std::uint8_t* const l4 = in + kIpv4HeaderSize;
     const bool icmp = protocol == kProtoIcmp;
@@ -241,13 +240,10 @@ Counter Translator::fast_4to6(PacketBuffer& packet, const Table* eamt, const Pac
     }
 
     // §4.1: Traffic Class from TOS (or zero), Flow Label zero, Hop Limit one less than the TTL.
-    const std::uint8_t traffic_class = config.reset_traffic_class ? 0 : in[1];
     std::uint8_t* const out = l4 - kIpv6HeaderSize;
-    const std::uint64_t first =
-        (std::uint64_t{6u << 28 | std::uint32_t{traffic_class} << 20} << 32) |
-        (std::uint64_t{l4_length} << 16) | (std::uint64_t{icmp ? kProtoIcmp6 : protocol} << 8) |
-        static_cast<std::uint8_t>(ttl - 1);
-    store64(out, first);
+    detail::store_ipv6_first_words(
+        out, detail::traffic_class_4to6(config, in[1]), static_cast<std::uint16_t>(l4_length),
+        detail::next_header_4to6(protocol), static_cast<std::uint8_t>(ttl - 1));
     store_wide6(out + 8, src6);
     store_wide6(out + 24, dst6);
 
@@ -269,7 +265,7 @@ Counter Translator::fast_6to4(PacketBuffer& packet, const Table* eamt, const Pac
     const std::uint8_t protocol = in[6], hop_limit = in[7];
     if ((first >> 28) != 6 || payload_length < 8 ||
         kIpv6HeaderSize + payload_length > packet.length || hop_limit <= 1 ||
-        kIpv4HeaderSize + payload_length > config.ipv4_mtu) // §5.1: Packet Too Big, out of line
+        !detail::fits_ipv4_mtu(config, payload_length)) // §5.1: Packet Too Big, out of line
         return kNotTaken;
 
     std::uint8_t* const l4 = in + kIpv6HeaderSize;
@@ -307,26 +303,11 @@ Counter Translator::fast_6to4(PacketBuffer& packet, const Table* eamt, const Pac
 
     // §5.1: TOS from the Traffic Class (or the configured one); DF and Identification by size.
     const auto total = static_cast<std::uint16_t>(kIpv4HeaderSize + payload_length);
-    std::uint16_t identification = 0, flags_offset = 0;
-    if (total > 1260)
-        flags_offset = 0x4000;
-    else
-        identification = next_ipv4_id();
-    const std::uint8_t tos =
-        config.reset_tos ? config.new_tos : static_cast<std::uint8_t>(first >> 20);
-    // Scalars, not an array: the sum of words just stored would stall on store forwarding.
-    const std::uint32_t word0 = 0x45000000u | std::uint32_t{tos} << 16 | total;
-    const std::uint32_t word1 = std::uint32_t{identification} << 16 | flags_offset;
-    const std::uint32_t word2 = std::uint32_t{static_cast<std::uint8_t>(hop_limit - 1)} << 24 |
-                                std::uint32_t{icmp ? kProtoIcmp : protocol} << 16;
-    const std::uint64_t sum = std::uint64_t{word0} + word1 + word2 + src4 + dst4;
-    const auto header_checksum = static_cast<std::uint16_t>(~fold_sum64(sum, 0));
     std::uint8_t* const out = l4 - kIpv4HeaderSize;
-    store32(out, word0);
-    store32(out + 4, word1);
-    store32(out + 8, word2 | header_checksum);
-    store32(out + 12, src4);
-    store32(out + 16, dst4);
+    detail::store_ipv4_header(out, detail::tos_6to4(config, static_cast<std::uint8_t>(first >> 20)),
+                              total, detail::unfragmented_identity(*this, total),
+                              static_cast<std::uint8_t>(hop_limit - 1),
+                              detail::protocol_6to4(protocol), src4, dst4);
 
     packet.tailroom += packet.length - (kIpv6HeaderSize + payload_length);
     packet.headroom += kIpv6HeaderSize - kIpv4HeaderSize;

@@ -119,8 +119,7 @@ Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* a
     // §4.1 fragmentation: DF=0 packets are split to fit lowest-ipv6-mtu; DF=1 packets that do not
     // fit the IPv6 link get Fragmentation Needed with the IPv4 MTU that would (RFC 1191).
     bool with_fragment_header = v4.is_fragment();
-    std::uint32_t limit = config.ipv6_mtu;
-    if (!v4.dont_fragment) limit = std::min<std::uint32_t>(limit, config.lowest_ipv6_mtu);
+    const std::uint32_t limit = ipv6_size_limit(config, v4.dont_fragment);
     const std::uint32_t headers =
         kIpv6HeaderSize + (with_fragment_header ? kFragmentHeaderSize : 0);
     const bool split = headers + l4_length > limit;

@@ -43,14 +43,11 @@ std::uint32_t write_ipv6_header(std::uint8_t* out, const Ipv4Info& v4,
                                 const TranslatorConfig& config, const Ipv6Address& src,
                                 const Ipv6Address& dst, std::uint8_t hop_limit,
                                 std::uint32_t upper_length, bool with_fragment) {
-    // §4.1 Traffic Class: the IPv4 TOS, unless reset-traffic-class; Flow Label: zero.
-    const std::uint8_t traffic_class = config.reset_traffic_class ? 0 : v4.tos;
-    store32(out, (6u << 28) | (std::uint32_t{traffic_class} << 20));
-    const std::uint8_t upper = v4.protocol == kProtoIcmp ? kProtoIcmp6 : v4.protocol;
+    const std::uint8_t upper = next_header_4to6(v4.protocol);
     const std::uint32_t extra = with_fragment ? kFragmentHeaderSize : 0;
-    store16(out + 4, static_cast<std::uint16_t>(upper_length + extra));
-    out[6] = with_fragment ? kProtoFragment : upper;
-    out[7] = hop_limit;
+    store_ipv6_first_words(out, traffic_class_4to6(config, v4.tos),
+                           static_cast<std::uint16_t>(upper_length + extra),
+                           with_fragment ? kProtoFragment : upper, hop_limit);
     src.to_bytes(out + 8);
     dst.to_bytes(out + 24);
     if (!with_fragment) return kIpv6HeaderSize;
@@ -67,35 +64,16 @@ std::uint32_t write_ipv6_header(std::uint8_t* out, const Ipv4Info& v4,
 void write_ipv4_header(std::uint8_t* out, const Ipv6Info& v6, Translator& translator,
                        Ipv4Address src, Ipv4Address dst, std::uint8_t ttl,
                        std::uint32_t upper_length) {
-    const TranslatorConfig& config = translator.config();
     const auto total = static_cast<std::uint16_t>(kIpv4HeaderSize + upper_length);
-    out[0] = 0x45;
-    out[1] = config.reset_tos ? config.new_tos : v6.traffic_class; // §5.1 TOS
-    store16(out + 2, total);
-    std::uint16_t identification = 0;
-    std::uint16_t flags_offset = 0;
-    if (v6.has_fragment_header) {
-        // §5.1.1: Identification's low 16 bits, offset and M from the Fragment header; DF=0.
-        identification = static_cast<std::uint16_t>(v6.identification);
-        flags_offset =
-            static_cast<std::uint16_t>((v6.fragment_offset / 8) | (v6.more_fragments ? 0x2000 : 0));
-    } else if (total > 1260) {
-        // §5.1: DF=1 above 1260 bytes, so that IPv4 routers send Fragmentation Needed that become
-        // IPv6 Packet Too Big of at least 1280. An atomic datagram needs no Identification
-        // (RFC 6864 §4.1).
-        flags_offset = 0x4000;
-    } else {
-        // §5.1: DF=0, so IPv4 routers may fragment; the Identification must then be unique.
-        identification = translator.next_ipv4_id();
-    }
-    store16(out + 4, identification);
-    store16(out + 6, flags_offset);
-    out[8] = ttl;
-    out[9] = v6.protocol == kProtoIcmp6 ? kProtoIcmp : v6.protocol;
-    store16(out + 10, 0);
-    src.to_bytes(out + 12);
-    dst.to_bytes(out + 16);
-    store16(out + 10, checksum_of(out, kIpv4HeaderSize));
+    // §5.1.1: a fragment keeps Identification's low 16 bits, offset and M; DF=0.
+    const Ipv4Identity identity =
+        v6.has_fragment_header
+            ? Ipv4Identity{static_cast<std::uint16_t>(v6.identification),
+                           static_cast<std::uint16_t>((v6.fragment_offset / 8) |
+                                                      (v6.more_fragments ? 0x2000 : 0))}
+            : unfragmented_identity(translator, total);
+    store_ipv4_header(out, tos_6to4(translator.config(), v6.traffic_class), total, identity, ttl,
+                      protocol_6to4(v6.protocol), src.value, dst.value);
 }
 
 bool adjust_l4_checksum(std::uint8_t protocol, std::uint8_t* l4, std::uint32_t available,

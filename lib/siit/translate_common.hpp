@@ -3,8 +3,11 @@
 // sends itself. Internal to lib/.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 
+#include "siit/bytes.hpp"
+#include "siit/checksum.hpp"
 #include "siit/headers.hpp"
 #include "siit/special_ipv4.hpp"
 #include "siit/translator.hpp"
@@ -85,6 +88,77 @@ template <typename InEamt>
 }
 
 Ipv6Address own_ipv6(const TranslatorConfig& config);
+
+// The header rules that the fast path (fast_path.cpp) and the full translation share, each in
+// one place. Inline: the fast path calls them on every packet.
+#define SIIT_RULE [[gnu::always_inline]] inline
+
+// §4.1 Traffic Class: the IPv4 TOS, unless reset-traffic-class.
+SIIT_RULE std::uint8_t traffic_class_4to6(const TranslatorConfig& config, std::uint8_t tos) {
+    return config.reset_traffic_class ? 0 : tos;
+}
+// §5.1 Type of Service: the Traffic Class, unless reset-tos (then new-tos).
+SIIT_RULE std::uint8_t tos_6to4(const TranslatorConfig& config, std::uint8_t traffic_class) {
+    return config.reset_tos ? config.new_tos : traffic_class;
+}
+// §4.1 Next Header and §5.1 Protocol: ICMPv4 and ICMPv6 swap, every other protocol is kept.
+SIIT_RULE std::uint8_t next_header_4to6(std::uint8_t protocol) {
+    return protocol == kProtoIcmp ? kProtoIcmp6 : protocol;
+}
+SIIT_RULE std::uint8_t protocol_6to4(std::uint8_t next_header) {
+    return next_header == kProtoIcmp6 ? kProtoIcmp : next_header;
+}
+// §4.1: the largest IPv6 packet an IPv4 packet may become without fragmentation: the IPv6 MTU;
+// for DF=0, no more than lowest-ipv6-mtu either (IPv4 routers could have fragmented it).
+SIIT_RULE std::uint32_t ipv6_size_limit(const TranslatorConfig& config, bool dont_fragment) {
+    return dont_fragment ? config.ipv6_mtu
+                         : std::min<std::uint32_t>(config.ipv6_mtu, config.lowest_ipv6_mtu);
+}
+// §5.1: an IPv6 packet that would not fit the IPv4 link is refused (Packet Too Big), never
+// fragmented.
+SIIT_RULE bool fits_ipv4_mtu(const TranslatorConfig& config, std::uint32_t upper_length) {
+    return kIpv4HeaderSize + upper_length <= config.ipv4_mtu;
+}
+// §5.1 Identification and flags of a packet with no Fragment header: DF=1 above 1260 bytes, so
+// that IPv4 routers send Fragmentation Needed that become Packet Too Big of at least 1280, with no
+// Identification (an atomic datagram needs none, RFC 6864 §4.1); DF=0 up to 1260, so that IPv4
+// routers may fragment, with a unique Identification.
+struct Ipv4Identity {
+    std::uint16_t identification = 0;
+    std::uint16_t flags_offset = 0;
+};
+SIIT_RULE Ipv4Identity unfragmented_identity(Translator& translator, std::uint32_t total_length) {
+    if (total_length > 1260) return {0, 0x4000};
+    return {translator.next_ipv4_id(), 0};
+}
+// §5.1: the IPv4 header's ten words from its fields, checksum included; `src` and `dst` are the
+// addresses as 32-bit values. Written as words: the sum of bytes just stored would stall on store
+// forwarding.
+SIIT_RULE void store_ipv4_header(std::uint8_t* out, std::uint8_t tos, std::uint16_t total_length,
+                                 Ipv4Identity identity, std::uint8_t ttl, std::uint8_t protocol,
+                                 std::uint32_t src, std::uint32_t dst) {
+    const std::uint32_t word0 = 0x45000000u | std::uint32_t{tos} << 16 | total_length;
+    const std::uint32_t word1 =
+        std::uint32_t{identity.identification} << 16 | identity.flags_offset;
+    const std::uint32_t word2 = std::uint32_t{ttl} << 24 | std::uint32_t{protocol} << 16;
+    const std::uint64_t sum = std::uint64_t{word0} + word1 + word2 + src + dst;
+    const auto header_checksum = static_cast<std::uint16_t>(~fold_sum64(sum, 0));
+    store32(out, word0);
+    store32(out + 4, word1);
+    store32(out + 8, word2 | header_checksum);
+    store32(out + 12, src);
+    store32(out + 16, dst);
+}
+// §4.1: the IPv6 header's first eight bytes (Flow Label zero); the addresses follow.
+SIIT_RULE void store_ipv6_first_words(std::uint8_t* out, std::uint8_t traffic_class,
+                                      std::uint16_t payload_length, std::uint8_t next_header,
+                                      std::uint8_t hop_limit) {
+    store64(out, (std::uint64_t{6u << 28 | std::uint32_t{traffic_class} << 20} << 32) |
+                     (std::uint64_t{payload_length} << 16) | (std::uint64_t{next_header} << 8) |
+                     hop_limit);
+}
+
+#undef SIIT_RULE
 
 // §5.1 Packet Too Big for an IPv6 packet that does not fit the IPv4 link: the IPv4 MTU plus the
 // 20 bytes that IPv6's fixed header adds over IPv4's, never below 1280 (RFC 8200 §5). docs/mtu.md.

@@ -26,14 +26,14 @@ std::vector<std::uint8_t> ipv4(std::uint16_t total_length, std::uint16_t flags_o
 
 // An IPv6 header with `payload` bytes after it, its Next Header `next`.
 std::vector<std::uint8_t> ipv6(std::uint8_t next, std::vector<std::uint8_t> payload) {
-    std::vector<std::uint8_t> p(40, 0);
+    std::vector<std::uint8_t> p(40 + payload.size(), 0);
     p[0] = 0x6a; // traffic class 0xa5
     p[1] = 0x50;
     p[4] = static_cast<std::uint8_t>(payload.size() >> 8);
     p[5] = static_cast<std::uint8_t>(payload.size());
     p[6] = next;
     p[7] = 9;
-    p.insert(p.end(), payload.begin(), payload.end());
+    std::copy(payload.begin(), payload.end(), p.begin() + 40);
     return p;
 }
 } // namespace
