@@ -83,6 +83,24 @@ template <bool TranslatorConfig::*Member> constexpr auto boolean_setting() {
     return Functions{};
 }
 
+// An optional address member (unset by default, or null): reader, writer and reset.
+template <typename Address, std::optional<Address> TranslatorConfig::*Member>
+constexpr auto optional_address_setting() {
+    struct Functions {
+        static Refusal read(const json& v, TranslatorConfig& c) {
+            Address a;
+            if (auto refusal =
+                    read_address(v, a, std::is_same_v<Address, Ipv4Address> ? "IPv4" : "IPv6"))
+                return refusal;
+            c.*Member = a;
+            return std::nullopt;
+        }
+        static json write(const TranslatorConfig& c) { return address_json(c.*Member); }
+        static void reset(TranslatorConfig& c) { c.*Member = kDefaults.*Member; }
+    };
+    return Functions{};
+}
+
 template <typename F>
 constexpr TranslationSetting setting(std::string_view name, std::string_view values,
                                      std::string_view meaning, std::string_view jool, F) {
@@ -125,45 +143,23 @@ const TranslationSetting kSettings[] = {
          return list;
      },
      [](TranslatorConfig& c) { c.denylist4 = kDefaults.denylist4; }},
-    {"pool6791v4", "unicast IPv4 address",
-     "RFC 6791 source of translated ICMPv6 errors from routers with no IPv4 form",
-     "rfc6791v4-prefix",
-     [](const json& v, TranslatorConfig& c) -> Refusal {
-         Ipv4Address a;
-         if (auto refusal = read_address(v, a, "IPv4")) return refusal;
-         c.pool6791v4 = a;
-         return std::nullopt;
-     },
-     [](const TranslatorConfig& c) { return address_json(c.pool6791v4); },
-     [](TranslatorConfig& c) { c.pool6791v4 = kDefaults.pool6791v4; }},
-    {"pool6791v6", "unicast IPv6 address",
-     "RFC 6791 source of translated ICMPv4 errors from routers with no IPv6 form",
-     "rfc6791v6-prefix",
-     [](const json& v, TranslatorConfig& c) -> Refusal {
-         Ipv6Address a;
-         if (auto refusal = read_address(v, a, "IPv6")) return refusal;
-         c.pool6791v6 = a;
-         return std::nullopt;
-     },
-     [](const TranslatorConfig& c) { return address_json(c.pool6791v6); },
-     [](TranslatorConfig& c) { c.pool6791v6 = kDefaults.pool6791v6; }},
+    setting("pool6791v4", "unicast IPv4 address",
+            "RFC 6791 source of translated ICMPv6 errors from routers with no IPv4 form",
+            "rfc6791v4-prefix",
+            optional_address_setting<Ipv4Address, &TranslatorConfig::pool6791v4>()),
+    setting("pool6791v6", "unicast IPv6 address",
+            "RFC 6791 source of translated ICMPv4 errors from routers with no IPv6 form",
+            "rfc6791v6-prefix",
+            optional_address_setting<Ipv6Address, &TranslatorConfig::pool6791v6>()),
     {"own-ipv4", "unicast IPv4 address",
      "source of the ICMPv4 errors siitd sends itself (192.0.0.8: RFC 7600's dummy address)", "",
      [](const json& v, TranslatorConfig& c) { return read_address(v, c.own_ipv4, "IPv4"); },
      [](const TranslatorConfig& c) { return json(c.own_ipv4.to_string()); },
      [](TranslatorConfig& c) { c.own_ipv4 = kDefaults.own_ipv4; }},
-    {"own-ipv6", "unicast IPv6 address",
-     "source of the ICMPv6 errors siitd sends itself; unset: own-ipv4 under pool6, else "
-     "pool6791v6, else ::",
-     "",
-     [](const json& v, TranslatorConfig& c) -> Refusal {
-         Ipv6Address a;
-         if (auto refusal = read_address(v, a, "IPv6")) return refusal;
-         c.own_ipv6 = a;
-         return std::nullopt;
-     },
-     [](const TranslatorConfig& c) { return address_json(c.own_ipv6); },
-     [](TranslatorConfig& c) { c.own_ipv6 = kDefaults.own_ipv6; }},
+    setting("own-ipv6", "unicast IPv6 address",
+            "source of the ICMPv6 errors siitd sends itself; unset: own-ipv4 under pool6, else "
+            "pool6791v6, else ::",
+            "", optional_address_setting<Ipv6Address, &TranslatorConfig::own_ipv6>()),
     setting("reset-traffic-class", "true or false",
             "IPv6 Traffic Class 0 instead of the IPv4 TOS (RFC 7915 §4.1)", "zeroize-traffic-class",
             boolean_setting<&TranslatorConfig::reset_traffic_class>()),
