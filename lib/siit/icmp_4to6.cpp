@@ -17,15 +17,6 @@ namespace {
 
 constexpr std::uint32_t kIcmpv6ErrorMax = 1280; // RFC 4443 §2.4(c)
 
-struct Icmp6Header {
-    std::uint8_t type = 0;
-    std::uint8_t code = 0;
-    std::uint32_t rest = 0;  // bytes 4-7
-    bool may_extend = false; // RFC 4884 Length field in byte 4 (Dest Unreach, Time Exceeded)
-    Counter refusal = Counter::drop_icmp4_untranslatable_code;
-    bool ok = false;
-};
-
 // §4.2 Parameter Problem pointer table, IPv4 header offset to IPv6 header offset; -1: none.
 constexpr int kPointer4to6[20] = {0,  1,  4, 4, -1, -1, -1, -1, 7,  6,
                                   -1, -1, 8, 8, 8,  8,  24, 24, 24, 24};
@@ -48,9 +39,11 @@ std::uint32_t packet_too_big_mtu(const TranslatorConfig& config, std::uint16_t a
     return std::max<std::uint32_t>(mtu6, 1280);
 }
 
-Icmp6Header map_icmp4_error(const TranslatorConfig& config, const std::uint8_t* icmp,
-                            std::uint16_t inner_total_length) {
-    Icmp6Header h;
+// §4.2's table. The ICMPv6 types that carry an RFC 4884 length (byte 4) may keep an extension.
+TranslatedIcmpHeader map_icmp4_error(const TranslatorConfig& config, const std::uint8_t* icmp,
+                                     std::uint16_t inner_total_length) {
+    TranslatedIcmpHeader h;
+    h.refusal = Counter::drop_icmp4_untranslatable_code;
     const std::uint8_t code = icmp[1];
     switch (icmp[0]) {
     case 3: // Destination Unreachable
@@ -144,7 +137,7 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
         is_icmp4_error_type(inner_l4[0]))
         return dropped(Counter::drop_icmp4_inner_malformed);
 
-    const Icmp6Header header = map_icmp4_error(config, icmp, inner4.total_length);
+    const TranslatedIcmpHeader header = map_icmp4_error(config, icmp, inner4.total_length);
     if (!header.ok) return dropped(header.refusal);
 
     const auto inner_src6 =
@@ -155,7 +148,8 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
         config, translator.eamt(), Ipv4Address::from_bytes(inner + 16), {.eam = !hairpin_rules});
     if (!inner_src6 || !inner_dst6) return dropped(Counter::drop_icmp4_inner_untranslatable);
 
-    // Build the ICMPv6 message in scratch: header, translated inner packet, padding, extension.
+    // Build the ICMPv6 message in scratch: header, translated inner packet, padding, extension
+    // (write_icmp_error_body), then the inner checksum and the outer header.
     std::uint8_t scratch[kIcmpv6ErrorMax + 128];
     std::uint8_t* const out = scratch;
     std::uint8_t* const icmp6 = out + kIpv6HeaderSize;
@@ -163,12 +157,11 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
     const std::uint32_t inner_headers =
         write_ipv6_header(inner6, inner4, config, *inner_src6, *inner_dst6, inner4.ttl,
                           inner4.total_length - inner4.header_length, inner4.is_fragment());
-    const std::uint32_t budget = kIcmpv6ErrorMax - kIpv6HeaderSize - 8;
-    const IcmpPayloadPlan plan = plan_icmp_payload(
-        inner_headers + inner_payload, header.may_extend ? layout.extension_length : 0, 8, budget);
-    const std::uint32_t copied =
-        std::min(inner_payload, plan.keep_original - std::min(plan.keep_original, inner_headers));
-    std::memcpy(inner6 + inner_headers, inner_l4, copied);
+    const IcmpErrorBody body = write_icmp_error_body(
+        icmp6, header, inner_headers, inner_l4, inner_payload, inner + layout.original_length,
+        layout.extension_length, 8, 4, kIcmpv6ErrorMax - kIpv6HeaderSize - 8);
+    const std::uint32_t copied = body.copied;
+    const std::uint32_t message_length = body.message_length;
 
     // §4.3: the inner transport checksum follows the inner addresses (incrementally, so that a
     // truncated inner packet, or one with a wrong checksum, is translated all the same).
@@ -185,19 +178,6 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
             adjust_l4_checksum(inner4.protocol, l4, copied,
                                ipv4_address_sum(inner + 12, inner + 16), added);
         }
-    }
-
-    std::uint32_t message_length = 8 + plan.keep_original;
-    icmp6[0] = header.type;
-    icmp6[1] = header.code;
-    store16(icmp6 + 2, 0);
-    store32(icmp6 + 4, header.rest);
-    if (plan.keep_extension) {
-        std::memset(inner6 + plan.keep_original, 0, plan.padded_original - plan.keep_original);
-        std::memcpy(inner6 + plan.padded_original, inner + layout.original_length,
-                    layout.extension_length);
-        icmp6[4] = static_cast<std::uint8_t>(plan.padded_original / 8); // RFC 4884 §4.5
-        message_length = 8 + plan.padded_original + layout.extension_length;
     }
 
     Ipv4Info outer_for_header = outer;

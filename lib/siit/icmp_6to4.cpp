@@ -17,15 +17,6 @@ namespace {
 // RFC 1812 §4.3.2.3: an ICMPv4 error should not exceed 576 bytes.
 constexpr std::uint32_t kIcmpv4ErrorMax = 576;
 
-struct Icmp4Header {
-    std::uint8_t type = 0;
-    std::uint8_t code = 0;
-    std::uint32_t rest = 0;  // bytes 4-7
-    bool may_extend = false; // RFC 4884 Length field in byte 5
-    Counter refusal = Counter::drop_icmp6_untranslatable_code;
-    bool ok = false;
-};
-
 // §5.2 Parameter Problem pointer, IPv6 header offset to IPv4 header offset; -1: none.
 int pointer_6to4(std::uint32_t pointer) {
     if (pointer <= 1) return static_cast<int>(pointer); // Version/Traffic Class
@@ -38,9 +29,11 @@ int pointer_6to4(std::uint32_t pointer) {
     return -1;
 }
 
-Icmp4Header map_icmp6_error(const TranslatorConfig& config, const std::uint8_t* icmp,
-                            bool inner_has_fragment_header) {
-    Icmp4Header h;
+// §5.2's table. The ICMPv4 types that carry an RFC 4884 length (byte 5) may keep an extension.
+TranslatedIcmpHeader map_icmp6_error(const TranslatorConfig& config, const std::uint8_t* icmp,
+                                     bool inner_has_fragment_header) {
+    TranslatedIcmpHeader h;
+    h.refusal = Counter::drop_icmp6_untranslatable_code;
     const std::uint8_t code = icmp[1];
     switch (icmp[0]) {
     case 1: // Destination Unreachable
@@ -137,7 +130,7 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
         is_icmp6_error_type(inner_l4[0]))
         return dropped(Counter::drop_icmp6_inner_malformed);
 
-    const Icmp4Header header = map_icmp6_error(config, icmp, inner6.has_fragment_header);
+    const TranslatedIcmpHeader header = map_icmp6_error(config, icmp, inner6.has_fragment_header);
     if (!header.ok) return dropped(header.refusal);
 
     const auto inner_src4 =
@@ -161,13 +154,11 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
         std::min<std::uint32_t>(inner6.header_length, kIpv6HeaderSize + inner6.payload_length);
     write_ipv4_header(inner4, inner6, translator, *inner_src4, *inner_dst4, inner6.hop_limit,
                       inner_upper_length);
-    const std::uint32_t budget = kIcmpv4ErrorMax - kIpv4HeaderSize - 8;
-    const IcmpPayloadPlan plan =
-        plan_icmp_payload(kIpv4HeaderSize + inner_payload,
-                          header.may_extend ? layout.extension_length : 0, 4, budget);
-    const std::uint32_t copied =
-        std::min(inner_payload, plan.keep_original - std::min(plan.keep_original, kIpv4HeaderSize));
-    std::memcpy(inner4 + kIpv4HeaderSize, inner_l4, copied);
+    const IcmpErrorBody body = write_icmp_error_body(
+        icmp4, header, kIpv4HeaderSize, inner_l4, inner_payload, inner + layout.original_length,
+        layout.extension_length, 4, 5, kIcmpv4ErrorMax - kIpv4HeaderSize - 8);
+    const std::uint32_t copied = body.copied;
+    const std::uint32_t message_length = body.message_length;
 
     // §5.3: the inner transport checksum follows the inner addresses, incrementally.
     if (inner6.fragment_offset == 0) {
@@ -184,18 +175,6 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
         }
     }
 
-    std::uint32_t message_length = 8 + plan.keep_original;
-    icmp4[0] = header.type;
-    icmp4[1] = header.code;
-    store16(icmp4 + 2, 0);
-    store32(icmp4 + 4, header.rest);
-    if (plan.keep_extension) {
-        std::memset(inner4 + plan.keep_original, 0, plan.padded_original - plan.keep_original);
-        std::memcpy(inner4 + plan.padded_original, inner + layout.original_length,
-                    layout.extension_length);
-        icmp4[5] = static_cast<std::uint8_t>(plan.padded_original / 4); // RFC 4884 §4.1
-        message_length = 8 + plan.padded_original + layout.extension_length;
-    }
     store16(icmp4 + 2, checksum_of(icmp4, message_length));
 
     Ipv6Info outer_for_header = outer;
