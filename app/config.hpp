@@ -5,7 +5,9 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -78,6 +80,20 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
                                    std::vector<std::string>& errors);
 // Reads and parses `file`.
 std::optional<Config> load_config(const std::string& file, std::vector<std::string>& errors);
+
+// The file's top-level keys, each declared once: what it takes, its default, whether changing it
+// needs a restart, and one line of documentation. The parser refuses any other key, config.apply
+// refuses a change to a key that needs a restart, and docs/siitd.conf.md's top-level table is
+// these rows (a unit test checks it, and that config_to_json writes exactly these keys). The
+// translation settings have their own table (lib/control/translation_settings.hpp).
+struct TopLevelKey {
+    std::string_view name;
+    std::string_view values;
+    std::string_view default_text;
+    bool needs_restart;
+    std::string_view meaning;
+};
+std::span<const TopLevelKey> top_level_keys();
 
 // Applies the settings in `translation` (an object with the keys of the file's "translation"
 // section) on top of `config`; a key whose value is null goes back to its default. When the object

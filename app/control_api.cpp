@@ -542,14 +542,16 @@ json ControlApi::config_apply(const std::string&, const json& request) {
     std::vector<std::string> errors;
     const auto config = parse_config(file.dump(), "config", errors);
     refuse_if(errors);
-    // Only the translation can change while siitd runs; every other top-level setting needs a
-    // restart. The keys come from the file's own writer, so a new setting can never be accepted
-    // and then silently ignored here.
+    // Only the translation can change while siitd runs; the top-level table says which keys need
+    // a restart, and config_to_json writes every one of them (a unit test checks), so a new
+    // setting can never be accepted and then silently ignored here.
     const json now = config_to_json(running_), next = config_to_json(*config);
-    for (const auto& [key, value] : next.items())
-        if (key != "translation" && now.value(key, json()) != value)
-            errors.push_back("config: " + key +
+    for (const auto& key : top_level_keys()) {
+        const std::string name(key.name);
+        if (key.needs_restart && now.value(name, json()) != next.value(name, json()))
+            errors.push_back("config: " + name +
                              ": differs from the running one; changing it needs a restart");
+    }
     refuse_if(errors);
     change([&](siit::TranslationEdit& e) {
         replace_settings(e, config->translation);

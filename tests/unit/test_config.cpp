@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "config.hpp"
 #include "siit/eamt.hpp"
@@ -311,4 +313,35 @@ TEST_CASE("siitd config: addresses are the whole text, and RFC 6791 sources are 
         CHECK(has(errors,
                   "u.json: translation." + field + ": '" + value + "' is not a unicast address"));
     }
+}
+
+TEST_CASE("siitd config: the top-level table is what the parser, the writer and the docs use",
+          "[config]") {
+    // config_to_json writes exactly the table's keys: config.apply compares them all.
+    std::vector<std::string> errors;
+    const auto config = parse_config(file_with(kPool6), "f.json", errors);
+    REQUIRE(config);
+    std::set<std::string> written, declared;
+    const nlohmann::json file = config_to_json(*config);
+    for (const auto& [key, value] : file.items())
+        written.insert(key);
+    for (const auto& key : top_level_keys())
+        declared.insert(std::string(key.name));
+    CHECK(written == declared);
+    CHECK_FALSE(parse_config(file_with(kPool6, R"("bursts": 8)"), "f.json", errors));
+    CHECK(has(errors, "f.json: bursts: unknown setting"));
+
+    // docs/siitd.conf.md's top-level table is the table's rows, and nothing else.
+    std::ifstream in(SIIT_DOCS_DIR "/siitd.conf.md");
+    std::vector<std::string> section;
+    bool inside = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## ", 0) == 0) inside = line == "## Top level";
+        if (inside && line.rfind("| `", 0) == 0) section.push_back(line);
+    }
+    std::vector<std::string> expected;
+    for (const auto& k : top_level_keys())
+        expected.push_back("| `" + std::string(k.name) + "` | " + std::string(k.values) + " | " +
+                           std::string(k.default_text) + " | " + std::string(k.meaning) + " |");
+    CHECK(section == expected);
 }
