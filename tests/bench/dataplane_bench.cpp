@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "dataplane.hpp"
+#include "packet_builder.hpp"
 #include "random_eamt.hpp"
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
@@ -52,40 +53,23 @@ constexpr unsigned kInFlightPerWorker = 2048;
 
 // A 64-byte Ethernet frame: UDP with valid checksums, from `src` to `dst` (4 or 16 bytes each).
 Frame make_frame(bool from_ipv4, const std::uint8_t* src, const std::uint8_t* dst) {
-    Frame f(64, 0);
-    std::uint8_t* ip = f.data() + 14;
-    store16(f.data() + 12, from_ipv4 ? 0x0800 : 0x86dd);
-    std::uint8_t* udp;
-    std::size_t udp_length;
+    const test::Bytes udp = {
+        0x03, 0xe8, 0x07, 0xd0, 0, from_ipv4 ? std::uint8_t{30} : std::uint8_t{10}, 0, 0};
+    test::Bytes ip;
     if (from_ipv4) {
-        ip[0] = 0x45;
-        store16(ip + 2, 50);
-        ip[8] = 64;
-        ip[9] = 17;
-        std::memcpy(ip + 12, src, 4);
-        std::memcpy(ip + 16, dst, 4);
-        store16(ip + 10, checksum_of(ip, 20));
-        udp = ip + 20;
-        udp_length = 30;
+        test::Bytes l4 = udp;
+        l4.resize(30, 0);
+        ip = test::ipv4_packet(Ipv4Address::from_bytes(src), Ipv4Address::from_bytes(dst),
+                               kProtoUdp, l4);
     } else {
-        store32(ip, 6u << 28);
-        store16(ip + 4, 10);
-        ip[6] = 17;
-        ip[7] = 64;
-        std::memcpy(ip + 8, src, 16);
-        std::memcpy(ip + 24, dst, 16);
-        udp = ip + 40;
-        udp_length = 10;
+        test::Bytes l4 = udp;
+        l4.resize(10, 0);
+        ip = test::ipv6_packet(Ipv6Address::from_bytes(src), Ipv6Address::from_bytes(dst),
+                               kProtoUdp, l4);
     }
-    store16(udp, 1000);
-    store16(udp + 2, 2000);
-    store16(udp + 4, static_cast<std::uint16_t>(udp_length));
-    std::uint32_t pseudo =
-        from_ipv4 ? std::uint32_t{ipv4_address_sum(ip + 12, ip + 16)} + 17 +
-                        static_cast<std::uint32_t>(udp_length)
-                  : std::uint32_t{ipv6_address_sum(ip + 8, ip + 24)} +
-                        ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(udp_length), 17);
-    store16(udp + 6, static_cast<std::uint16_t>(~fold_sum(add_to_sum(pseudo, udp, udp_length))));
+    Frame f(64, 0);
+    store16(f.data() + 12, from_ipv4 ? 0x0800 : 0x86dd);
+    std::copy(ip.begin(), ip.end(), f.begin() + 14);
     return f;
 }
 
@@ -94,7 +78,7 @@ Frame make_frame(bool from_ipv4, const std::uint8_t* src, const std::uint8_t* ds
 // (RFC 6052 §3.1). Same length, so the same fast-path code as 64:ff9b::/96.
 Ipv6Address pool6_host(std::uint8_t x) {
     return Ipv6Address::from_bytes(std::array<std::uint8_t, 16>{0x20, 0x01, 0x0d, 0xb8, 0, 0x64, 0,
-                                                                 0, 0, 0, 0, 0, 192, 0, 2, x}
+                                                                0, 0, 0, 0, 0, 192, 0, 2, x}
                                        .data());
 }
 

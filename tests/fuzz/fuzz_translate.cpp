@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "linear_eamt.hpp"
 #include "siit/bytes.hpp"
 #include "siit/eamt.hpp"
 #include "siit/translator.hpp"
@@ -17,17 +18,9 @@
 
 namespace {
 
-class FuzzEamt final : public siit::EamLookup {
-  public:
-    siit::EamEntry entry{*siit::Ipv4Prefix::parse("198.51.100.0/24"),
-                         *siit::Ipv6Prefix::parse("2001:db8:100::/120")};
-    const siit::EamEntry* find4(siit::Ipv4Address a) const override {
-        return entry.prefix4.contains(a) ? &entry : nullptr;
-    }
-    const siit::EamEntry* find6(const siit::Ipv6Address& a) const override {
-        return entry.prefix6.contains(a) ? &entry : nullptr;
-    }
-};
+// The fuzzed translations' one EAM, in the reference table and in the production one.
+const siit::EamEntry kFuzzEam{*siit::Ipv4Prefix::parse("198.51.100.0/24"),
+                              *siit::Ipv6Prefix::parse("2001:db8:100::/120")};
 
 void check_emitted(const std::uint8_t* p, std::uint32_t length, unsigned expected_version) {
     if (length == 0 || (p[0] >> 4) != expected_version) __builtin_trap();
@@ -54,10 +47,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                             : siit::HairpinMode::off;
     config.ipv6_mtu = (control & 16) ? 1280 : 1500;
     config.ipv4_mtu = (control & 32) ? 576 : 1500;
-    static const FuzzEamt reference_eamt;
+    static const siit::test::LinearEamt reference_eamt = [] {
+        siit::test::LinearEamt t;
+        t.entries = {kFuzzEam};
+        return t;
+    }();
     static const std::unique_ptr<siit::EamTable> production_eamt = [] {
         std::vector<std::string> errors;
-        return siit::EamTable::build({reference_eamt.entry}, errors);
+        return siit::EamTable::build({kFuzzEam}, errors);
     }();
     const bool production = control & 64;
     const siit::EamLookup& eamt =

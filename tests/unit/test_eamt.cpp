@@ -6,6 +6,7 @@
 #include <random>
 
 #include "linear_eamt.hpp"
+#include "packet_builder.hpp"
 #include "packet_harness.hpp"
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
@@ -232,22 +233,8 @@ Outcome hairpin_run(HairpinMode mode, const Bytes& packet, const EamTable* table
     return run_translator(translator, Direction::from_ipv6, packet);
 }
 
-Bytes ipv6_packet(const char* src, const char* dst, std::uint8_t next, Bytes l4) {
-    Bytes p(40);
-    store32(p.data(), 6u << 28);
-    store16(p.data() + 4, static_cast<std::uint16_t>(l4.size()));
-    p[6] = next;
-    p[7] = 64;
-    a6(src).to_bytes(p.data() + 8);
-    a6(dst).to_bytes(p.data() + 24);
-    p.insert(p.end(), l4.begin(), l4.end());
-    // Transport checksum over the IPv6 pseudo-header (ICMPv6 and UDP alike).
-    std::uint32_t acc = std::uint32_t{ipv6_address_sum(p.data() + 8, p.data() + 24)} +
-                        ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(l4.size()), next);
-    const std::size_t at = next == 58 ? 42 : 46;
-    store16(p.data() + at,
-            static_cast<std::uint16_t>(~fold_sum(add_to_sum(acc, p.data() + 40, l4.size()))));
-    return p;
+Bytes ipv6_packet(const char* src, const char* dst, std::uint8_t next, const Bytes& l4) {
+    return siit::test::ipv6_packet(a6(src), a6(dst), next, l4);
 }
 
 } // namespace

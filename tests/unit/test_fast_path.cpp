@@ -12,6 +12,7 @@
 #include <random>
 
 #include "linear_eamt.hpp"
+#include "packet_builder.hpp"
 #include "packet_harness.hpp"
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
@@ -20,8 +21,6 @@
 
 namespace siit::test {
 namespace {
-
-using Bytes = std::vector<std::uint8_t>;
 
 class Generator {
   public:
@@ -153,24 +152,10 @@ class Generator {
         store32(p.data() + 16, ipv4_address());
         if (options) store32(p.data() + 20, pick<std::uint32_t>({0x01010100u, 0x83030400u}));
         std::memcpy(p.data() + header, l4.data(), l4.size());
-        const std::uint8_t* s = p.data() + 12;
         std::uint8_t* u = p.data() + header;
-        const auto l4_length = static_cast<std::uint32_t>(l4.size());
-        if (protocol == kProtoIcmp) {
-            store16(u + 2, 0);
-            store16(u + 2, checksum_of(u, l4_length));
-        } else if (protocol == kProtoTcp || protocol == kProtoUdp) {
-            const std::uint32_t field = protocol == kProtoTcp ? 16 : 6;
-            store16(u + field, 0);
-            std::uint32_t acc = std::uint32_t{ipv4_address_sum(s, s + 4)} + protocol + l4_length;
-            auto sum = static_cast<std::uint16_t>(~fold_sum(add_to_sum(acc, u, l4_length)));
-            if (protocol == kProtoUdp && chance(0.1))
-                sum = 0;
-            else if (sum == 0)
-                sum = 0xffff;
-            store16(u + field, sum);
-        }
-        store16(p.data() + 10, checksum_of(p.data(), header));
+        fill_transport_checksum(p.data(), u, protocol, static_cast<std::uint32_t>(l4.size()));
+        if (protocol == kProtoUdp && chance(0.1)) store16(u + 6, 0); // "no checksum"
+        fill_ipv4_header_checksum(p.data());
         if (chance(0.03)) p[10] ^= 1; // a bad header checksum
         return p;
     }
@@ -198,19 +183,8 @@ class Generator {
         if (!ext.empty()) std::memcpy(p.data() + 40, ext.data(), ext.size());
         std::uint8_t* u = p.data() + 40 + ext.size();
         std::memcpy(u, l4.data(), l4.size());
-        const auto l4_length = static_cast<std::uint32_t>(l4.size());
-        if (upper == kProtoTcp || upper == kProtoUdp || upper == kProtoIcmp6) {
-            const std::uint32_t field = upper == kProtoTcp ? 16 : upper == kProtoUdp ? 6 : 2;
-            store16(u + field, 0);
-            std::uint32_t acc = std::uint32_t{ipv6_address_sum(p.data() + 8, p.data() + 24)} +
-                                ipv6_pseudo_tail_sum(l4_length, upper);
-            auto sum = static_cast<std::uint16_t>(~fold_sum(add_to_sum(acc, u, l4_length)));
-            if (upper == kProtoUdp && chance(0.1))
-                sum = 0;
-            else if (sum == 0 && upper == kProtoUdp)
-                sum = 0xffff;
-            store16(u + field, sum);
-        }
+        fill_transport_checksum(p.data(), u, upper, static_cast<std::uint32_t>(l4.size()));
+        if (upper == kProtoUdp && chance(0.1)) store16(u + 6, 0); // invalid in IPv6: dropped
         return p;
     }
 

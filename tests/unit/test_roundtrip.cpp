@@ -7,6 +7,7 @@
 #include <random>
 
 #include "linear_eamt.hpp"
+#include "packet_builder.hpp"
 #include "packet_harness.hpp"
 #include "siit/bytes.hpp"
 #include "siit/checksum.hpp"
@@ -34,54 +35,29 @@ struct World {
     }
 };
 
-// Valid L4 for `protocol`: random header fields and payload, checksum computed with `pseudo`.
-Bytes random_l4(std::mt19937& rng, std::uint8_t protocol, std::size_t payload_length,
-                std::uint32_t pseudo) {
-    Bytes l4;
-    const std::size_t header = protocol == 6 ? 20 : 8;
-    l4.resize(header + payload_length);
+// An upper layer of `protocol` with random header fields and payload (its checksum is filled in
+// once it sits behind its IP header).
+Bytes random_l4(std::mt19937& rng, std::uint8_t protocol, std::size_t payload_length) {
+    Bytes l4((protocol == kProtoTcp ? 20 : 8) + payload_length);
     for (auto& b : l4)
         b = static_cast<std::uint8_t>(rng());
-    std::size_t checksum_at = 0;
-    if (protocol == 6) {
-        l4[12] = 0x50; // data offset 5
-        checksum_at = 16;
-    } else if (protocol == 17) {
-        store16(l4.data() + 4, static_cast<std::uint16_t>(l4.size()));
-        checksum_at = 6;
-    } else if (protocol == 1 || protocol == 58) {
-        l4[0] = static_cast<std::uint8_t>(protocol == 1 ? (rng() % 2 ? 8 : 0)
-                                                        : (rng() % 2 ? 128 : 129));
+    if (protocol == kProtoTcp) l4[12] = 0x50; // data offset 5
+    if (protocol == kProtoUdp) store16(l4.data() + 4, static_cast<std::uint16_t>(l4.size()));
+    if (protocol == kProtoIcmp || protocol == kProtoIcmp6) {
+        l4[0] = static_cast<std::uint8_t>(protocol == kProtoIcmp ? (rng() % 2 ? 8 : 0)
+                                                                 : (rng() % 2 ? 128 : 129));
         l4[1] = 0;
-        checksum_at = 2;
-    } else {
-        return l4; // another protocol: no checksum the translator touches
     }
-    store16(l4.data() + checksum_at, 0);
-    auto sum = static_cast<std::uint16_t>(~fold_sum(add_to_sum(pseudo, l4.data(), l4.size())));
-    if (protocol == 17 && sum == 0) sum = 0xffff;
-    store16(l4.data() + checksum_at, sum);
     return l4;
 }
 
-std::uint32_t ipv4_pseudo(const std::uint8_t* header, std::uint8_t protocol, std::size_t length) {
-    if (protocol == 1) return 0;
-    return std::uint32_t{ipv4_address_sum(header + 12, header + 16)} + protocol +
-           static_cast<std::uint32_t>(length);
-}
-std::uint32_t ipv6_pseudo(const std::uint8_t* header, std::uint8_t protocol, std::size_t length) {
-    return std::uint32_t{ipv6_address_sum(header + 8, header + 24)} +
-           ipv6_pseudo_tail_sum(static_cast<std::uint32_t>(length), protocol);
-}
-
+// Whether the transport checksum of the whole packet `packet` (no options, no extension headers)
+// is right.
 bool transport_checksum_valid(const Bytes& packet, bool ipv6) {
-    const std::size_t header = ipv6 ? 40 : 20;
-    const std::uint8_t protocol = ipv6 ? packet[6] : packet[9];
-    if (protocol != 1 && protocol != 6 && protocol != 17 && protocol != 58) return true;
-    const std::size_t length = packet.size() - header;
-    const std::uint32_t pseudo = ipv6 ? ipv6_pseudo(packet.data(), protocol, length)
-                                      : ipv4_pseudo(packet.data(), protocol, length);
-    return fold_sum(add_to_sum(pseudo, packet.data() + header, length)) == 0xffff;
+    const std::size_t header = ipv6 ? kIpv6HeaderSize : kIpv4HeaderSize;
+    return siit::test::transport_checksum_valid(packet.data(), packet.data() + header,
+                                                ipv6 ? packet[6] : packet[9],
+                                                static_cast<std::uint32_t>(packet.size() - header));
 }
 
 Ipv4Address random_public_ipv4(std::mt19937& rng) {
@@ -126,13 +102,12 @@ TEST_CASE("Round trip 4->6->4 gives back the IPv4 packet but TTL, Identification
         world.eamt.find6(host6)
             ? eam_map_6to4(*world.eamt.find6(host6), host6).to_bytes(packet.data() + 16)
             : void();
-        const std::size_t payload = rng() % 1100;
-        const Bytes l4 =
-            random_l4(rng, protocol, payload,
-                      ipv4_pseudo(packet.data(), protocol, (protocol == 6 ? 20 : 8) + payload));
+        const Bytes l4 = random_l4(rng, protocol, rng() % 1100);
         packet.insert(packet.end(), l4.begin(), l4.end());
         store16(packet.data() + 2, static_cast<std::uint16_t>(packet.size()));
-        store16(packet.data() + 10, checksum_of(packet.data(), 20));
+        fill_transport_checksum(packet.data(), packet.data() + 20, protocol,
+                                static_cast<std::uint32_t>(l4.size()));
+        fill_ipv4_header_checksum(packet.data());
 
         INFO("round " << round << " input " << to_hex(packet));
         Translator translator(world.config, &world.eamt);
@@ -168,12 +143,11 @@ TEST_CASE("Round trip 6->4->6 gives back the IPv6 packet but Hop Limit and Flow 
         packet[7] = static_cast<std::uint8_t>(3 + rng() % 250);
         random_eam_ipv6(rng, world.eamt).to_bytes(packet.data() + 8);
         rfc6052_embed(*world.config.pool6, random_public_ipv4(rng)).to_bytes(packet.data() + 24);
-        const std::size_t payload = rng() % 1100;
-        const Bytes l4 =
-            random_l4(rng, protocol, payload,
-                      ipv6_pseudo(packet.data(), protocol, (protocol == 6 ? 20 : 8) + payload));
+        const Bytes l4 = random_l4(rng, protocol, rng() % 1100);
         packet.insert(packet.end(), l4.begin(), l4.end());
         store16(packet.data() + 4, static_cast<std::uint16_t>(packet.size() - 40));
+        fill_transport_checksum(packet.data(), packet.data() + 40, protocol,
+                                static_cast<std::uint32_t>(l4.size()));
 
         INFO("round " << round << " input " << to_hex(packet));
         Translator translator(world.config, &world.eamt);
