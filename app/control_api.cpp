@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "config_save.hpp"
 #include "control/json_input.hpp"
@@ -542,10 +544,16 @@ json ControlApi::config_apply(const std::string&, const json& request) {
     std::vector<std::string> errors;
     const auto config = parse_config(file.dump(), "config", errors);
     refuse_if(errors);
+    apply_config(*config);
+    return {{"entries", state_.table()->entries().size()}};
+}
+
+void ControlApi::apply_config(const Config& config) {
     // Only the translation can change while siitd runs; the top-level table says which keys need
     // a restart, and config_to_json writes every one of them (a unit test checks), so a new
     // setting can never be accepted and then silently ignored here.
-    const json now = config_to_json(running_), next = config_to_json(*config);
+    std::vector<std::string> errors;
+    const json now = config_to_json(running_), next = config_to_json(config);
     for (const auto& key : top_level_keys()) {
         const std::string name(key.name);
         if (key.needs_restart && now.value(name, json()) != next.value(name, json()))
@@ -554,10 +562,32 @@ json ControlApi::config_apply(const std::string&, const json& request) {
     }
     refuse_if(errors);
     change([&](siit::TranslationEdit& e) {
-        replace_settings(e, config->translation);
-        e.eamt = config->eamt;
+        replace_settings(e, config.translation);
+        e.eamt = config.eamt;
     });
-    return {{"entries", state_.table()->entries().size()}};
+}
+
+std::vector<std::string> ControlApi::reload() {
+    const TranslationSnapshot before = snapshot();
+    std::vector<std::string> errors;
+    try {
+        std::ifstream in(config_file_);
+        std::stringstream text;
+        text << in.rdbuf();
+        if (!in) throw Refusal{config_file_ + ": cannot be read", {}};
+        // The file's own name in its problems, as --check-config names them.
+        auto config = parse_config(text.str(), config_file_, errors);
+        refuse_if(errors);
+        if (command_line_) command_line_(*config);
+        apply_config(*config);
+    } catch (const Refusal& r) {
+        errors = r.errors.empty() ? std::vector<std::string>{r.message} : r.errors;
+    }
+    const std::string detail =
+        errors.empty() ? describe_change(before, snapshot()) : "refused: " + errors.front();
+    RTE_LOG(INFO, USER1, "siitd: reload of %s (SIGHUP): %s\n", config_file_.c_str(),
+            detail.c_str());
+    return errors;
 }
 
 } // namespace siitd

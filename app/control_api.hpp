@@ -43,6 +43,16 @@ class ControlApi {
                const Dataplane& dataplane, const ControlCounters& control);
     // One request line in, one reply line out; never throws. `uid` is the peer's (SO_PEERCRED).
     std::string handle(const std::string& request, uid_t uid);
+    // SIGHUP and `systemctl reload`: the configuration file siitd started from, read again and
+    // applied as config.apply applies one, in one atomic change. Returns the refusals (nothing
+    // changed then: the running version keeps working), empty when it was applied. Logged like a
+    // control change.
+    std::vector<std::string> reload();
+    // What siitd's command line overrides in the file (--socket), applied to a reloaded file
+    // too, so that a reload does not see them as changes.
+    void set_command_line(std::function<void(Config&)> overrides) {
+        command_line_ = std::move(overrides);
+    }
     // Serves `neighbours` and `routes` from the kernel mirror (none: empty lists).
     void set_kernel_mirror(KernelMirror* mirror) { mirror_ = mirror; }
     // Whether `uid` may send privileged commands: root, or the user siitd runs as.
@@ -86,6 +96,9 @@ class ControlApi {
     // writer lock, on copies); throws the refusal (a bad EAMT, a version siitd could not start
     // from, or whatever the edit itself refuses).
     void change(const std::function<void(siit::TranslationEdit&)>& edit);
+    // config.apply's rule: the translation of `config` replaces the running one, refused whole
+    // (throws) when any setting that needs a restart differs from the running one.
+    void apply_config(const Config& config);
     // Puts `config` in place of the edit's settings, keeping the ports' MTUs (not settings).
     static void replace_settings(siit::TranslationEdit& edit, siit::TranslatorConfig config);
     // The running configuration, translation included.
@@ -97,6 +110,7 @@ class ControlApi {
     const Dataplane& dataplane_;
     const ControlCounters& control_;
     KernelMirror* mirror_ = nullptr;
+    std::function<void(Config&)> command_line_;
     // `stats --reset` moves this baseline; workers' counters are never written by this thread.
     std::vector<std::pair<std::string, std::uint64_t>> baseline_;
     // What the last change wrote besides the translation (config.save: the file), for the log.

@@ -39,8 +39,10 @@ void Dataplane::wait() {
     rte_eal_mp_wait_lcore();
 }
 
-void Dataplane::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
+void Dataplane::run(const std::atomic<bool>& stop, unsigned exit_idle_ms,
+                    const std::function<void()>& running) {
     launch(stop, exit_idle_ms);
+    if (running) running();
     // Without worker lcores the one worker runs here, on the main lcore.
     for (unsigned w = 0; w < plans_.size(); ++w)
         if (plans_[w].lcore == rte_get_main_lcore()) worker_loop(w);

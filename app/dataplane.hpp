@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -54,8 +55,10 @@ class Dataplane {
     // Creates the kernel interface (net_tap) of physical port `index`, with the port's MAC.
     bool start_kernel_interface(std::size_t index, unsigned worker_count, std::string& error);
     // Runs every worker (on worker lcores, and on the calling lcore when there are none) until
-    // `stop` is set, or until no packet arrived for `exit_idle_ms` (0: never).
-    void run(const std::atomic<bool>& stop, unsigned exit_idle_ms);
+    // `stop` is set, or until no packet arrived for `exit_idle_ms` (0: never). `running` is called
+    // once the workers on other lcores are launched, before the calling lcore's own starts.
+    void run(const std::atomic<bool>& stop, unsigned exit_idle_ms,
+             const std::function<void()>& running = {});
     // The same in two steps, for callers that keep the main lcore busy (benchmarks): launch()
     // starts the workers on worker lcores (false when there are none), wait() joins them.
     bool launch(const std::atomic<bool>& stop, unsigned exit_idle_ms);

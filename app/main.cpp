@@ -1,11 +1,14 @@
 // siitd: the stateless IPv4/IPv6 translator's data plane. Reads its JSON configuration, starts
-// DPDK with the EAL options it names, and translates between its ports until SIGINT or SIGTERM.
+// DPDK with the EAL options it names, and translates between its ports until SIGINT or SIGTERM;
+// SIGHUP reloads the file's translation.
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_log.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <systemd/sd-daemon.h>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -23,6 +26,11 @@ namespace {
 std::atomic<bool> g_stop{false};
 void on_signal(int) {
     g_stop.store(true);
+}
+// SIGHUP: reload the configuration file (the control thread does it, between requests).
+std::atomic<bool> g_reload{false};
+void on_reload_signal(int) {
+    g_reload.store(true);
 }
 
 int log_level_value(const std::string& name) {
@@ -55,7 +63,12 @@ int main(int argc, char** argv) {
         "DPDK.\n"
         "Translates between the ports named in FILE until SIGINT or SIGTERM; the file's \"eal\" "
         "list\n"
-        "holds the DPDK EAL options (cores, memory, --vdev devices). Schema: docs/siitd.conf.md.",
+        "holds the DPDK EAL options (cores, memory, --vdev devices). Schema: docs/siitd.conf.md.\n"
+        "SIGHUP reads FILE again and applies its translation (pool6, settings, EAMT) in one atomic\n"
+        "change, as `siitctl config apply` does; a file that changes anything needing a restart is\n"
+        "refused with the reason and the running version keeps working. Under systemd\n"
+        "(Type=notify) siitd reports READY=1 once its ports, kernel interfaces, control socket and\n"
+        "workers run.",
         "siitd"};
     std::string config_file, check_file, log_level = "info";
     unsigned exit_idle_ms = 0;
@@ -109,6 +122,8 @@ int main(int argc, char** argv) {
     }
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    // Without a control thread there is nobody to reload: SIGHUP is then ignored, not fatal.
+    std::signal(SIGHUP, no_control ? SIG_IGN : on_reload_signal);
 
     int rc = 0;
     {
@@ -148,10 +163,16 @@ int main(int argc, char** argv) {
                     [&api](const std::string& request, uid_t uid) {
                         return api->handle(request, uid);
                     },
-                    [&state] { state.reclaim(false); });
+                    [&state, &api] {
+                        if (g_reload.exchange(false) && api) api->reload();
+                        state.reclaim(false);
+                    });
                 api = std::make_unique<siitd::ControlApi>(*config, config_file, state, dataplane,
                                                           server->counters());
                 api->set_kernel_mirror(mirror.get());
+                api->set_command_line([socket_path](siitd::Config& c) {
+                    if (!socket_path.empty()) c.control.socket = socket_path;
+                });
                 if (!server->start(error)) {
                     std::cerr << "siitd: " << config_file << ": control.socket: " << error << "\n";
                     rc = 2;
@@ -165,8 +186,14 @@ int main(int argc, char** argv) {
             if (rc == 0) {
                 RTE_LOG(INFO, USER1, "siitd: %u worker(s) translating; EAMT %zu entries\n",
                         dataplane.worker_count(), config->eamt.size());
-                dataplane.run(g_stop, exit_idle_ms);
+                // systemd (Type=notify): ready once the ports, the kernel interfaces, the control
+                // socket and the workers run. Without NOTIFY_SOCKET this does nothing.
+                dataplane.run(g_stop, exit_idle_ms, [&] {
+                    sd_notifyf(0, "READY=1\nSTATUS=translating; %u worker(s), EAMT %zu entries",
+                               dataplane.worker_count(), config->eamt.size());
+                });
             }
+            sd_notify(0, "STOPPING=1");
             RTE_LOG(INFO, USER1, "siitd: stopping\n");
             if (server) server->stop();
             if (mirror) mirror->stop();

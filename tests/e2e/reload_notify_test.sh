@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# siitd as systemd runs it: READY=1 on NOTIFY_SOCKET only once it translates, STOPPING=1 on the
+# way down; SIGHUP reloads the configuration file in one atomic change (a refused change leaves
+# the running version working) while traffic flows throughout; the unit passes
+# systemd-analyze verify. A Python listener stands in for systemd's notify socket.
+set -u
+source "$(dirname "$0")/lib.sh"
+trap e2e_cleanup EXIT
+
+two_armed_topology
+CONFIG=$E2E_TMP/siitd.json
+NOTIFY_LOG=$E2E_TMP/notify.log
+/usr/bin/python3 - "$E2E_TMP/notify.sock" "$NOTIFY_LOG" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True:
+        log.write(s.recv(4096).decode().replace("\n", " ") + "\n")
+PY
+E2E_PIDS+=($!)
+for _ in $(seq 1 50); do [ -S "$E2E_TMP/notify.sock" ] && break; sleep 0.1; done
+
+export NOTIFY_SOCKET=$E2E_TMP/notify.sock
+start_siitd "$RT" "$CONFIG" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
+unset NOTIFY_SOCKET
+ready_then_answers() {
+  for _ in $(seq 1 100); do
+    grep -q "READY=1" "$NOTIFY_LOG" 2>/dev/null && break
+    sleep 0.1
+  done
+  grep -q "READY=1 STATUS=translating; 1 worker(s), EAMT 1 entries" "$NOTIFY_LOG" &&
+    "$SIITCTL" version >/dev/null && "$SIITCTL" --json stats | grep -q rx_packets
+}
+check "READY=1 (with a STATUS) reaches the notify socket, and by then siitd answers and counts" \
+  ready_then_answers
+
+# Traffic all along: one ping every 0.1 s, counted at the end.
+ip netns exec "$H6" ping -6 -c 80 -i 0.1 -W 1 2001:db8:64::192.0.2.10 >"$E2E_TMP/ping.txt" 2>&1 &
+PING=$!
+E2E_PIDS+=($PING)
+sleep 1
+
+/usr/bin/python3 - "$CONFIG" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["translation"]["eamt"].append({"ipv4": "203.0.113.0/24", "ipv6": "2001:db8:200::/120"})
+c["translation"]["lowest-ipv6-mtu"] = 1400
+json.dump(c, open(sys.argv[1], "w"))
+PY
+kill -HUP "$SIITD_PID"
+reloaded() {
+  for _ in $(seq 1 30); do
+    "$SIITCTL" lookup 203.0.113.5 2>/dev/null | grep -q "by EAMT entry 203.0.113.0/24" && break
+    sleep 0.1
+  done
+  "$SIITCTL" lookup 203.0.113.5 | grep -q "by EAMT entry 203.0.113.0/24" &&
+    "$SIITCTL" get lowest-ipv6-mtu | grep -qx 1400
+}
+check "SIGHUP applies the file's new EAM entry and setting together" reloaded
+check "... and the log names the change" \
+  bash -c "grep -F 'reload of $CONFIG (SIGHUP): lowest-ipv6-mtu 1280 -> 1400; eamt +1' '$E2E_TMP/siitd.err'"
+
+/usr/bin/python3 - "$CONFIG" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["translation"]["eamt"] = c["translation"]["eamt"][:1]  # would remove 203.0.113.0/24 ...
+c["burst"] = 16                                          # ... but burst needs a restart
+json.dump(c, open(sys.argv[1], "w"))
+PY
+kill -HUP "$SIITD_PID"
+refused_logged() {
+  for _ in $(seq 1 30); do
+    grep -q "refused: config: burst: differs from the running one" "$E2E_TMP/siitd.err" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+check "a reload that changes a restart-only setting is refused, saying which" refused_logged
+check "... nothing of it applied: the entry it removes is still there" \
+  output_has "by EAMT entry 203.0.113.0/24" "$SIITCTL" lookup 203.0.113.5
+check "... and siitd keeps running" kill -0 "$SIITD_PID"
+echo '{"not": "a siitd file"' >"$CONFIG"
+kill -HUP "$SIITD_PID"
+sleep 0.5
+check "a reload of a broken file is refused too, the table unchanged" \
+  output_has "by EAMT entry 203.0.113.0/24" "$SIITCTL" lookup 203.0.113.5
+
+wait "$PING"
+check "traffic flowed throughout: no ping lost across the reloads" \
+  grep -q " 80 received, 0% packet loss" "$E2E_TMP/ping.txt"
+stop_siitd >/dev/null
+check "STOPPING=1 on the way down" grep -q "STOPPING=1" "$NOTIFY_LOG"
+
+# The unit as systemd reads it (its binary paths pointed at this build).
+sed "s|/usr/local/bin/siitd|$SIITD|g" "$E2E_ROOT/deploy/siitd.service" >"$E2E_TMP/siitd.service"
+check "deploy/siitd.service passes systemd-analyze verify" \
+  bash -c "systemd-analyze verify '$E2E_TMP/siitd.service' 2>&1 | tee /dev/stderr | { ! grep -q .; }"
+check "... as a notify unit that reloads with SIGHUP" \
+  bash -c "grep -qx 'Type=notify' '$E2E_TMP/siitd.service' && grep -qx 'ExecReload=/bin/kill -HUP \$MAINPID' '$E2E_TMP/siitd.service'"
+e2e_summary
