@@ -92,7 +92,13 @@ int main(int argc, char** argv) {
     app.add_flag("--no-control", no_control,
                  "serve no control socket (replaying pcap files, benchmarks)");
     app.set_version_flag("--version", "siitd " SIITD_VERSION);
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help and --version exit 0; any mistake on the command line (a missing file
+        // included) exits 2, as a bad file does.
+        return app.exit(e) == 0 ? 0 : 2;
+    }
 
     if (!check_file.empty()) {
         const auto config = check(check_file);

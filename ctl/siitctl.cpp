@@ -60,6 +60,9 @@ int main(int argc, char** argv) {
                "Environment: SIITCTL_SOCKET sets the default socket path.\n"
                "Documentation: docs/siitctl.md, docs/control-api.md.");
     app.require_subcommand(1);
+    // The global options anywhere on the line (`siitctl stats -j`): every subcommand added below
+    // inherits this, and passes what it does not know up to here.
+    app.fallthrough();
     Cli cli(app);
     app.add_option("-s,--socket", cli.options.socket, "siitd's control socket")
         ->envname("SIITCTL_SOCKET")

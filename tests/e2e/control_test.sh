@@ -17,6 +17,10 @@ C=$SIITCTL
 eamt_json() { "$C" --json eamt list | /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["entries"], sort_keys=True))'; }
 
 check "siitctl version reaches siitd" output_has "control API 1" "$C" version
+check "global options go anywhere on the line (siitctl stats -j)" \
+  bash -c "'$C' stats -j | /usr/bin/python3 -c 'import json, sys; assert \"counters\" in json.load(sys.stdin)'"
+check "siitd --check-config of a file that does not exist exits 2" \
+  status_is 2 "$SIITD" --check-config "$E2E_TMP/no-such-file.json"
 check "the socket is created 0660 and owned by control.group" \
   bash -c "[ \"\$(stat -c '%a %G' '$SIITCTL_SOCKET')\" = '660 nogroup' ]"
 
