@@ -583,10 +583,13 @@ std::vector<std::string> ControlApi::reload() {
     } catch (const Refusal& r) {
         errors = r.errors.empty() ? std::vector<std::string>{r.message} : r.errors;
     }
-    const std::string detail =
-        errors.empty() ? describe_change(before, snapshot()) : "refused: " + errors.front();
-    RTE_LOG(INFO, USER1, "siitd: reload of %s (SIGHUP): %s\n", config_file_.c_str(),
-            detail.c_str());
+    if (errors.empty())
+        RTE_LOG(INFO, USER1, "siitd: reload of %s (SIGHUP): %s\n", config_file_.c_str(),
+                describe_change(before, snapshot()).c_str());
+    else
+        for (const auto& e : errors) // the running version keeps working: a warning, not an error
+            RTE_LOG(WARNING, USER1, "siitd: reload of %s (SIGHUP) refused: %s\n",
+                    config_file_.c_str(), e.c_str());
     return errors;
 }
 

@@ -18,6 +18,7 @@
 #include "control_server.hpp"
 #include "dataplane.hpp"
 #include "kernel_mirror.hpp"
+#include "log_stream.hpp"
 #include "rcu_qsbr.hpp"
 #include "siit/translation_state.hpp"
 
@@ -64,10 +65,13 @@ int main(int argc, char** argv) {
         "Translates between the ports named in FILE until SIGINT or SIGTERM; the file's \"eal\" "
         "list\n"
         "holds the DPDK EAL options (cores, memory, --vdev devices). Schema: docs/siitd.conf.md.\n"
-        "SIGHUP reads FILE again and applies its translation (pool6, settings, EAMT) in one atomic\n"
-        "change, as `siitctl config apply` does; a file that changes anything needing a restart is\n"
+        "SIGHUP reads FILE again and applies its translation (pool6, settings, EAMT) in one "
+        "atomic\n"
+        "change, as `siitctl config apply` does; a file that changes anything needing a restart "
+        "is\n"
         "refused with the reason and the running version keeps working. Under systemd\n"
-        "(Type=notify) siitd reports READY=1 once its ports, kernel interfaces, control socket and\n"
+        "(Type=notify) siitd reports READY=1 once its ports, kernel interfaces, control socket "
+        "and\n"
         "workers run.",
         "siitd"};
     std::string config_file, check_file, log_level = "info";
@@ -121,6 +125,7 @@ int main(int argc, char** argv) {
     std::vector<char*> eal_argv;
     for (auto& a : eal_args)
         eal_argv.push_back(a.data());
+    siitd::log_once_to_stderr();
     if (rte_eal_init(static_cast<int>(eal_argv.size()), eal_argv.data()) < 0) {
         std::cerr << "siitd: " << config_file
                   << ": eal: DPDK refused these EAL options: " << rte_strerror(rte_errno) << "\n";

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # siitd as systemd runs it: READY=1 on NOTIFY_SOCKET only once it translates, STOPPING=1 on the
-# way down; SIGHUP reloads the configuration file in one atomic change (a refused change leaves
+# way down; each log line once, prefixed with its priority for the journal; SIGHUP reloads the configuration file in one atomic change (a refused change leaves
 # the running version working) while traffic flows throughout; the unit passes
 # systemd-analyze verify. A Python listener stands in for systemd's notify socket.
 set -u
@@ -21,9 +21,10 @@ PY
 E2E_PIDS+=($!)
 for _ in $(seq 1 50); do [ -S "$E2E_TMP/notify.sock" ] && break; sleep 0.1; done
 
-export NOTIFY_SOCKET=$E2E_TMP/notify.sock
+# As systemd starts it: a notify socket, and stderr connected to the journal.
+export NOTIFY_SOCKET=$E2E_TMP/notify.sock JOURNAL_STREAM=8:1
 start_siitd "$RT" "$CONFIG" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
-unset NOTIFY_SOCKET
+unset NOTIFY_SOCKET JOURNAL_STREAM
 ready_then_answers() {
   for _ in $(seq 1 100); do
     grep -q "READY=1" "$NOTIFY_LOG" 2>/dev/null && break
@@ -71,7 +72,8 @@ PY
 kill -HUP "$SIITD_PID"
 refused_logged() {
   for _ in $(seq 1 30); do
-    grep -q "refused: config: burst: differs from the running one" "$E2E_TMP/siitd.err" && return 0
+    grep -q "^<4>USER1: siitd: reload of .* refused: config: burst: differs from the running one" \
+      "$E2E_TMP/siitd.err" && return 0
     sleep 0.1
   done
   return 1
@@ -91,6 +93,9 @@ check "traffic flowed throughout: no ping lost across the reloads" \
   grep -q " 80 received, 0% packet loss" "$E2E_TMP/ping.txt"
 stop_siitd >/dev/null
 check "STOPPING=1 on the way down" grep -q "STOPPING=1" "$NOTIFY_LOG"
+check "each log line once, on stderr, with its priority for the journal" bash -c "
+  grep -q '^<6>EAL: ' '$E2E_TMP/siitd.err' && grep -q '^<6>USER1: siitd: stopping' '$E2E_TMP/siitd.err' &&
+  ! grep -v '^<[0-7]>' '$E2E_TMP/siitd.err' | grep -q . && ! grep -q 'EAL:' '$E2E_TMP/siitd.out'"
 
 # The unit as systemd reads it (its binary paths pointed at this build).
 sed "s|/usr/local/bin/siitd|$SIITD|g" "$E2E_ROOT/deploy/siitd.service" >"$E2E_TMP/siitd.service"

@@ -1,0 +1,14 @@
+// Where siitd's log lines go: once each, to stderr, which systemd hands to the journal. DPDK's own
+// stream writes every line twice (to stdout and to syslog), and under systemd both end in the
+// journal. When the journal is listening (systemd sets JOURNAL_STREAM), each line starts with its
+// syslog priority ("<6>"), which journald reads as the entry's priority: `journalctl -p warning`
+// then shows siitd's warnings and errors only.
+#pragma once
+
+namespace siitd {
+
+// Makes DPDK's log (RTE_LOG, siitd's lines included) write to stderr only; call before
+// rte_eal_init so that the EAL's own lines go there too.
+void log_once_to_stderr();
+
+} // namespace siitd
