@@ -246,7 +246,7 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
     }
     reject_unknown(p, path,
                    {"name", "device", "role", "next-hop-mac", "mac", "mtu", "rx-queues",
-                    "kernel-interface", "next-hop"},
+                    "kernel-interface", "next-hop", "addresses"},
                    problems);
     PortConfig port;
     port.name = "port" + std::to_string(index);
@@ -305,10 +305,40 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
         if (p.contains("next-hop-mac"))
             problems.add(path + "next-hop", "give next-hop (resolved) or next-hop-mac, not both");
     }
+    if (read(p, "addresses", path, port.addresses, problems)) {
+        if (port.kernel_interface.empty())
+            problems.add(path + "addresses", "needs kernel-interface (they are given to it)");
+        for (const auto& text : port.addresses)
+            if (!parse_interface_address(text))
+                problems.add(path + "addresses",
+                             "'" + text +
+                                 "' is not an address with its prefix length, like 192.0.2.1/24 "
+                                 "or 2001:db8::1/64");
+    }
     config.ports.push_back(port);
 }
 
 } // namespace
+
+std::optional<InterfaceAddress> parse_interface_address(const std::string& text) {
+    const auto slash = text.find('/');
+    if (slash == std::string::npos || slash + 1 == text.size() || slash + 4 < text.size())
+        return std::nullopt;
+    const std::string length_text = text.substr(slash + 1);
+    if (length_text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    const int length = std::stoi(length_text);
+    InterfaceAddress a;
+    a.length = static_cast<std::uint8_t>(length);
+    if (const auto v4 = siit::Ipv4Address::parse(text.substr(0, slash))) {
+        a.ipv4 = *v4;
+        return length <= 32 ? std::optional(a) : std::nullopt;
+    }
+    if (const auto v6 = siit::Ipv6Address::parse(text.substr(0, slash))) {
+        a.ipv6 = *v6;
+        return length <= 128 ? std::optional(a) : std::nullopt;
+    }
+    return std::nullopt;
+}
 
 namespace {
 
@@ -456,6 +486,7 @@ json config_to_json(const Config& config) {
                      {"rx-queues", p.rx_queues}};
         if (p.mac) port["mac"] = mac_to_string(*p.mac);
         if (!p.kernel_interface.empty()) port["kernel-interface"] = p.kernel_interface;
+        if (!p.addresses.empty()) port["addresses"] = p.addresses;
         if (!p.next_hop.empty()) {
             port["next-hop"] = p.next_hop;
             port.erase("next-hop-mac");

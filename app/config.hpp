@@ -34,6 +34,9 @@ struct PortConfig {
     // this port, and the next hop whose MAC the kernel resolves on it (instead of next_hop_mac).
     std::string kernel_interface;
     std::string next_hop;
+    // The box's own addresses on the kernel interface, "192.0.2.1/24": siitd gives them to it at
+    // every start, so that a restart leaves the box as configured (kernel_addresses.cpp).
+    std::vector<std::string> addresses;
 };
 
 // The control socket (docs/control-api.md).
@@ -86,6 +89,15 @@ std::optional<Config> load_config(const std::string& file, std::vector<std::stri
 // refuses a change to a key that needs a restart, and docs/siitd.conf.md's top-level table is
 // these rows (a unit test checks it, and that config_to_json writes exactly these keys). The
 // translation settings have their own table (lib/control/translation_settings.hpp).
+// A kernel interface's address, "192.0.2.1/24" or "2001:db8::1/64": unlike a prefix, its host
+// bits are the point.
+struct InterfaceAddress {
+    std::optional<siit::Ipv4Address> ipv4;
+    std::optional<siit::Ipv6Address> ipv6;
+    std::uint8_t length = 0;
+};
+std::optional<InterfaceAddress> parse_interface_address(const std::string& text);
+
 struct TopLevelKey {
     std::string_view name;
     std::string_view values;

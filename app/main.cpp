@@ -17,6 +17,7 @@
 #include "control_api.hpp"
 #include "control_server.hpp"
 #include "dataplane.hpp"
+#include "kernel_addresses.hpp"
 #include "kernel_mirror.hpp"
 #include "log_stream.hpp"
 #include "rcu_qsbr.hpp"
@@ -145,6 +146,9 @@ int main(int argc, char** argv) {
         std::string error;
         if (!dataplane.start(error)) {
             std::cerr << "siitd: " << config_file << ": ports: " << error << "\n";
+            rc = 2;
+        } else if (!siitd::assign_kernel_addresses(*config, error)) {
+            std::cerr << "siitd: " << config_file << ": ports: addresses: " << error << "\n";
             rc = 2;
         } else {
             // The kernel as control plane, for ports with a kernel interface.

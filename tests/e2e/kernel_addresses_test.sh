@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The box keeps its addresses across a restart: each port's "addresses" are given to its kernel
+# interface by siitd at every start (libnl), with no manual step. Starts the router box, checks the
+# addresses, the box answering ping and traffic through it; stops siitd (the net_tap interfaces,
+# and their addresses, go with it), starts it again, and checks it all once more.
+set -u
+source "$(dirname "$0")/lib.sh"
+trap e2e_cleanup EXIT
+
+router_box_topology
+/usr/bin/python3 - "$E2E_TMP/siitd.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["ports"][0]["addresses"] = ["192.0.2.1/24"]
+c["ports"][1]["addresses"] = ["2001:db8:100::1/64"]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+check "siitd --check-config accepts per-port addresses" "$SIITD" --check-config "$E2E_TMP/siitd.json"
+
+box_works() { # round
+  for _ in $(seq 1 100); do # until siitd's view has them too (a few ms)
+    "$SIITCTL" addresses 2>/dev/null | grep -qx 2001:db8:100::1 && break
+    sleep 0.05
+  done
+  check "$1: k4 and k6 carry the configured addresses" bash -c "
+    ip -n $RT -o addr show dev k4 | grep -q 'inet 192.0.2.1/24' &&
+    ip -n $RT -o addr show dev k6 | grep -q 'inet6 2001:db8:100::1/64'"
+  check "$1: the IPv4 host pings the box" ip netns exec "$H4" ping -c 2 -i 0.2 -W 2 192.0.2.1
+  check "$1: the IPv6 host pings the box" ip netns exec "$H6" ping -6 -c 2 -i 0.2 -W 2 2001:db8:100::1
+  check "$1: traffic crosses the box (next hops from the kernel)" \
+    ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
+}
+
+start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
+box_works "first start"
+stop_siitd >/dev/null
+check "stopped: the kernel interfaces are gone, their addresses with them" \
+  bash -c "! ip -n $RT link show k4 2>/dev/null"
+start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
+box_works "after a restart"
+stop_siitd >/dev/null
+
+/usr/bin/python3 - "$E2E_TMP/siitd.json" "$E2E_TMP/bad.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["ports"][0]["addresses"] = ["192.0.2.1"]
+del c["ports"][1]["kernel-interface"]; del c["ports"][1]["next-hop"]
+c["ports"][1]["next-hop-mac"] = "02:00:00:00:00:01"
+json.dump(c, open(sys.argv[2], "w"))
+PY
+check "an address without its length, and addresses without a kernel interface, are refused" \
+  bash -c "! '$SIITD' --check-config '$E2E_TMP/bad.json' 2>'$E2E_TMP/bad.err' &&
+    grep -q \"ports\\[0\\].addresses: '192.0.2.1' is not an address with its prefix length\" '$E2E_TMP/bad.err' &&
+    grep -q 'ports\\[1\\].addresses: needs kernel-interface' '$E2E_TMP/bad.err'"
+e2e_summary
