@@ -320,6 +320,22 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
 
 } // namespace
 
+std::string vdev_interface(const std::vector<std::string>& eal_args, const std::string& device) {
+    if (device.rfind("net_af_packet", 0) != 0) return "";
+    for (std::size_t i = 0; i < eal_args.size(); ++i) {
+        std::string vdev;
+        if (eal_args[i] == "--vdev" && i + 1 < eal_args.size())
+            vdev = eal_args[i + 1];
+        else if (eal_args[i].rfind("--vdev=", 0) == 0)
+            vdev = eal_args[i].substr(7);
+        if (vdev.substr(0, vdev.find(',')) != device) continue;
+        for (std::size_t at = vdev.find(','); at != std::string::npos; at = vdev.find(',', at + 1))
+            if (vdev.compare(at + 1, 6, "iface=") == 0)
+                return vdev.substr(at + 7, vdev.find(',', at + 1) - (at + 7));
+    }
+    return "";
+}
+
 std::optional<InterfaceAddress> parse_interface_address(const std::string& text) {
     const auto slash = text.find('/');
     if (slash == std::string::npos || slash + 1 == text.size() || slash + 4 < text.size())

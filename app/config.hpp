@@ -98,6 +98,10 @@ struct InterfaceAddress {
 };
 std::optional<InterfaceAddress> parse_interface_address(const std::string& text);
 
+// The kernel interface a net_af_packet port `device` runs on (its --vdev's iface=), whose carrier
+// is that port's link state; "" for any other port.
+std::string vdev_interface(const std::vector<std::string>& eal_args, const std::string& device);
+
 struct TopLevelKey {
     std::string_view name;
     std::string_view values;

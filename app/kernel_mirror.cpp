@@ -6,12 +6,15 @@
 #include <net/if.h>
 #include <netlink/cache.h>
 #include <netlink/route/addr.h>
+#include <netlink/route/link.h>
 #include <netlink/route/neighbour.h>
 #include <netlink/route/nexthop.h>
 #include <netlink/route/route.h>
 #include <poll.h>
+#include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -82,6 +85,8 @@ void KernelMirror::stop() {
     }
     if (manager_) nl_cache_mngr_free(manager_);
     manager_ = nullptr;
+    if (link_sock_) nl_socket_free(link_sock_);
+    link_sock_ = nullptr;
 }
 
 void* KernelMirror::run_trampoline(void* self) {
@@ -169,7 +174,55 @@ void KernelMirror::run() {
             rebuild(); // a new view on every change the kernel reports
         }
         resolve_unresolved(); // at most every 100 ms: what the workers asked for meanwhile
+        mirror_link_states(); // likewise: a link change shows within 100 ms
         published_.reclaim(false);
+    }
+}
+
+void KernelMirror::mirror_link_states() {
+    if (!link_sock_) {
+        link_sock_ = nl_socket_alloc();
+        if (!link_sock_ || nl_connect(link_sock_, NETLINK_ROUTE) < 0) {
+            if (link_sock_) nl_socket_free(link_sock_);
+            link_sock_ = nullptr;
+            return;
+        }
+        link_up_.assign(ports_.size(), -1);
+    }
+    for (std::size_t i = 0; i < ports_.size(); ++i) {
+        const MirroredPort& port = ports_[i];
+        bool up = false;
+        if (port.link_from_interface.empty()) {
+            rte_eth_link link{};
+            up = rte_eth_link_get_nowait(port.dpdk_port, &link) == 0 &&
+                 link.link_status == RTE_ETH_LINK_UP;
+        } else {
+            // IFF_RUNNING: the kernel's "lower up", the carrier under the interface.
+            const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            ifreq request{};
+            std::strncpy(request.ifr_name, port.link_from_interface.c_str(), IFNAMSIZ - 1);
+            up = fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &request) == 0 &&
+                 (request.ifr_flags & IFF_RUNNING) != 0;
+            if (fd >= 0) close(fd);
+        }
+        if (link_up_[i] == static_cast<int>(up)) continue;
+        rtnl_link* target = rtnl_link_alloc();
+        rtnl_link* change = rtnl_link_alloc();
+        rtnl_link_set_ifindex(target, ifindexes_[i]);
+        rtnl_link_set_carrier(change, up ? 1 : 0);
+        const int rc = rtnl_link_change(link_sock_, target, change, 0);
+        rtnl_link_put(change);
+        rtnl_link_put(target);
+        if (rc < 0) {
+            RTE_LOG(WARNING, USER1, "siitd: %s: cannot set its carrier %s: %s\n",
+                    port.interface.c_str(), up ? "on" : "off", nl_geterror(rc));
+            continue; // tried again in 100 ms
+        }
+        if (link_up_[i] >= 0 || !up)
+            rte_log(up ? RTE_LOG_INFO : RTE_LOG_WARNING, RTE_LOGTYPE_USER1,
+                    "USER1: siitd: port %zu link %s: %s carrier %s\n", port.port_index,
+                    up ? "up" : "down", port.interface.c_str(), up ? "on" : "off");
+        link_up_[i] = up;
     }
 }
 

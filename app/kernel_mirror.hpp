@@ -27,6 +27,7 @@
 
 struct nl_cache_mngr;
 struct nl_cache;
+struct nl_sock;
 
 namespace siitd {
 
@@ -49,6 +50,11 @@ struct MirroredPort {
     std::string interface;               // the kernel interface (net_tap) of the port
     std::optional<std::string> next_hop; // an IPv4 or IPv6 address on that interface's link,
                                          // or "kernel": each packet routed by the kernel's table
+    // Where the physical port's link state comes from, mirrored onto the kernel interface's
+    // carrier: the DPDK port's own (rte_eth_link_get_nowait), or, for a port DPDK drives through
+    // a kernel interface (net_af_packet, whose driver always says "up"), that interface's.
+    std::uint16_t dpdk_port = 0;
+    std::string link_from_interface;
 };
 
 class KernelMirror {
@@ -75,6 +81,11 @@ class KernelMirror {
     void rebuild();
     void fill_routing(KernelRoutes& routing, int ifindex);
     void resolve_unresolved();
+    // The physical ports' link states onto their kernel interfaces' carrier, so that routing
+    // daemons on the box withdraw what it announces when it cannot forward.
+    void mirror_link_states();
+    std::vector<int> link_up_; // per port: -1 not yet known, 0 down, 1 up
+    nl_sock* link_sock_ = nullptr;
 
     HostAddresses published_host_; // a copy of the latest view's, for the control socket (mutex_)
 

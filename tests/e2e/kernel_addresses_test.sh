@@ -2,7 +2,9 @@
 # The box keeps its addresses across a restart: each port's "addresses" are given to its kernel
 # interface by siitd at every start (libnl), with no manual step. Starts the router box, checks the
 # addresses, the box answering ping and traffic through it; stops siitd (the net_tap interfaces,
-# and their addresses, go with it), starts it again, and checks it all once more.
+# and their addresses, go with it), starts it again, and checks it all once more. And the link: a
+# port whose link goes down has its kernel interface's carrier go down too, so that routing
+# daemons on the box withdraw what they announce; and back up.
 set -u
 source "$(dirname "$0")/lib.sh"
 trap e2e_cleanup EXIT
@@ -33,6 +35,23 @@ box_works() { # round
 
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 box_works "first start"
+
+carrier_of_k4() { # expected: "NO-CARRIER" or "LOWER_UP"
+  for _ in $(seq 1 40); do
+    ip -n "$RT" -o link show k4 | grep -q "$1" && return 0
+    sleep 0.05
+  done
+  ip -n "$RT" -o link show k4; return 1
+}
+ip -n "$H4" link set eth0 down # the IPv4 port's link partner goes away: s4 loses its carrier
+check "the IPv4 port's link down takes k4's carrier down within 2 s" carrier_of_k4 NO-CARRIER
+check "... logged as a warning" grep -q "siitd: port 0 link down: k4 carrier off" "$E2E_TMP/siitd.err"
+ip -n "$H4" link set eth0 up
+# (the host's kernel dropped its routes through eth0 with the link: put the topology's back)
+ip -n "$H4" route replace 198.51.100.0/24 via 192.0.2.1 mtu 1500 advmss 1460
+check "... and back up with it" carrier_of_k4 LOWER_UP
+for _ in $(seq 1 40); do ip netns exec "$H4" ping -c 1 -W 1 192.0.2.1 >/dev/null 2>&1 && break; done
+check "... the box answering again" ip netns exec "$H4" ping -c 2 -i 0.2 -W 2 192.0.2.1
 stop_siitd >/dev/null
 check "stopped: the kernel interfaces are gone, their addresses with them" \
   bash -c "! ip -n $RT link show k4 2>/dev/null"
