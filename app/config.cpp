@@ -487,6 +487,55 @@ json translation_to_json(const siit::TranslatorConfig& x, const std::vector<siit
     return t;
 }
 
+namespace {
+
+// `value` without the members `defaults` has with the same value, objects compared member by
+// member (a port's fields, the translation's settings, control's), lists as a whole.
+json without(const json& value, const json& defaults) {
+    if (!value.is_object() || !defaults.is_object()) return value;
+    json out = json::object();
+    for (const auto& [key, item] : value.items()) {
+        if (!defaults.contains(key)) {
+            out[key] = item;
+        } else if (item.is_object()) {
+            json inner = without(item, defaults[key]);
+            if (!inner.empty()) out[key] = std::move(inner);
+        } else if (item != defaults[key]) {
+            out[key] = item;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+json config_to_json_without_defaults(const Config& config) {
+    Config defaults;
+    defaults.ports = config.ports; // compared one by one below
+    json out = without(config_to_json(config), config_to_json(defaults));
+    // What every file says: its EAL options, its ports (each without its default fields) and its
+    // translation's addresses.
+    const json full = config_to_json(config);
+    out["eal"] = full["eal"];
+    out["ports"] = json::array();
+    for (std::size_t i = 0; i < config.ports.size(); ++i) {
+        PortConfig plain;
+        plain.name = config.ports[i].name;
+        plain.device = config.ports[i].device;
+        Config one;
+        one.ports = {plain};
+        json port = without(full["ports"][i], config_to_json(one)["ports"][0]);
+        port["name"] = plain.name;
+        port["device"] = plain.device;
+        out["ports"].push_back(port);
+    }
+    if (!out.contains("translation")) out["translation"] = json::object();
+    for (const char* kept : {"pool6", "eamt"})
+        if (full["translation"].contains(kept))
+            out["translation"][kept] = full["translation"][kept];
+    return out;
+}
+
 json config_to_json(const Config& config) {
     json root = json::object();
     root["eal"] = config.eal_args;

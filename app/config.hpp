@@ -126,6 +126,10 @@ nlohmann::json translation_to_json(const siit::TranslatorConfig& config,
                                    const std::vector<siit::EamEntry>* eamt);
 // A whole configuration file that parse_config reads back to `config`.
 nlohmann::json config_to_json(const Config& config);
+// The same, leaving out every setting whose value is its default (ports, EAL options and the
+// translation's pool6 and EAMT always stay): what `config save` writes, so that a file says what
+// its operator chose, and a later siitd's better default still applies.
+nlohmann::json config_to_json_without_defaults(const Config& config);
 // "aa:bb:cc:dd:ee:ff".
 std::string mac_to_string(const std::array<std::uint8_t, 6>& mac);
 

@@ -80,6 +80,24 @@ std::string save_config_file(const std::string& requested, const SavePolicy& pol
     }
     if (fsync(fd) != 0) fail("cannot flush");
     close(fd);
+    // The previous file stays as NAME.bak (a second name for it: same owner, mode and bytes), so
+    // that a bad save can be undone by hand; the target itself is replaced in one rename.
+    if (exists) {
+        const std::string backup = *target + ".bak";
+        struct stat previous {};
+        if (lstat(backup.c_str(), &previous) == 0 && !S_ISREG(previous.st_mode) &&
+            !S_ISLNK(previous.st_mode)) {
+            unlink(temporary.c_str());
+            refuse(backup + ": exists and is not a regular file");
+        }
+        unlink(backup.c_str()); // a link there is removed, never followed
+        if (link(target->c_str(), backup.c_str()) != 0) {
+            const std::string reason =
+                "cannot keep the previous file as " + backup + ": " + std::strerror(errno);
+            unlink(temporary.c_str());
+            refuse(reason);
+        }
+    }
     if (rename(temporary.c_str(), target->c_str()) != 0) {
         const std::string reason = "cannot replace " + *target + ": " + std::strerror(errno);
         unlink(temporary.c_str());

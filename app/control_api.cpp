@@ -133,6 +133,7 @@ const std::vector<ControlApi::Command>& ControlApi::commands() {
         {"config.apply", Access::privileged, &ControlApi::config_apply},
         {"translation.apply", Access::privileged, &ControlApi::translation_apply},
         {"config.save", Access::privileged, &ControlApi::config_save},
+        {"config.diff", Access::read, &ControlApi::config_diff},
     };
     return registry;
 }
@@ -401,7 +402,7 @@ json ControlApi::config_save(const std::string&, const json& request) {
     const std::string path = request.contains("path") ? string_field(request, "path") : "";
     try {
         wrote_ = save_config_file(path, {config_file_, running_.control.save_directory},
-                                  config_to_json(running()).dump(2) + "\n");
+                                  config_to_json_without_defaults(running()).dump(2) + "\n");
     } catch (const SaveRefused& refused) {
         throw Refusal{"config.save refused: " + refused.reason, {}};
     }
@@ -567,19 +568,24 @@ void ControlApi::apply_config(const Config& config) {
     });
 }
 
+Config ControlApi::read_config_file() {
+    std::ifstream in(config_file_);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) throw Refusal{config_file_ + ": cannot be read", {}};
+    // The file's own name in its problems, as --check-config names them.
+    std::vector<std::string> errors;
+    auto config = parse_config(text.str(), config_file_, errors);
+    refuse_if(errors);
+    if (command_line_) command_line_(*config);
+    return *config;
+}
+
 std::vector<std::string> ControlApi::reload() {
     const TranslationSnapshot before = snapshot();
     std::vector<std::string> errors;
     try {
-        std::ifstream in(config_file_);
-        std::stringstream text;
-        text << in.rdbuf();
-        if (!in) throw Refusal{config_file_ + ": cannot be read", {}};
-        // The file's own name in its problems, as --check-config names them.
-        auto config = parse_config(text.str(), config_file_, errors);
-        refuse_if(errors);
-        if (command_line_) command_line_(*config);
-        apply_config(*config);
+        apply_config(read_config_file());
     } catch (const Refusal& r) {
         errors = r.errors.empty() ? std::vector<std::string>{r.message} : r.errors;
     }
@@ -591,6 +597,29 @@ std::vector<std::string> ControlApi::reload() {
             RTE_LOG(WARNING, USER1, "siitd: reload of %s (SIGHUP) refused: %s\n",
                     config_file_.c_str(), e.c_str());
     return errors;
+}
+
+// What the running version has that siitd's file does not: each top-level key that differs, and
+// the translation's changes as the control log words them (the file's value first).
+json ControlApi::config_diff(const std::string&, const json&) {
+    const Config file = read_config_file();
+    const Config now = running();
+    const json file_json = config_to_json(file), now_json = config_to_json(now);
+    json differences = json::array();
+    for (const auto& key : top_level_keys()) {
+        const std::string name(key.name);
+        if (name != "translation" && file_json.value(name, json()) != now_json.value(name, json()))
+            differences.push_back(name + ": the file has " + file_json.value(name, json()).dump() +
+                                  ", siitd runs with " + now_json.value(name, json()).dump() +
+                                  " (a restart would change it)");
+    }
+    std::vector<std::string> errors;
+    const std::shared_ptr<const siit::EamTable> file_table =
+        siit::EamTable::build(file.eamt, errors);
+    if (!file_table) throw Refusal{config_file_ + ": translation.eamt is refused", errors};
+    const std::string translation = describe_change({file.translation, file_table}, snapshot());
+    if (translation != "nothing") differences.push_back("translation: " + translation);
+    return {{"file", config_file_}, {"differences", differences}};
 }
 
 } // namespace siitd

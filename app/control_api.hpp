@@ -89,6 +89,10 @@ class ControlApi {
     nlohmann::json config_apply(const std::string&, const nlohmann::json& request);
     nlohmann::json translation_apply(const std::string&, const nlohmann::json& request);
     nlohmann::json config_save(const std::string&, const nlohmann::json& request);
+    nlohmann::json config_diff(const std::string&, const nlohmann::json&);
+    // The file siitd started from, read again and parsed, with the command line's overrides;
+    // throws its problems.
+    Config read_config_file();
 
     // The running version's settings and table, held so that they outlive its publication.
     TranslationSnapshot snapshot() const;

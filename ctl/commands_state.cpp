@@ -87,6 +87,17 @@ void add_state_commands(Cli& cli) {
                 std::cout << "applied; the EAMT has " << r["entries"] << " entries\n";
             });
     });
+    cli.on(config->add_subcommand("diff", "what the running version has that the file siitd "
+                                          "started from does not (unsaved changes)"),
+           [&] {
+               return request(o, {{"command", "config.diff"}}, [](const json& r) {
+                   const std::string file = r["file"].get<std::string>();
+                   if (r["differences"].empty())
+                       std::cout << "no difference: " << file << " is what siitd runs\n";
+                   for (const auto& line : r["differences"])
+                       std::cout << line.get<std::string>() << "\n";
+               });
+           });
     auto* config_save = config->add_subcommand(
         "save", "write the running configuration where siitd --config reads it (or to FILE, as "
                 "seen by siitd)");

@@ -124,7 +124,13 @@ check "siitd survived the hostile clients" kill -0 "$SIITD_PID"
 "$C" eamt replace "$E2E_TMP/big.txt" >/dev/null
 "$C" set lowest-ipv6-mtu 1300 >/dev/null
 check "config show is a file siitd accepts" bash -c "'$C' config show >'$E2E_TMP/shown.json' && '$SIITD' --check-config '$E2E_TMP/shown.json'"
+check "config diff shows the unsaved changes, the file's value first" \
+  output_has "lowest-ipv6-mtu 1280 -> 1300" "$C" config diff
 check "config save writes the running configuration to the file siitd started from" output_has "saved to $E2E_TMP/siitd.json" "$C" config save
+check "... keeping the previous file as .bak" grep -q '"eamt"' "$E2E_TMP/siitd.json.bak"
+check "... leaving out the settings at their defaults" \
+  bash -c "! grep -q icmp-error-burst '$E2E_TMP/siitd.json' && grep -q '\"lowest-ipv6-mtu\": 1300' '$E2E_TMP/siitd.json'"
+check "... after which config diff has nothing to show" output_has "no difference" "$C" config diff
 cp "$E2E_TMP/shown.json" "$E2E_TMP/apply-bad.json"
 /usr/bin/python3 - "$E2E_TMP/apply-bad.json" <<'PY'
 import json, sys

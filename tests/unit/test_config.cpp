@@ -131,6 +131,27 @@ TEST_CASE("siitd config: config_to_json is a file that parses back to the same c
     CHECK(again->eamt_prefetch == Config::EamtPrefetch::always);
 }
 
+TEST_CASE("siitd config: the file config save writes leaves defaults out and means the same",
+          "[config]") {
+    std::vector<std::string> errors;
+    const auto config = parse_config(kGood, "good.json", errors);
+    REQUIRE(config);
+    const nlohmann::json saved = config_to_json_without_defaults(*config);
+    const auto again = parse_config(saved.dump(), "saved.json", errors);
+    REQUIRE(errors.empty());
+    REQUIRE(again);
+    CHECK(config_to_json(*again) == config_to_json(*config));
+    // Chosen settings are written; defaults are not, so a later default applies to them.
+    CHECK(saved["eamt-prefetch"] == "always");
+    CHECK_FALSE(saved.contains("icmp-error-burst"));
+    CHECK(saved["translation"]["lowest-ipv6-mtu"] == 1400);
+    CHECK_FALSE(saved["translation"].contains("reset-traffic-class"));
+    CHECK_FALSE(saved["translation"].contains("own-ipv4"));
+    CHECK(saved["translation"].contains("eamt"));
+    CHECK(saved["ports"][0].contains("device"));
+    CHECK_FALSE(saved["ports"][0].contains("rx-queues"));
+}
+
 TEST_CASE("siitd config: overlay_translation changes only what it names; null restores defaults",
           "[config]") {
     std::vector<std::string> errors;

@@ -241,10 +241,24 @@ TEST_CASE("control API: config.save writes only where siitd was told it may", "[
         CHECK(saved->translation.lowest_ipv6_mtu == 1400);
         CHECK(std::filesystem::directory_iterator(dir.path) !=
               std::filesystem::directory_iterator());
-        std::size_t files = 0;
-        for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path))
-            ++files;
-        CHECK(files == 1); // no temporary left behind
+        std::set<std::string> files;
+        for (const auto& e : std::filesystem::directory_iterator(dir.path))
+            files.insert(e.path().filename());
+        // No temporary left behind; the previous file kept as .bak, with its owner and mode.
+        const std::string name = std::filesystem::path(file).filename();
+        CHECK(files == std::set<std::string>{name, name + ".bak"});
+        std::vector<std::string> old_errors;
+        const auto previous = load_config(file + ".bak", old_errors);
+        REQUIRE(previous);
+        CHECK(previous->translation.lowest_ipv6_mtu == 1280);
+        struct stat bak {};
+        REQUIRE(stat((file + ".bak").c_str(), &bak) == 0);
+        CHECK((bak.st_mode & 07777) == 0604);
+        CHECK(bak.st_uid == 65534);
+        // The running version now is the file: nothing to tell apart.
+        const json diff = api.ask({{"command", "config.diff"}});
+        REQUIRE(diff["ok"] == true);
+        CHECK(diff["result"]["differences"].empty());
     }
     SECTION("anywhere else is refused, and nothing is written") {
         for (const std::string& path :
