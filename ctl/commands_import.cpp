@@ -1,5 +1,6 @@
 // siitctl's commands for moving over from Jool or TAYGA: their file becomes one
 // translation.apply, all or nothing (jool_import.cpp, tayga_import.cpp).
+#include <fstream>
 #include <iostream>
 
 #include "cli.hpp"
@@ -16,12 +17,46 @@ using nlohmann::json;
 using Importer = std::function<json(const std::string& text, std::vector<std::string>& warnings,
                                     std::vector<std::string>& errors)>;
 
+struct ImportOptions {
+    bool dry_run = false;
+    bool merge = false; // import-jool: keep what the file leaves out
+    std::string output; // write a siitd configuration file instead of applying
+};
+
+// Puts `translation` into the siitd configuration file `path` (its other sections kept), or
+// into a new file that then needs its "eal" and "ports". Returns the exit status.
+int write_configuration(const std::string& path, const json& translation) {
+    json config = json::object();
+    if (std::ifstream existing(path); existing) {
+        config = read_json_file(path, kLargestRequest);
+        if (!config.is_object()) throw UsageError(path + ": not a siitd configuration file");
+    }
+    // Nulls mean "the default" to the control socket; in a file, the default is the setting left
+    // out.
+    json cleaned = json::object();
+    for (const auto& [key, value] : translation.items())
+        if (!value.is_null()) cleaned[key] = value;
+    config["translation"] = cleaned;
+    std::ofstream out(path);
+    out << config.dump(2) << "\n";
+    if (!out) throw UsageError(path + ": cannot be written");
+    std::cout << "wrote the translation to " << path << "\n";
+    if (!config.contains("ports"))
+        std::cerr << "siitctl: " << path
+                  << ": add \"eal\" and \"ports\" (deploy/siitd.example.json) "
+                     "before siitd starts from it\n";
+    return 0;
+}
+
 // Reads `file`, turns it into a translation object with `importer`, names every warning and error,
-// and applies it (or prints it, for a dry run). Returns the exit status.
-int import_file(const Options& o, const std::string& file, bool dry_run, const Importer& importer) {
+// and applies it (or prints it, or writes it to a file). Returns the exit status.
+int import_file(const Options& o, const std::string& file, const ImportOptions& options,
+                const Importer& importer, bool whole) {
     std::vector<std::string> warnings, errors;
-    const json translation = importer(
-        read_input_file(file, dry_run ? kLargestRequest : request_limit(o)), warnings, errors);
+    const bool local = options.dry_run || !options.output.empty();
+    json translation = importer(read_input_file(file, local ? kLargestRequest : request_limit(o)),
+                                warnings, errors);
+    if (errors.empty() && whole && !options.merge) replace_whole(translation, warnings);
     for (const auto& w : warnings)
         std::cerr << "siitctl: " << file << ": " << w << "\n";
     if (!errors.empty()) {
@@ -29,10 +64,11 @@ int import_file(const Options& o, const std::string& file, bool dry_run, const I
             std::cerr << "siitctl: " << file << ": " << e << "\n";
         return kExitUsage;
     }
-    if (dry_run) {
+    if (options.dry_run) {
         std::cout << json{{"translation", translation}}.dump(2) << "\n";
         return 0;
     }
+    if (!options.output.empty()) return write_configuration(options.output, translation);
     return request(o, {{"command", "translation.apply"}, {"translation", translation}},
                    [](const json& r) {
                        std::cout << "imported; the EAMT has " << r["entries"] << " entries\n";
@@ -44,36 +80,46 @@ int import_file(const Options& o, const std::string& file, bool dry_run, const I
 void add_import_commands(Cli& cli) {
     struct Arguments {
         std::string file;
-        bool dry_run = false;
+        ImportOptions options;
     };
     auto& arguments = cli.keep<Arguments>();
     const Options& o = cli.options;
 
-    // One subcommand per source format: FILE, --dry-run, and the importer.
+    // One subcommand per source format: FILE, --dry-run, -o, and the importer.
     const auto add = [&](const char* name, const char* description, const char* file_help,
-                         Importer importer) {
+                         Importer importer, bool whole) {
         auto* sub = cli.app.add_subcommand(name, description);
         sub->add_option("FILE", arguments.file, file_help)->required();
-        sub->add_flag("-n,--dry-run", arguments.dry_run,
+        sub->add_flag("-n,--dry-run", arguments.options.dry_run,
                       "print the siitd settings it becomes; change nothing");
-        cli.on(sub, [&o, &arguments, importer] {
-            return import_file(o, arguments.file, arguments.dry_run, importer);
+        sub->add_option("-o,--output", arguments.options.output,
+                        "write them into this siitd configuration file (its other sections kept; "
+                        "a new file needs \"eal\" and \"ports\") instead of a running siitd");
+        if (whole)
+            sub->add_flag("--merge", arguments.options.merge,
+                          "keep what the file leaves out as it is, instead of Jool's replacing "
+                          "the whole configuration");
+        cli.on(sub, [&o, &arguments, importer, whole] {
+            return import_file(o, arguments.file, arguments.options, importer, whole);
         });
     };
-    add("import-jool",
+    add(
+        "import-jool",
         "apply a Jool SIIT atomic configuration (jool_siit file handle FILE): pool6, eamt, "
-        "denylist4, pool6791 and the shared globals, all or nothing; what it leaves out stays as "
-        "it is",
+        "denylist4, pool6791 and the shared globals, all or nothing. As Jool does, it replaces the "
+        "whole translation: what the file leaves out goes back to its default, a table it lacks "
+        "is emptied (--merge keeps them)",
         "Jool's JSON file ('-': standard input)",
         [&arguments](const std::string& text, std::vector<std::string>& warnings,
                      std::vector<std::string>& errors) {
             return jool_to_translation(parse_json_text(text, arguments.file), warnings, errors);
-        });
+        },
+        true);
     add("import-tayga",
         "apply a TAYGA configuration (tayga.conf): prefix becomes pool6, ipv4-addr and ipv6-addr "
         "siitd's own addresses, and the map lines the whole EAMT, all or nothing; dynamic-pool is "
         "refused (siitd is stateless)",
-        "tayga.conf ('-': standard input)", tayga_to_translation);
+        "tayga.conf ('-': standard input)", tayga_to_translation, false);
 }
 
 } // namespace siitctl

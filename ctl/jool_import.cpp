@@ -133,4 +133,17 @@ json jool_to_translation(const json& jool, std::vector<std::string>& warnings,
     return t;
 }
 
+void replace_whole(json& translation, std::vector<std::string>& warnings) {
+    for (const auto& setting : siit::control::translation_settings())
+        if (!translation.contains(std::string(setting.name)))
+            translation[std::string(setting.name)] = nullptr;
+    if (!translation.contains("eamt")) translation["eamt"] = nullptr;
+    // Jool's defaults that are not siitd's (Jool 4's documentation of its globals).
+    if (translation["amend-udp-checksum-zero"].is_null())
+        warnings.push_back("amend-udp-checksum-zero is not in the file: Jool's default is false "
+                           "(IPv4 UDP with checksum zero dropped), siitd's is true (its checksum "
+                           "computed); give global.amend-udp-checksum-zero: false to keep Jool's "
+                           "behaviour");
+}
+
 } // namespace siitctl

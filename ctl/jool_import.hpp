@@ -1,6 +1,5 @@
 // Jool's atomic configuration (`jool_siit file handle FILE`) read as siitd settings, so that a
-// Jool user moves over in one command. Jool's semantics are kept: what the file leaves out stays as
-// it is in the running siitd.
+// Jool user moves over in one command.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -14,5 +13,11 @@ namespace siitctl {
 // line per value siitd cannot take (the caller then applies nothing).
 nlohmann::json jool_to_translation(const nlohmann::json& jool, std::vector<std::string>& warnings,
                                    std::vector<std::string>& errors);
+
+// Jool's `file handle` replaces the whole instance: what the file leaves out goes back to its
+// default, and its tables are emptied. This makes `translation` say so (null for each setting and
+// table it lacks: the control socket's "back to the default"), and warns where Jool's default
+// differs from siitd's, so that the operator can keep Jool's behaviour.
+void replace_whole(nlohmann::json& translation, std::vector<std::string>& warnings);
 
 } // namespace siitctl

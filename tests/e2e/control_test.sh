@@ -182,6 +182,24 @@ sed 's/"192.0.2.1"}/"192.0.2.1\/24"}/' "$E2E_TMP/jool.json" >"$E2E_TMP/jool-bad.
 "$C" set lowest-ipv6-mtu 1280 >/dev/null
 check "a Jool file with a bad entry changes nothing" status_is 1 "$C" import-jool "$E2E_TMP/jool-bad.json"
 check "... (settings included)" output_has "1280" "$C" get lowest-ipv6-mtu
+"$C" set new-tos 32 >/dev/null
+check "import-jool replaces the whole translation, as Jool's file handle does" \
+  output_has "the EAMT has 2 entries" "$C" import-jool "$E2E_TMP/jool.json"
+check "... warning where Jool's default is not siitd's" \
+  grep -qF "amend-udp-checksum-zero is not in the file: Jool's default is false" "$OUT"
+check "... what the file leaves out back to its default" output_has "0" "$C" get new-tos
+"$C" set new-tos 32 >/dev/null
+"$C" eamt add 198.18.0.0/24 2001:db8:18::/120 >/dev/null
+check "import-jool --merge keeps what the file leaves out" \
+  output_has "the EAMT has 2 entries" "$C" import-jool --merge "$E2E_TMP/jool.json"
+check "... its settings" output_has "32" "$C" get new-tos
+check "... but Jool's tables as the file gives them (its EAMT in place of the running one)" \
+  bash -c "'$C' lookup 198.18.0.1 | grep -q 'by pool6'"
+cp "$E2E_TMP/siitd.json" "$E2E_TMP/offline.json"
+check "import-jool -o writes the translation into a siitd configuration file, no daemon needed" \
+  bash -c "'$C' --socket /nonexistent import-jool -o '$E2E_TMP/offline.json' '$E2E_TMP/jool.json' &&
+    '$SIITD' --check-config '$E2E_TMP/offline.json' &&
+    grep -q '64:ff9b:1::/96' '$E2E_TMP/offline.json'"
 
 # TAYGA's configuration, written from tayga.conf(5)
 cat >"$E2E_TMP/tayga.conf" <<'CONF'
