@@ -16,6 +16,25 @@ namespace siitd {
 
 namespace {
 constexpr std::uint16_t kRxDescriptors = 1024, kTxDescriptors = 1024;
+
+// The NUMA socket of the configured ports' devices (PCI NICs have one; virtual devices say
+// SOCKET_ID_ANY, -1). Ports on two sockets share one pool, on the first one's, with a warning.
+int ports_socket(const Config& config) {
+    int socket = -1;
+    for (const auto& p : config.ports) {
+        std::uint16_t id = 0;
+        if (rte_eth_dev_get_port_by_name(p.device.c_str(), &id) != 0) continue;
+        const int s = rte_eth_dev_socket_id(id);
+        if (s < 0) continue;
+        if (socket >= 0 && s != socket)
+            RTE_LOG(WARNING, USER1,
+                    "siitd: port %s is on NUMA socket %d, the mbuf pool on socket %d: its frames "
+                    "cross sockets\n",
+                    p.name.c_str(), s, socket);
+        if (socket < 0) socket = s;
+    }
+    return socket;
+}
 // The kernel interface carries little (ARP, NDP, routing protocols, management): a short ring.
 constexpr std::uint16_t kKernelRxDescriptors = 256;
 } // namespace
@@ -46,9 +65,23 @@ bool Dataplane::start(std::string& error) {
     const std::uint32_t buffer_size =
         std::max<std::uint32_t>(RTE_MBUF_DEFAULT_BUF_SIZE,
                                 RTE_PKTMBUF_HEADROOM + largest_mtu + 18 + siit::kRequiredTailroom);
+    // NUMA: the pool lives on the socket of the ports it feeds (their NICs write the frames into
+    // it), not on whichever socket the main lcore happens to be; a worker on another socket than
+    // its port reaches across the interconnect for every frame, which is said at start.
+    const int socket = ports_socket(config_);
+    for (const auto& plan : plans_)
+        for (const auto& [port_index, unused_queue] : plan.rx) {
+            const int lcore_socket = static_cast<int>(rte_lcore_to_socket_id(plan.lcore));
+            if (socket >= 0 && lcore_socket != socket)
+                RTE_LOG(WARNING, USER1,
+                        "siitd: worker %u on lcore %u (NUMA socket %d) serves port %s on socket "
+                        "%d: every frame crosses sockets; give -l lcores of socket %d\n",
+                        plan.index, plan.lcore, lcore_socket,
+                        config_.ports[port_index].name.c_str(), socket, socket);
+        }
     pool_ = rte_pktmbuf_pool_create("siitd_mbufs", config_.mbufs, 256, 0,
                                     static_cast<std::uint16_t>(buffer_size),
-                                    static_cast<int>(rte_socket_id()));
+                                    socket >= 0 ? socket : static_cast<int>(rte_socket_id()));
     if (!pool_) {
         error = "cannot create the mbuf pool (" + std::to_string(config_.mbufs) + " mbufs of " +
                 std::to_string(buffer_size) + " bytes): " + rte_strerror(rte_errno);
