@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential g++ pkg-config meson ninja-build clang-format
   dpdk dpdk-dev libdpdk-dev libpcap-dev
-  libnl-3-dev libnl-route-3-dev libsystemd-dev
+  libnl-3-dev libnl-route-3-dev libsystemd-dev pandoc
   catch2 libcli11-dev nlohmann-json3-dev
   python3-scapy iputils-ping iputils-tracepath traceroute iproute2 ethtool util-linux
   bird2 systemd
