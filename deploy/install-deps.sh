@@ -10,6 +10,7 @@ packages=(
   catch2 libcli11-dev nlohmann-json3-dev
   python3-scapy iputils-ping iputils-tracepath traceroute iproute2 ethtool util-linux
   bird2 systemd
+  debhelper lintian
   clang-14 libclang-rt-14-dev
 )
 

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The Debian package: built from this tree with dpkg-buildpackage, checked by lintian (no error),
+# installed, used (the installed siitd validates the installed configuration and carries the
+# two-armed traffic check between two real kernels), and purged without a trace.
+set -u
+source "$(dirname "$0")/lib.sh"
+trap e2e_cleanup EXIT
+
+if dpkg-query -W -f='${Status}' siitd 2>/dev/null | grep -q "install ok installed"; then
+  echo "package_test: a siitd package is installed already; not touching it"
+  echo "e2e: 0 passed, 1 failed"; exit 1
+fi
+work=$E2E_TMP/package
+mkdir -p "$work/siitd"
+git -C "$E2E_ROOT" ls-files -z | (cd "$E2E_ROOT" && tar --null -T - -cf -) | tar -C "$work/siitd" -xf -
+check "dpkg-buildpackage builds the package" \
+  bash -c "cd '$work/siitd' && dpkg-buildpackage -b -us -uc >'$work/build.log' 2>&1 || { tail -30 '$work/build.log'; false; }"
+deb=$(ls "$work"/siitd_*_*.deb 2>/dev/null | head -1)
+check "lintian finds no error in it" \
+  bash -c "lintian --fail-on error '$work'/siitd_*.changes >'$work/lintian.log' 2>&1 || { cat '$work/lintian.log'; false; }"
+check "it holds the binaries, unit, group, configuration, man pages and completion" bash -c "
+  files=\$(dpkg -c '$deb' | awk '{print \$6}')
+  for f in ./usr/sbin/siitd ./usr/bin/siitctl ./lib/systemd/system/siitd.service \
+      ./usr/lib/sysusers.d/siitd.conf ./etc/siitd/siitd.json ./usr/share/man/man8/siitd.8.gz \
+      ./usr/share/man/man8/siitctl.8.gz ./usr/share/man/man5/siitd.conf.5.gz \
+      ./usr/share/bash-completion/completions/siitctl; do
+    grep -qx \"\$f\" <<<\"\$files\" || { echo \"missing \$f\"; exit 1; }
+  done"
+check "... and depends on no build or test tool" bash -c "
+  ! dpkg -I '$deb' | grep -E '^ (Depends|Recommends):' | grep -qE 'g\\+\\+|meson|scapy|bird|catch2|python'"
+check "dpkg installs it, /etc/siitd/siitd.json a conffile" \
+  bash -c "dpkg -i '$deb' >'$work/install.log' 2>&1 && dpkg-query -W -f='\${Conffiles}' siitd | grep -q /etc/siitd/siitd.json"
+check "its postinst created the siitd group" getent group siitd
+check "the installed siitd accepts the installed configuration" /usr/sbin/siitd --check-config /etc/siitd/siitd.json
+check "the installed man pages are found" bash -c "man -w siitd && man -w siitctl && man -w 5 siitd.conf"
+
+# The traffic check, with the installed binaries.
+SIITD=/usr/sbin/siitd SIITCTL=/usr/bin/siitctl
+two_armed_topology
+start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; dpkg --purge siitd >/dev/null; exit 1; }
+check "installed: IPv6 host pings the IPv4 host at its pool6 address" \
+  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
+check "installed: IPv4 host pings the IPv6 host at its EAM address" \
+  ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
+check "installed: siitctl talks to siitd" output_has "control API 1" "$SIITCTL" version
+stop_siitd >/dev/null
+
+check "dpkg purges it without a trace" bash -c "dpkg --purge siitd >'$work/purge.log' 2>&1 &&
+  [ ! -e /usr/sbin/siitd ] && [ ! -e /etc/siitd ] && [ ! -e /lib/systemd/system/siitd.service ]"
+e2e_summary
