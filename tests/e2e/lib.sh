@@ -217,8 +217,23 @@ JSON
 box_addresses() {
   ip -n "$RT" addr add 192.0.2.1/24 dev k4
   ip -n "$RT" addr add 2001:db8:100::1/64 dev k6 nodad
-  # Until siitd's workers see them, traffic to these addresses would be translated, not handed to
-  # the kernel: wait for the view they use (a few ms; at most 5 s).
+  wait_box_addresses
+}
+
+# The same addresses, from the configuration: siitd gives them to k4 and k6 at every start.
+configure_box_addresses() {
+  /usr/bin/python3 - "$E2E_TMP/siitd.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["ports"][0]["addresses"] = ["192.0.2.1/24"]
+c["ports"][1]["addresses"] = ["2001:db8:100::1/64"]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+}
+
+# Until siitd's workers see the box's addresses, traffic to them would be translated, not handed to
+# the kernel: waits for the view they use (a few ms; at most 5 s).
+wait_box_addresses() {
   for _ in $(seq 1 100); do
     "$SIITCTL" addresses 2>/dev/null | grep -qx 192.0.2.1 &&
       "$SIITCTL" addresses 2>/dev/null | grep -qx 2001:db8:100::1 && return 0

@@ -3,7 +3,9 @@
 # on k6, siitd's kernel interfaces, with a BIRD on each host, and announces the pools: the EAM range
 # 198.51.100.0/24 to the IPv4 side and pool6 2001:db8:64::/96 to the IPv6 side. The hosts have no
 # static route to them: they learn them by OSPF, whose hellos (multicast, TTL 1, Jool issue #167)
-# cross siitd's exception path, and then reach each other through the translator.
+# cross siitd's exception path, and then reach each other through the translator. Then siitd
+# restarts: the kernel interfaces come back with their configured addresses, and the sessions
+# and routes with them, with no manual step.
 set -u
 source "$(dirname "$0")/lib.sh"
 trap e2e_cleanup EXIT
@@ -11,8 +13,9 @@ trap e2e_cleanup EXIT
 router_box_topology
 ip -n "$H4" route del 198.51.100.0/24
 ip -n "$H6" -6 route del 2001:db8:64::/96
+configure_box_addresses
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
-box_addresses
+wait_box_addresses
 
 bird_in() { # ns name config-text
   printf '%s\n' "$3" >"$E2E_TMP/$2.conf"
@@ -56,10 +59,34 @@ check "the IPv6 host reaches the IPv4 host over the OSPF route, through the tran
   ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
 check "the box's OSPF sessions are up (birdc)" bash -c \
   "ip netns exec $RT birdc -s $E2E_TMP/box.ctl show protocols | grep -E 'ospf4 +OSPF +master4 +up' && ip netns exec $RT birdc -s $E2E_TMP/box.ctl show protocols | grep -E 'ospf6 +OSPF +master6 +up'"
+
 stats=$(stop_siitd)
 check "OSPF reached the kernel through the exception path, and nothing was dropped as untranslatable" \
   /usr/bin/python3 -c "
 import json; s = json.loads('''$stats''')
 assert s['to_kernel'] > 10 and s['from_kernel'] > 10, s
+assert s['drop_untranslatable_dst4'] == 0 and s['drop_untranslatable_dst6'] == 0 and s['drop_ipv4_ttl_expired'] == 0, s"
+
+# A restart, as an upgrade makes one: nobody touches the box's interfaces or BIRD.
+start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
+wait_box_addresses
+sessions_up() {
+  for _ in $(seq 1 60); do
+    ip netns exec "$RT" birdc -s "$E2E_TMP/box.ctl" show protocols | grep -qE 'ospf4 +OSPF +master4 +up' &&
+      ip netns exec "$RT" birdc -s "$E2E_TMP/box.ctl" show protocols | grep -qE 'ospf6 +OSPF +master6 +up' &&
+      return 0
+    sleep 0.5
+  done
+  ip netns exec "$RT" birdc -s "$E2E_TMP/box.ctl" show protocols; return 1
+}
+check "after a restart, the box's OSPF sessions come back on their own" sessions_up
+check "... and the hosts reach each other over the routes again" bash -c "
+  for _ in \$(seq 1 40); do ip netns exec $H4 ping -c 1 -W 1 198.51.100.5 >/dev/null 2>&1 && break; done
+  ip netns exec $H4 ping -c 3 -i 0.2 -W 2 198.51.100.5 && ip netns exec $H6 ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10"
+stats=$(stop_siitd)
+check "... the restarted siitd carried OSPF to the kernel again, nothing dropped as untranslatable" \
+  /usr/bin/python3 -c "
+import json; s = json.loads('''$stats''')
+assert s['to_kernel'] > 0 and s['from_kernel'] > 0, s
 assert s['drop_untranslatable_dst4'] == 0 and s['drop_untranslatable_dst6'] == 0 and s['drop_ipv4_ttl_expired'] == 0, s"
 e2e_summary
