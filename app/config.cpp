@@ -401,10 +401,12 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
         problems.add("(file)", "must be a JSON object");
         return std::nullopt;
     }
-    for (const auto& [key, value] : root.items())
+    for (const auto& item : root.items()) {
+        const std::string& key = item.key();
         if (std::none_of(std::begin(kTopLevelKeys), std::end(kTopLevelKeys),
-                         [&](const TopLevelKey& k) { return k.name == key; }))
+                         [&key](const TopLevelKey& k) { return k.name == key; }))
             problems.add(key, "unknown setting");
+    }
     Config config;
     read(root, "eal", "", config.eal_args, problems);
     read_number(root, "burst", "", config.burst, 1, 256, problems);
