@@ -11,6 +11,7 @@
 
 #include "eamt_file.hpp"
 #include "input_file.hpp"
+#include "jool_import.hpp"
 #include "tayga_import.hpp"
 #include "temp_dir.hpp"
 
@@ -114,4 +115,41 @@ TEST_CASE("siitctl import-tayga: what siitd cannot take is refused, naming the l
         tayga_to_translation("ipv4-addr 192.0.2.1\nmap 192.0.2.5 2001:db8::5\n", warnings, errors);
     CHECK(errors.empty());
     CHECK(no_prefix["pool6"].is_null());
+}
+
+TEST_CASE("siitctl import-jool: a Jool SIIT atomic configuration becomes siitd settings", "[ctl]") {
+    // Written from Jool 4's documentation of the atomic configuration (`jool_siit file handle`):
+    // instance and framework, the globals, the EAMT with its "ipv6 prefix"/"ipv4 prefix" keys and
+    // default lengths, denylist4.
+    const json jool = json::parse(R"({
+      "instance": "default", "framework": "netfilter",
+      "global": {"pool6": "64:ff9b:1::/96", "manually-enabled": true,
+                 "zeroize-traffic-class": true, "lowest-ipv6-mtu": 1420, "eam-hairpin-mode": 1,
+                 "rfc6791v4-prefix": "192.0.2.8/32", "mtu-plateaus": [1500, 1280]},
+      "eamt": [{"ipv6 prefix": "2001:db8:a::/120", "ipv4 prefix": "198.51.100.0/24"},
+               {"ipv6 prefix": "2001:db8:b::1", "ipv4 prefix": "192.0.2.1"}],
+      "denylist4": ["203.0.113.0/24"]
+    })");
+    std::vector<std::string> warnings, errors;
+    json t = jool_to_translation(jool, warnings, errors);
+    CHECK(errors.empty());
+    CHECK(t["pool6"] == "64:ff9b:1::/96");
+    CHECK(t["reset-traffic-class"] == true);
+    CHECK(t["lowest-ipv6-mtu"] == 1420);
+    CHECK(t["eam-hairpin-mode"] == "simple"); // Jool's number 1
+    CHECK(t["pool6791v4"] == "192.0.2.8");
+    CHECK(t["mtu-plateaus"] == json::array({1500, 1280}));
+    CHECK(t["denylist4"] == json::array({"203.0.113.0/24"}));
+    CHECK(t["eamt"].size() == 2);
+    REQUIRE(warnings.size() == 1);
+    CHECK_THAT(warnings[0], Catch::Contains("manually-enabled"));
+
+    // Jool's file handle replaces the whole instance: what the file lacks goes back to its
+    // default (null), and the one default Jool does not share with siitd is named.
+    replace_whole(t, warnings);
+    CHECK(t["new-tos"].is_null());
+    CHECK(t["own-ipv4"].is_null());
+    CHECK(t["lowest-ipv6-mtu"] == 1420); // what the file gave stays
+    REQUIRE(warnings.size() == 2);
+    CHECK_THAT(warnings[1], Catch::Contains("amend-udp-checksum-zero is not in the file"));
 }
