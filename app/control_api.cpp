@@ -128,6 +128,7 @@ const std::vector<ControlApi::Command>& ControlApi::commands() {
         {"neighbours", Access::read, &ControlApi::kernel_view},
         {"routes", Access::read, &ControlApi::kernel_view},
         {"addresses", Access::read, &ControlApi::kernel_view},
+        {"ports", Access::read, &ControlApi::ports},
         // The configuration as a whole.
         {"config.show", Access::read, &ControlApi::config_show},
         {"config.apply", Access::privileged, &ControlApi::config_apply},
@@ -374,6 +375,64 @@ json ControlApi::pool6791_change(const std::string& command, const json& request
             place(e.config.pool6791v6, *v6, "IPv6");
     });
     return {{"changed", 1}};
+}
+
+// Each port as DPDK sees it: driver, device, NUMA socket, MAC, MTU, link, queues and the workers
+// that poll them; with "xstats": true, the driver's extended statistics too.
+json ControlApi::ports(const std::string&, const json& request) {
+    const bool with_xstats = request.value("xstats", false);
+    json list = json::array();
+    const auto& plans = dataplane_.plans();
+    for (std::size_t i = 0; i < dataplane_.ports().size(); ++i) {
+        const Port& port = dataplane_.ports()[i];
+        rte_eth_dev_info info{};
+        rte_eth_dev_info_get(port.id, &info);
+        rte_eth_link link{};
+        const bool link_known = rte_eth_link_get_nowait(port.id, &link) == 0;
+        char mac[18];
+        std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", port.mac[0], port.mac[1],
+                      port.mac[2], port.mac[3], port.mac[4], port.mac[5]);
+        json rx_queues = json::array();
+        for (const auto& plan : plans)
+            for (const auto& [port_index, queue] : plan.rx)
+                if (port_index == i)
+                    rx_queues.push_back({{"queue", queue}, {"worker", plan.index}});
+        json entry = {
+            {"name", port.kernel_of >= 0 ? port.config.kernel_interface : port.config.name},
+            {"device", port.config.device},
+            {"driver", info.driver_name ? info.driver_name : ""},
+            {"kernel-interface-of", port.kernel_of >= 0
+                                        ? json(dataplane_.ports()[port.kernel_of].config.name)
+                                        : json(nullptr)},
+            {"numa-socket", rte_eth_dev_socket_id(port.id)},
+            {"mac", mac},
+            {"mtu", port.config.mtu},
+            {"link", link_known ? json(link.link_status == RTE_ETH_LINK_UP ? "up" : "down")
+                                : json(nullptr)},
+            {"speed-mbps", link_known && link.link_speed != RTE_ETH_SPEED_NUM_UNKNOWN
+                               ? json(link.link_speed)
+                               : json(nullptr)},
+            {"duplex", link_known
+                           ? json(link.link_duplex == RTE_ETH_LINK_FULL_DUPLEX ? "full" : "half")
+                           : json(nullptr)},
+            {"rx-queues", rx_queues},
+            {"tx-queues", port.kernel_of >= 0 ? 1u : static_cast<unsigned>(plans.size())}};
+        if (with_xstats) {
+            json xstats = json::object();
+            const int count = rte_eth_xstats_get_names(port.id, nullptr, 0);
+            if (count > 0) {
+                std::vector<rte_eth_xstat_name> names(static_cast<std::size_t>(count));
+                std::vector<rte_eth_xstat> values(static_cast<std::size_t>(count));
+                if (rte_eth_xstats_get_names(port.id, names.data(), count) == count &&
+                    rte_eth_xstats_get(port.id, values.data(), count) == count)
+                    for (const auto& v : values)
+                        if (v.id < names.size()) xstats[names[v.id].name] = v.value;
+            }
+            entry["xstats"] = xstats;
+        }
+        list.push_back(entry);
+    }
+    return list;
 }
 
 json ControlApi::kernel_view(const std::string& command, const json&) {

@@ -85,6 +85,7 @@ class ControlApi {
     nlohmann::json pool6791_change(const std::string& command, const nlohmann::json& request);
     nlohmann::json stats(const std::string&, const nlohmann::json& request);
     nlohmann::json kernel_view(const std::string& command, const nlohmann::json&);
+    nlohmann::json ports(const std::string&, const nlohmann::json& request);
     nlohmann::json config_show(const std::string&, const nlohmann::json&);
     nlohmann::json config_apply(const std::string&, const nlohmann::json& request);
     nlohmann::json translation_apply(const std::string&, const nlohmann::json& request);

@@ -111,6 +111,40 @@ void add_state_commands(Cli& cli) {
     });
 
     // What siitd learned from the kernel (ports with a kernel interface).
+    auto* ports = app.add_subcommand("ports", "each port: driver, device, NUMA socket, MAC, MTU, "
+                                              "link, RX queues and their workers");
+    auto& with_xstats = cli.keep<bool>();
+    ports->add_flag("--xstats", with_xstats, "the driver's extended statistics too");
+    cli.on(ports, [&] {
+        return request(o, {{"command", "ports"}, {"xstats", with_xstats}}, [&](const json& r) {
+            std::vector<std::vector<std::string>> rows{
+                {"port", "device", "driver", "numa", "mac", "mtu", "link", "rx queues (worker)"}};
+            for (const auto& p : r) {
+                std::string queues;
+                for (const auto& q : p["rx-queues"])
+                    queues += (queues.empty() ? "" : " ") + std::to_string(q["queue"].get<int>()) +
+                              "(" + std::to_string(q["worker"].get<int>()) + ")";
+                std::string link = show(p["link"]);
+                if (!p["speed-mbps"].is_null())
+                    link += " " + std::to_string(p["speed-mbps"].get<unsigned>()) + " Mb/s " +
+                            show(p["duplex"]);
+                rows.push_back({p["name"].get<std::string>(), p["device"].get<std::string>(),
+                                p["driver"].get<std::string>(),
+                                std::to_string(p["numa-socket"].get<int>()),
+                                p["mac"].get<std::string>(), std::to_string(p["mtu"].get<int>()),
+                                link, queues.empty() ? "(kernel's)" : queues});
+            }
+            print_table(rows);
+            if (with_xstats)
+                for (const auto& p : r) {
+                    std::cout << "\n" << p["name"].get<std::string>() << ":\n";
+                    std::vector<std::vector<std::string>> stats;
+                    for (const auto& [name, value] : p["xstats"].items())
+                        stats.push_back({"  " + name, value.dump()});
+                    print_table(stats);
+                }
+        });
+    });
     cli.on(app.add_subcommand("neighbours", "the kernel's neighbours on siitd's kernel interfaces; "
                                             "next hops marked"),
            [&] {

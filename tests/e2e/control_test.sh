@@ -17,6 +17,12 @@ C=$SIITCTL
 eamt_json() { "$C" --json eamt list | /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["entries"], sort_keys=True))'; }
 
 check "siitctl version reaches siitd" output_has "control API 1" "$C" version
+check "siitctl ports shows the port's driver, device, link and its RX queue's worker" \
+  bash -c "'$C' ports | grep -E '^lan +net_null0 +net_null +-?[0-9]+ +[0-9a-f:]{17} +1500 +up.* 0\(0\)'"
+check "siitctl ports --xstats adds the driver's extended statistics" \
+  bash -c "'$C' --json ports --xstats | /usr/bin/python3 -c '
+import json, sys; p = json.load(sys.stdin)[0]
+assert p[\"driver\"] == \"net_null\" and p[\"link\"] == \"up\" and \"rx_good_packets\" in p[\"xstats\"], p'"
 check "global options go anywhere on the line (siitctl stats -j)" \
   bash -c "'$C' stats -j | /usr/bin/python3 -c 'import json, sys; assert \"counters\" in json.load(sys.stdin)'"
 check "siitd --check-config of a file that does not exist exits 2" \
