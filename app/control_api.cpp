@@ -22,6 +22,31 @@ namespace {
 using nlohmann::json;
 
 // A refused request: one line for the operator, and one per problem when there are several.
+// A worker's cost per packet while busy: its load, whatever the offered rate.
+double busy_ns_per_packet(const WorkerStats& s) {
+    const auto shell = [&s](ShellCounter c) {
+        return static_cast<double>(s.shell[static_cast<std::size_t>(c)]);
+    };
+    const double packets = shell(ShellCounter::rx_packets) + shell(ShellCounter::from_kernel);
+    return packets == 0 ? 0
+                        : shell(ShellCounter::busy_cycles) * 1e9 /
+                              static_cast<double>(rte_get_tsc_hz()) / packets;
+}
+
+// FNV-1a over the EAMT's entries in order: two tables with the same digest hold the same entries,
+// so operators compare boxes (or a box with its file) at a glance.
+std::string eamt_digest(const std::vector<siit::EamEntry>& entries) {
+    std::uint64_t hash = 0xcbf29ce484222325ull;
+    for (const auto& e : entries)
+        for (const char c : e.prefix4.to_string() + " " + e.prefix6.to_string() + "\n") {
+            hash ^= static_cast<unsigned char>(c);
+            hash *= 0x100000001b3ull;
+        }
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+    return text;
+}
+
 struct Refusal {
     std::string message;
     std::vector<std::string> errors;
@@ -129,6 +154,7 @@ const std::vector<ControlApi::Command>& ControlApi::commands() {
         {"routes", Access::read, &ControlApi::kernel_view},
         {"addresses", Access::read, &ControlApi::kernel_view},
         {"ports", Access::read, &ControlApi::ports},
+        {"status", Access::read, &ControlApi::status},
         // The configuration as a whole.
         {"config.show", Access::read, &ControlApi::config_show},
         {"config.apply", Access::privileged, &ControlApi::config_apply},
@@ -377,6 +403,59 @@ json ControlApi::pool6791_change(const std::string& command, const json& request
     return {{"changed", 1}};
 }
 
+// What an operator checks first, in one answer: version and uptime, ports up or down, workers and
+// their load, the EAMT's size and digest and whether the running version differs from the file,
+// and the kernel's next hops resolved or not.
+json ControlApi::status(const std::string&, const json&) {
+    json ports = json::array();
+    for (const Port& port : dataplane_.ports()) {
+        rte_eth_link link{};
+        const bool known = rte_eth_link_get_nowait(port.id, &link) == 0;
+        ports.push_back(
+            {{"name", port.kernel_of >= 0 ? port.config.kernel_interface : port.config.name},
+             {"link",
+              known ? json(link.link_status == RTE_ETH_LINK_UP ? "up" : "down") : json(nullptr)}});
+    }
+    json workers = json::array();
+    for (const auto& plan : dataplane_.plans())
+        workers.push_back(
+            {{"worker", plan.index},
+             {"lcore", plan.lcore},
+             {"busy-ns-per-packet", busy_ns_per_packet(dataplane_.stats()[plan.index])}});
+    const siit::TranslationVersion* version = state_.snapshot();
+    const auto& entries = version->eamt->entries();
+    json unsaved = nullptr; // unknown when the file cannot be read
+    try {
+        unsaved = !config_diff({}, {})["differences"].empty();
+    } catch (const Refusal&) {
+    }
+    json next_hops = {{"resolved", 0}, {"unresolved", 0}};
+    if (mirror_)
+        for (const auto& n : mirror_->neighbours_json())
+            if (n.value("next-hop", false)) {
+                const std::string state = n.value("state", "");
+                const bool usable = state.find("reachable") != std::string::npos ||
+                                    state.find("stale") != std::string::npos ||
+                                    state.find("delay") != std::string::npos ||
+                                    state.find("probe") != std::string::npos ||
+                                    state.find("permanent") != std::string::npos;
+                next_hops[usable ? "resolved" : "unresolved"] =
+                    next_hops[usable ? "resolved" : "unresolved"].get<int>() + 1;
+            }
+    return {{"siitd", SIITD_VERSION},
+            {"uptime-seconds", std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::steady_clock::now() - started_)
+                                   .count()},
+            {"ports", ports},
+            {"workers", workers},
+            {"eamt",
+             {{"entries", entries.size()},
+              {"version", version->serial},
+              {"digest", eamt_digest(entries)}}},
+            {"unsaved-changes", unsaved},
+            {"next-hops", next_hops}};
+}
+
 // Each port as DPDK sees it: driver, device, NUMA socket, MAC, MTU, link, queues and the workers
 // that poll them; with "xstats": true, the driver's extended statistics too.
 json ControlApi::ports(const std::string&, const json& request) {
@@ -567,16 +646,7 @@ json ControlApi::stats(const std::string&, const json& request) {
             json nonzero = json::object();
             for (const auto& [name, value] : sum_stats({s}))
                 if (value) nonzero[name] = value;
-            // The worker's cost per packet while busy: its load, whatever the offered rate.
-            const auto shell = [&s](ShellCounter c) {
-                return static_cast<double>(s.shell[static_cast<std::size_t>(c)]);
-            };
-            const double packets =
-                shell(ShellCounter::rx_packets) + shell(ShellCounter::from_kernel);
-            const double ns_per_packet = packets == 0
-                                             ? 0
-                                             : shell(ShellCounter::busy_cycles) * 1e9 /
-                                                   static_cast<double>(rte_get_tsc_hz()) / packets;
+            const double ns_per_packet = busy_ns_per_packet(s);
             workers.push_back({{"worker", plan.index},
                                {"lcore", plan.lcore},
                                {"rx-queues", rx},

@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -86,6 +87,7 @@ class ControlApi {
     nlohmann::json stats(const std::string&, const nlohmann::json& request);
     nlohmann::json kernel_view(const std::string& command, const nlohmann::json&);
     nlohmann::json ports(const std::string&, const nlohmann::json& request);
+    nlohmann::json status(const std::string&, const nlohmann::json&);
     nlohmann::json config_show(const std::string&, const nlohmann::json&);
     nlohmann::json config_apply(const std::string&, const nlohmann::json& request);
     nlohmann::json translation_apply(const std::string&, const nlohmann::json& request);
@@ -115,6 +117,7 @@ class ControlApi {
     const Dataplane& dataplane_;
     const ControlCounters& control_;
     KernelMirror* mirror_ = nullptr;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::function<void(Config&)> command_line_;
     // `stats --reset` moves this baseline; workers' counters are never written by this thread.
     std::vector<std::pair<std::string, std::uint64_t>> baseline_;

@@ -111,6 +111,33 @@ void add_state_commands(Cli& cli) {
     });
 
     // What siitd learned from the kernel (ports with a kernel interface).
+    cli.on(app.add_subcommand("status", "what to check first, on one screen: version, uptime, "
+                                        "ports, workers' load, the EAMT, unsaved changes, next "
+                                        "hops"),
+           [&] {
+               return request(o, {{"command", "status"}}, [](const json& r) {
+                   std::cout << "siitd " << r["siitd"].get<std::string>() << ", up "
+                             << r["uptime-seconds"].get<long>() << " s\n";
+                   std::cout << "ports:";
+                   for (const auto& p : r["ports"])
+                       std::cout << " " << p["name"].get<std::string>() << " " << show(p["link"]);
+                   std::cout << "\nworkers:";
+                   for (const auto& w : r["workers"])
+                       std::cout << " " << w["worker"] << " (lcore " << w["lcore"] << ", "
+                                 << static_cast<long>(w["busy-ns-per-packet"].get<double>())
+                                 << " ns/packet busy)";
+                   const json& e = r["eamt"];
+                   std::cout << "\nEAMT: " << e["entries"] << " entries, version " << e["version"]
+                             << ", digest " << e["digest"].get<std::string>() << "\n";
+                   const json& unsaved = r["unsaved-changes"];
+                   std::cout << "unsaved changes: "
+                             << (unsaved.is_null()     ? "unknown (the file cannot be read)"
+                                 : unsaved.get<bool>() ? "yes (siitctl config diff; config save)"
+                                                       : "none")
+                             << "\nnext hops: " << r["next-hops"]["resolved"] << " resolved, "
+                             << r["next-hops"]["unresolved"] << " unresolved\n";
+               });
+           });
     auto* ports = app.add_subcommand("ports", "each port: driver, device, NUMA socket, MAC, MTU, "
                                               "link, RX queues and their workers");
     auto& with_xstats = cli.keep<bool>();

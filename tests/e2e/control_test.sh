@@ -17,6 +17,10 @@ C=$SIITCTL
 eamt_json() { "$C" --json eamt list | /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["entries"], sort_keys=True))'; }
 
 check "siitctl version reaches siitd" output_has "control API 1" "$C" version
+check "siitctl status shows version, ports, workers, the EAMT and its digest on one screen" bash -c "
+  out=\$('$C' status); grep -q '^siitd 0.1.0, up' <<<\"\$out\" && grep -q '^ports: lan up' <<<\"\$out\" &&
+  grep -qE '^EAMT: 1 entries, version [0-9]+, digest [0-9a-f]{16}' <<<\"\$out\" &&
+  grep -q '^unsaved changes: none' <<<\"\$out\""
 check "siitctl ports shows the port's driver, device, link and its RX queue's worker" \
   bash -c "'$C' ports | grep -E '^lan +net_null0 +net_null +-?[0-9]+ +[0-9a-f:]{17} +1500 +up.* 0\(0\)'"
 check "siitctl ports --xstats adds the driver's extended statistics" \
