@@ -169,7 +169,7 @@ ControlApi::ControlApi(const Config& running, std::string config_file,
                        siit::TranslationState& state, const Dataplane& dataplane,
                        const ControlCounters& control)
     : running_(running), config_file_(std::move(config_file)), state_(state), dataplane_(dataplane),
-      control_(control) {}
+      control_(control), link_watch_(dataplane.ports()) {}
 
 bool ControlApi::privileged_peer(uid_t uid) {
     return uid == 0 || uid == geteuid();
@@ -409,12 +409,10 @@ json ControlApi::pool6791_change(const std::string& command, const json& request
 json ControlApi::status(const std::string&, const json&) {
     json ports = json::array();
     for (const Port& port : dataplane_.ports()) {
-        rte_eth_link link{};
-        const bool known = rte_eth_link_get_nowait(port.id, &link) == 0;
+        const PortLink link = read_port_link(port.id, port.carrier_interface);
         ports.push_back(
             {{"name", port.kernel_of >= 0 ? port.config.kernel_interface : port.config.name},
-             {"link",
-              known ? json(link.link_status == RTE_ETH_LINK_UP ? "up" : "down") : json(nullptr)}});
+             {"link", port_link_json(link)["link"]}});
     }
     json workers = json::array();
     for (const auto& plan : dataplane_.plans())
@@ -466,8 +464,6 @@ json ControlApi::ports(const std::string&, const json& request) {
         const Port& port = dataplane_.ports()[i];
         rte_eth_dev_info info{};
         rte_eth_dev_info_get(port.id, &info);
-        rte_eth_link link{};
-        const bool link_known = rte_eth_link_get_nowait(port.id, &link) == 0;
         char mac[18];
         std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", port.mac[0], port.mac[1],
                       port.mac[2], port.mac[3], port.mac[4], port.mac[5]);
@@ -486,16 +482,10 @@ json ControlApi::ports(const std::string&, const json& request) {
             {"numa-socket", rte_eth_dev_socket_id(port.id)},
             {"mac", mac},
             {"mtu", port.config.mtu},
-            {"link", link_known ? json(link.link_status == RTE_ETH_LINK_UP ? "up" : "down")
-                                : json(nullptr)},
-            {"speed-mbps", link_known && link.link_speed != RTE_ETH_SPEED_NUM_UNKNOWN
-                               ? json(link.link_speed)
-                               : json(nullptr)},
-            {"duplex", link_known
-                           ? json(link.link_duplex == RTE_ETH_LINK_FULL_DUPLEX ? "full" : "half")
-                           : json(nullptr)},
             {"rx-queues", rx_queues},
             {"tx-queues", port.kernel_of >= 0 ? 1u : static_cast<unsigned>(plans.size())}};
+        entry.update(port_link_json(read_port_link(port.id, port.carrier_interface)));
+        if (port.kernel_of < 0) entry.update(link_watch_.changes_json(i));
         if (with_xstats) {
             json xstats = json::object();
             const int count = rte_eth_xstats_get_names(port.id, nullptr, 0);

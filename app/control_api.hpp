@@ -23,6 +23,7 @@
 #include "control_server.hpp"
 #include "dataplane.hpp"
 #include "kernel_mirror.hpp"
+#include "port_link.hpp"
 #include "siit/translation_state.hpp"
 
 namespace siitd {
@@ -54,6 +55,8 @@ class ControlApi {
     void set_command_line(std::function<void(Config&)> overrides) {
         command_line_ = std::move(overrides);
     }
+    // The control thread's tick: logs the ports' link changes (LinkWatch).
+    void poll_links() { link_watch_.poll(); }
     // Serves `neighbours` and `routes` from the kernel mirror (none: empty lists).
     void set_kernel_mirror(KernelMirror* mirror) { mirror_ = mirror; }
     // Whether `uid` may send privileged commands: root, or the user siitd runs as.
@@ -117,6 +120,7 @@ class ControlApi {
     const Dataplane& dataplane_;
     const ControlCounters& control_;
     KernelMirror* mirror_ = nullptr;
+    LinkWatch link_watch_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::function<void(Config&)> command_line_;
     // `stats --reset` moves this baseline; workers' counters are never written by this thread.

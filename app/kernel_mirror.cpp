@@ -1,5 +1,6 @@
 // The kernel mirror; see kernel_mirror.hpp.
 #include "kernel_mirror.hpp"
+#include "port_link.hpp"
 
 #include <arpa/inet.h>
 #include <linux/neighbour.h>
@@ -14,7 +15,6 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -191,20 +191,7 @@ void KernelMirror::mirror_link_states() {
     }
     for (std::size_t i = 0; i < ports_.size(); ++i) {
         const MirroredPort& port = ports_[i];
-        bool up = false;
-        if (port.link_from_interface.empty()) {
-            rte_eth_link link{};
-            up = rte_eth_link_get_nowait(port.dpdk_port, &link) == 0 &&
-                 link.link_status == RTE_ETH_LINK_UP;
-        } else {
-            // IFF_RUNNING: the kernel's "lower up", the carrier under the interface.
-            const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            ifreq request{};
-            std::strncpy(request.ifr_name, port.link_from_interface.c_str(), IFNAMSIZ - 1);
-            up = fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &request) == 0 &&
-                 (request.ifr_flags & IFF_RUNNING) != 0;
-            if (fd >= 0) close(fd);
-        }
+        const bool up = read_port_link(port.dpdk_port, port.link_from_interface).up;
         if (link_up_[i] == static_cast<int>(up)) continue;
         rtnl_link* target = rtnl_link_alloc();
         rtnl_link* change = rtnl_link_alloc();

@@ -183,6 +183,7 @@ int main(int argc, char** argv) {
                     },
                     [&state, &api] {
                         if (g_reload.exchange(false) && api) api->reload();
+                        if (api) api->poll_links();
                         state.reclaim(false);
                     });
                 api = std::make_unique<siitd::ControlApi>(*config, config_file, state, dataplane,

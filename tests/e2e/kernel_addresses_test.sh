@@ -46,12 +46,24 @@ carrier_of_k4() { # expected: "NO-CARRIER" or "LOWER_UP"
 ip -n "$H4" link set eth0 down # the IPv4 port's link partner goes away: s4 loses its carrier
 check "the IPv4 port's link down takes k4's carrier down within 2 s" carrier_of_k4 NO-CARRIER
 check "... logged as a warning" grep -q "siitd: port 0 link down: k4 carrier off" "$E2E_TMP/siitd.err"
+check "... and as the port's own link change" \
+  within_2s grep -q "siitd: port ipv4-side (net_af_packet0) link down" "$E2E_TMP/siitd.err"
+check "siitctl status shows the IPv4 port down, the IPv6 port up" bash -c "
+  \"$SIITCTL\" --json status | /usr/bin/python3 -c '
+import json, sys; links = {p[\"name\"]: p[\"link\"] for p in json.load(sys.stdin)[\"ports\"]}
+sys.exit(not (links[\"ipv4-side\"] == \"down\" and links[\"ipv6-side\"] == \"up\"))'"
+check "siitctl ports counts the change and says when" within_2s bash -c "
+  \"$SIITCTL\" --json ports | /usr/bin/python3 -c '
+import json, sys; p = [p for p in json.load(sys.stdin) if p[\"name\"] == \"ipv4-side\"][0]
+sys.exit(not (p[\"link\"] == \"down\" and p[\"link-changes\"] == 1 and p[\"link-changed-at\"].endswith(\"Z\")))'"
 ip -n "$H4" link set eth0 up
 # (the host's kernel dropped its routes through eth0 with the link: put the topology's back)
 ip -n "$H4" route replace 198.51.100.0/24 via 192.0.2.1 mtu 1500 advmss 1460
 check "... and back up with it" carrier_of_k4 LOWER_UP
 for _ in $(seq 1 40); do ip netns exec "$H4" ping -c 1 -W 1 192.0.2.1 >/dev/null 2>&1 && break; done
 check "... the box answering again" ip netns exec "$H4" ping -c 2 -i 0.2 -W 2 192.0.2.1
+check "... the link up logged, with its speed" \
+  within_2s grep -q "siitd: port ipv4-side (net_af_packet0) link up, .* Mbps" "$E2E_TMP/siitd.err"
 stop_siitd >/dev/null
 check "stopped: the kernel interfaces are gone, their addresses with them" \
   bash -c "! ip -n $RT link show k4 2>/dev/null"

@@ -94,6 +94,11 @@ JSON
 # Exit status $1 from the rest of the command line. Its output (both streams) is kept in $OUT
 # (a file: check runs each command in a subshell), for the checks that follow.
 OUT=$E2E_TMP/last-output
+within_2s() { # command...: true once the command succeeds, tried every 0.1 s for 2 s
+  for _ in $(seq 1 20); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  "$@"
+}
+
 status_is() { # expected-status command...
   local want=$1; shift
   "$@" >"$OUT" 2>&1; local got=$?
