@@ -451,7 +451,34 @@ json ControlApi::status(const std::string&, const json&) {
               {"version", version->serial},
               {"digest", eamt_digest(entries)}}},
             {"unsaved-changes", unsaved},
-            {"next-hops", next_hops}};
+            {"next-hops", next_hops},
+            {"drops-since-last-look", drops_since_last_look()}};
+}
+
+// The five drop counters that grew most since the previous `status` (since start, the first
+// time), largest first: what is going wrong now, not what went wrong last week.
+json ControlApi::drops_since_last_look() {
+    auto totals = sum_stats(dataplane_.stats());
+    std::vector<std::pair<std::string, std::uint64_t>> grown;
+    for (std::size_t i = 0; i < totals.size(); ++i) {
+        const auto& [name, total] = totals[i];
+        const std::uint64_t before = i < status_seen_.size() ? status_seen_[i].second : 0;
+        if (name.rfind("drop_", 0) == 0 && total > before) grown.emplace_back(name, total - before);
+    }
+    std::stable_sort(grown.begin(), grown.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    if (grown.size() > 5) grown.resize(5);
+    const auto now = std::chrono::steady_clock::now();
+    json top = json::array();
+    for (const auto& [name, grew] : grown)
+        top.push_back({{"counter", name}, {"grew", grew}});
+    json result = {
+        {"seconds",
+         std::chrono::duration_cast<std::chrono::seconds>(now - status_seen_at_).count()},
+        {"top", top}};
+    status_seen_ = std::move(totals);
+    status_seen_at_ = now;
+    return result;
 }
 
 // Each port as DPDK sees it: driver, device, NUMA socket, MAC, MTU, link, queues and the workers

@@ -91,6 +91,7 @@ class ControlApi {
     nlohmann::json kernel_view(const std::string& command, const nlohmann::json&);
     nlohmann::json ports(const std::string&, const nlohmann::json& request);
     nlohmann::json status(const std::string&, const nlohmann::json&);
+    nlohmann::json drops_since_last_look();
     nlohmann::json config_show(const std::string&, const nlohmann::json&);
     nlohmann::json config_apply(const std::string&, const nlohmann::json& request);
     nlohmann::json translation_apply(const std::string&, const nlohmann::json& request);
@@ -125,6 +126,9 @@ class ControlApi {
     std::function<void(Config&)> command_line_;
     // `stats --reset` moves this baseline; workers' counters are never written by this thread.
     std::vector<std::pair<std::string, std::uint64_t>> baseline_;
+    // The counters' totals at the last `status`, for its "top drops since the last look".
+    std::vector<std::pair<std::string, std::uint64_t>> status_seen_;
+    std::chrono::steady_clock::time_point status_seen_at_ = started_;
     // What the last change wrote besides the translation (config.save: the file), for the log.
     std::string wrote_;
 };

@@ -136,6 +136,12 @@ void add_state_commands(Cli& cli) {
                                                        : "none")
                              << "\nnext hops: " << r["next-hops"]["resolved"] << " resolved, "
                              << r["next-hops"]["unresolved"] << " unresolved\n";
+                   const json& drops = r["drops-since-last-look"];
+                   std::cout << "drops in the last " << drops["seconds"] << " s:";
+                   if (drops["top"].empty()) std::cout << " none";
+                   for (const auto& d : drops["top"])
+                       std::cout << " " << d["counter"].get<std::string>() << " " << d["grew"];
+                   std::cout << "\n";
                });
            });
     auto* ports = app.add_subcommand("ports", "each port: driver, device, NUMA socket, MAC, MTU, "

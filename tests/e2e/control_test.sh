@@ -54,6 +54,15 @@ check "eamt replace with an unreadable file is a usage error (exit 2)" status_is
 for i in range(3000): print(f'10.{i // 256}.{i % 256}.0/24 2001:db8:f:{i:x}::/120')" >"$E2E_TMP/big.txt"
 check "eamt replace loads 3000 entries atomically" output_has "the EAMT has 3000 entries" "$C" eamt replace "$E2E_TMP/big.txt"
 check "eamt list pages through all 3000" output_has "(3000 of 3000 entries)" "$C" eamt list
+digest() { "$C" --json status | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["eamt"]["digest"])'; }
+forward_digest=$(digest)
+tac "$E2E_TMP/big.txt" >"$E2E_TMP/big-reversed.txt"
+"$C" eamt replace "$E2E_TMP/big-reversed.txt" >/dev/null
+check "the EAMT digest is the same whatever order the table was loaded in" test "$(digest)" = "$forward_digest"
+"$C" eamt remove 10.0.0.0/24 >/dev/null
+check "... and differs when one entry differs" test "$(digest)" != "$forward_digest"
+"$C" eamt add 10.0.0.0/24 2001:db8:f::/120 >/dev/null
+check "... and is back with the entry" test "$(digest)" = "$forward_digest"
 check "eamt list --offset --limit" bash -c "[ \"\$('$C' --json eamt list --offset 2990 --limit 20 | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)[\"entries\"]))')\" = 10 ]"
 check "eamt replace from JSON (a siitd configuration file)" output_has "the EAMT has 1 entries" "$C" eamt replace "$E2E_TMP/siitd.json"
 check "eamt add again" output_has "the EAMT has 2 entries" "$C" eamt add 192.0.2.0/24 2001:db8:1::/120

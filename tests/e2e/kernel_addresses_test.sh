@@ -36,6 +36,14 @@ box_works() { # round
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 box_works "first start"
 
+"$SIITCTL" status >/dev/null # the look that the next one counts from
+ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 1 2001:db8:64::127.0.0.1 >/dev/null 2>&1
+check "siitctl status names the drops since the last look (loopback never translated, x3)" \
+  bash -c "'$SIITCTL' status | grep -qE '^drops in the last [0-9]+ s:.* drop_never_translated_6to4 3( |\$)'"
+check "... and the next look starts from there" bash -c "
+  out=\$('$SIITCTL' status); grep -q '^drops in the last [0-9]* s:' <<<\"\$out\" &&
+  ! grep -q drop_never_translated_6to4 <<<\"\$out\""
+
 carrier_of_k4() { # expected: "NO-CARRIER" or "LOWER_UP"
   for _ in $(seq 1 40); do
     ip -n "$RT" -o link show k4 | grep -q "$1" && return 0
