@@ -1,6 +1,7 @@
 // JSON configuration parsing; see config.hpp. The schema is documented in docs/siitd.conf.md.
 #include "config.hpp"
 
+#include <arpa/inet.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -380,6 +381,10 @@ const TopLevelKey kTopLevelKeys[] = {
      "(RFC 7915 §4.4, §5.4)"},
     {"icmp-error-burst", "1-100000", "50", true, "token bucket depth"},
     {"control", "object", "see below", true, "the control socket siitctl talks to"},
+    {"metrics", "`\"IPV4:PORT\"`, `\"[IPV6]:PORT\"`, an absolute path, or null", "null (off)", true,
+     "where siitd serves its counters, ports, workers and EAMT to Prometheus (text format, `GET "
+     "/metrics`): a TCP address and port, or a Unix socket it creates (`docs/operations.md`). "
+     "Anyone who can connect can read them: prefer a loopback address or a socket"},
 };
 
 } // namespace
@@ -426,6 +431,13 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
         if (eamt) config.eamt = std::move(*eamt);
     }
     if (root.contains("control")) parse_control(root["control"], config.control, problems);
+    if (root.contains("metrics") && !root["metrics"].is_null()) {
+        std::string error;
+        if (!root["metrics"].is_string())
+            problems.add("metrics", "must be a string (an address and port, or a path) or null");
+        else if (!parse_metrics_listen(root["metrics"].get<std::string>(), config.metrics, error))
+            problems.add("metrics", error);
+    }
     // The rules every running version keeps too (control commands, config.apply).
     for (const auto& line : siit::check_translation(config.translation, config.eamt.size()))
         problems.add(line);
@@ -581,7 +593,50 @@ json config_to_json(const Config& config) {
     if (!config.control.group.empty()) root["control"]["group"] = config.control.group;
     if (!config.control.save_directory.empty())
         root["control"]["save-directory"] = config.control.save_directory;
+    root["metrics"] =
+        config.metrics.kind == MetricsListen::Kind::off ? json(nullptr) : json(config.metrics.text);
     return root;
+}
+
+bool parse_metrics_listen(const std::string& text, MetricsListen& listen, std::string& error) {
+    MetricsListen parsed;
+    parsed.text = text;
+    if (!text.empty() && text[0] == '/') {
+        if (text.size() >= 108) { // sockaddr_un's sun_path, with its terminating zero
+            error = "'" + text + "': a Unix socket path has at most 107 bytes";
+            return false;
+        }
+        parsed.kind = MetricsListen::Kind::unix_socket;
+        listen = parsed;
+        return true;
+    }
+    const std::size_t colon = text.rfind(':');
+    const auto bad = [&] {
+        error = "'" + text +
+                "' is not an address and port (\"127.0.0.1:9417\", \"[::1]:9417\") nor an "
+                "absolute path";
+        return false;
+    };
+    if (colon == std::string::npos || colon + 1 == text.size()) return bad();
+    std::string address = text.substr(0, colon);
+    const std::string port = text.substr(colon + 1);
+    const bool bracketed = address.size() >= 2 && address.front() == '[' && address.back() == ']';
+    if (bracketed) address = address.substr(1, address.size() - 2);
+    unsigned char bytes[16];
+    const bool v4 = !bracketed && inet_pton(AF_INET, address.c_str(), bytes) == 1;
+    const bool v6 = bracketed && inet_pton(AF_INET6, address.c_str(), bytes) == 1;
+    if (!v4 && !v6) return bad();
+    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return bad();
+    const unsigned long number = std::stoul(port);
+    if (number < 1 || number > 65535) {
+        error = "'" + text + "': the port must be 1-65535";
+        return false;
+    }
+    parsed.kind = MetricsListen::Kind::tcp;
+    parsed.address = address;
+    parsed.port = static_cast<std::uint16_t>(number);
+    listen = parsed;
+    return true;
 }
 
 } // namespace siitd

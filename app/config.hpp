@@ -52,6 +52,18 @@ struct ControlConfig {
     std::string save_directory;
 };
 
+// Where siitd serves its metrics page (`metrics`, Prometheus text format): nowhere (the default),
+// a TCP address and port, or a Unix socket.
+struct MetricsListen {
+    enum class Kind : std::uint8_t { off, tcp, unix_socket } kind = Kind::off;
+    std::string text;    // as the file writes it: "127.0.0.1:9417", "[::1]:9417", "/run/x.sock"
+    std::string address; // tcp: the IPv4 or IPv6 address, without brackets
+    std::uint16_t port = 0;
+};
+// Reads `metrics`'s value: "IPV4:PORT", "[IPV6]:PORT" or an absolute path. False, with the reason,
+// for anything else (a host name, a port out of 1-65535, a relative path).
+bool parse_metrics_listen(const std::string& text, MetricsListen& listen, std::string& error);
+
 struct Config {
     std::vector<std::string> eal_args; // passed to rte_eal_init after the program name
     std::vector<PortConfig> ports;
@@ -68,6 +80,7 @@ struct Config {
     std::uint32_t icmp_errors_per_second = 1000;
     std::uint32_t icmp_error_burst = 50;
     ControlConfig control;
+    MetricsListen metrics;
 };
 
 // Whether workers take bursts in stages with their EAMT lookups prefetched, under `mode`, for a

@@ -22,31 +22,6 @@ namespace {
 using nlohmann::json;
 
 // A refused request: one line for the operator, and one per problem when there are several.
-// A worker's cost per packet while busy: its load, whatever the offered rate.
-double busy_ns_per_packet(const WorkerStats& s) {
-    const auto shell = [&s](ShellCounter c) {
-        return static_cast<double>(s.shell[static_cast<std::size_t>(c)]);
-    };
-    const double packets = shell(ShellCounter::rx_packets) + shell(ShellCounter::from_kernel);
-    return packets == 0 ? 0
-                        : shell(ShellCounter::busy_cycles) * 1e9 /
-                              static_cast<double>(rte_get_tsc_hz()) / packets;
-}
-
-// FNV-1a over the EAMT's entries in order: two tables with the same digest hold the same entries,
-// so operators compare boxes (or a box with its file) at a glance.
-std::string eamt_digest(const std::vector<siit::EamEntry>& entries) {
-    std::uint64_t hash = 0xcbf29ce484222325ull;
-    for (const auto& e : entries)
-        for (const char c : e.prefix4.to_string() + " " + e.prefix6.to_string() + "\n") {
-            hash ^= static_cast<unsigned char>(c);
-            hash *= 0x100000001b3ull;
-        }
-    char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-    return text;
-}
-
 struct Refusal {
     std::string message;
     std::vector<std::string> errors;
@@ -449,7 +424,7 @@ json ControlApi::status(const std::string&, const json&) {
             {"eamt",
              {{"entries", entries.size()},
               {"version", version->serial},
-              {"digest", eamt_digest(entries)}}},
+              {"digest", siit::eamt_digest(entries)}}},
             {"unsaved-changes", unsaved},
             {"next-hops", next_hops},
             {"drops-since-last-look", drops_since_last_look()}};

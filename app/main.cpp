@@ -20,6 +20,8 @@
 #include "kernel_addresses.hpp"
 #include "kernel_mirror.hpp"
 #include "log_stream.hpp"
+#include "metrics_page.hpp"
+#include "metrics_server.hpp"
 #include "rcu_qsbr.hpp"
 #include "siit/translation_state.hpp"
 
@@ -172,6 +174,23 @@ int main(int argc, char** argv) {
                 }
                 dataplane.set_kernel_mirror(mirror.get());
             }
+            // Prometheus's endpoint (`metrics`, off by default), on its own thread. The page learns
+            // of the running EAMT from the control thread (below), never from a version itself.
+            siitd::MetricsPage metrics_page(dataplane);
+            metrics_page.observe(*state.snapshot());
+            std::unique_ptr<siitd::MetricsServer> metrics;
+            if (config->metrics.kind != siitd::MetricsListen::Kind::off && rc == 0) {
+                metrics = std::make_unique<siitd::MetricsServer>(
+                    config->metrics, [&metrics_page] { return metrics_page.render(); });
+                if (!metrics->start(error)) {
+                    std::cerr << "siitd: " << config_file << ": metrics: " << error << "\n";
+                    rc = 2;
+                    g_stop.store(true);
+                } else {
+                    RTE_LOG(INFO, USER1, "siitd: metrics on %s (GET /metrics)\n",
+                            config->metrics.text.c_str());
+                }
+            }
             // The control thread only starts once the ports run, and stops before they do.
             std::unique_ptr<siitd::ControlApi> api;
             std::unique_ptr<siitd::ControlServer> server;
@@ -181,9 +200,10 @@ int main(int argc, char** argv) {
                     [&api](const std::string& request, uid_t uid) {
                         return api->handle(request, uid);
                     },
-                    [&state, &api] {
+                    [&state, &api, &metrics_page] {
                         if (g_reload.exchange(false) && api) api->reload();
                         if (api) api->poll_links();
+                        metrics_page.observe(*state.snapshot());
                         state.reclaim(false);
                     });
                 api = std::make_unique<siitd::ControlApi>(*config, config_file, state, dataplane,
@@ -215,6 +235,7 @@ int main(int argc, char** argv) {
             sd_notify(0, "STOPPING=1");
             RTE_LOG(INFO, USER1, "siitd: stopping\n");
             if (server) server->stop();
+            if (metrics) metrics->stop();
             if (mirror) mirror->stop();
             if (print_stats) std::cout << siitd::stats_json(dataplane.stats()) << std::endl;
             siitd::unregister_telemetry();

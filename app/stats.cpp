@@ -1,6 +1,7 @@
 // Counter summation; see stats.hpp.
 #include "stats.hpp"
 
+#include <rte_cycles.h>
 #include <rte_mempool.h>
 #include <rte_telemetry.h>
 
@@ -84,6 +85,16 @@ std::string stats_json(const std::vector<WorkerStats>& workers) {
     for (const auto& [name, value] : sum_stats(workers))
         j[name] = value;
     return j.dump();
+}
+
+double busy_ns_per_packet(const WorkerStats& worker) {
+    const auto shell = [&worker](ShellCounter c) {
+        return static_cast<double>(worker.shell[static_cast<std::size_t>(c)]);
+    };
+    const double packets = shell(ShellCounter::rx_packets) + shell(ShellCounter::from_kernel);
+    return packets == 0 ? 0
+                        : shell(ShellCounter::busy_cycles) * 1e9 /
+                              static_cast<double>(rte_get_tsc_hz()) / packets;
 }
 
 } // namespace siitd

@@ -52,6 +52,9 @@ struct alignas(64) WorkerStats {
 // Sums every worker's counters into (name, value) pairs, shell counters first.
 std::vector<std::pair<std::string, std::uint64_t>>
 sum_stats(const std::vector<WorkerStats>& workers);
+// A worker's cost per packet while busy, in nanoseconds: its load, whatever the offered rate
+// (busy TSC cycles over the packets received from ports and from the kernel).
+double busy_ns_per_packet(const WorkerStats& worker);
 // Every counter's name and one line saying what it counts, in sum_stats' order
 // (`siitctl stats --explain`).
 std::vector<std::pair<std::string, std::string>> counter_descriptions();

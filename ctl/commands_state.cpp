@@ -113,7 +113,7 @@ void add_state_commands(Cli& cli) {
     // What siitd learned from the kernel (ports with a kernel interface).
     cli.on(app.add_subcommand("status", "what to check first, on one screen: version, uptime, "
                                         "ports, workers' load, the EAMT, unsaved changes, next "
-                                        "hops"),
+                                        "hops, the drops since the previous status"),
            [&] {
                return request(o, {{"command", "status"}}, [](const json& r) {
                    std::cout << "siitd " << r["siitd"].get<std::string>() << ", up "
@@ -161,6 +161,9 @@ void add_state_commands(Cli& cli) {
                 if (!p["speed-mbps"].is_null())
                     link += " " + std::to_string(p["speed-mbps"].get<unsigned>()) + " Mb/s " +
                             show(p["duplex"]);
+                if (p.value("link-changes", 0) > 0)
+                    link += " (changed " + std::to_string(p["link-changes"].get<long>()) +
+                            "x, last " + p["link-changed-at"].get<std::string>() + ")";
                 rows.push_back({p["name"].get<std::string>(), p["device"].get<std::string>(),
                                 p["driver"].get<std::string>(),
                                 std::to_string(p["numa-socket"].get<int>()),

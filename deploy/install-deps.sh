@@ -6,10 +6,10 @@ set -euo pipefail
 packages=(
   build-essential g++ pkg-config meson ninja-build clang-format
   dpdk dpdk-dev libdpdk-dev libpcap-dev
-  libnl-3-dev libnl-route-3-dev libsystemd-dev pandoc
+  libnl-3-dev libnl-route-3-dev libsystemd-dev libmicrohttpd-dev pandoc
   catch2 libcli11-dev nlohmann-json3-dev
   python3-scapy iputils-ping iputils-tracepath traceroute iproute2 ethtool util-linux
-  bird2 systemd
+  bird2 systemd prometheus
   debhelper lintian
   clang-14 libclang-rt-14-dev
 )
@@ -28,5 +28,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# The packages are tools here (bird2, prometheus): the tests start them in their own namespaces.
+# Their services are not started on the host by the installation (Debian's policy-rc.d), unless
+# the host already has a policy of its own.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+  chmod 755 /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

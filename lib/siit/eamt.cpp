@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdio>
 
 #include "siit/bytes.hpp"
 
@@ -213,6 +214,18 @@ EamTable::with_changes(const std::vector<EamtChange>& changes,
         if (!removed[i]) next.push_back(old_entries[i]);
     next.insert(next.end(), added.begin(), added.end());
     return next;
+}
+
+std::string eamt_digest(const std::vector<EamEntry>& entries) {
+    std::uint64_t hash = 0xcbf29ce484222325ull;
+    for (const auto& e : entries)
+        for (const char c : e.prefix4.to_string() + " " + e.prefix6.to_string() + "\n") {
+            hash ^= static_cast<unsigned char>(c);
+            hash *= 0x100000001b3ull;
+        }
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+    return text;
 }
 
 } // namespace siit

@@ -199,4 +199,9 @@ inline const EamEntry* EamTable::lookup6(const std::uint8_t* address) const {
     return nullptr;
 }
 
+// FNV-1a over a table's entries in order (EamTable::entries() are sorted, so the order they were
+// loaded in does not matter): two tables with the same digest hold the same entries, so operators
+// compare boxes, or a box with its file, at a glance. 16 hex digits.
+std::string eamt_digest(const std::vector<EamEntry>& entries);
+
 } // namespace siit

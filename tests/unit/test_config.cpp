@@ -366,3 +366,45 @@ TEST_CASE("siitd config: the top-level table is what the parser, the writer and 
                            std::string(k.default_text) + " | " + std::string(k.meaning) + " |");
     CHECK(section == expected);
 }
+
+TEST_CASE("siitd config: metrics is an address and port, a Unix socket path, or off", "[config]") {
+    std::vector<std::string> errors;
+    const auto off = parse_config(file_with(kPool6), "f.json", errors);
+    REQUIRE(off);
+    CHECK(off->metrics.kind == MetricsListen::Kind::off);
+    CHECK(config_to_json(*off)["metrics"].is_null());
+
+    const auto v4 = parse_config(file_with(kPool6, R"("metrics": "127.0.0.1:9417")"), "f", errors);
+    REQUIRE(v4);
+    CHECK(v4->metrics.kind == MetricsListen::Kind::tcp);
+    CHECK(v4->metrics.address == "127.0.0.1");
+    CHECK(v4->metrics.port == 9417);
+    CHECK(config_to_json(*v4)["metrics"] == "127.0.0.1:9417"); // written back as read
+
+    const auto v6 = parse_config(file_with(kPool6, R"("metrics": "[::1]:65535")"), "f", errors);
+    REQUIRE(v6);
+    CHECK(v6->metrics.address == "::1");
+    CHECK(v6->metrics.port == 65535);
+
+    const auto unix_socket =
+        parse_config(file_with(kPool6, R"("metrics": "/run/siitd/metrics.sock")"), "f", errors);
+    REQUIRE(unix_socket);
+    CHECK(unix_socket->metrics.kind == MetricsListen::Kind::unix_socket);
+
+    for (const char* bad :
+         {R"("localhost:9417")", R"("127.0.0.1")", R"("127.0.0.1:")", R"("127.0.0.1:0")",
+          R"("127.0.0.1:65536")", R"("127.0.0.1:94x7")", R"("::1:9417")", R"("[127.0.0.1]:9417")",
+          R"("metrics.sock")", R"("")", "9417", "true"}) {
+        errors.clear();
+        INFO(bad);
+        CHECK_FALSE(
+            parse_config(file_with(kPool6, std::string("\"metrics\": ") + bad), "f.json", errors));
+        REQUIRE(errors.size() == 1);
+        CHECK(errors[0].rfind("f.json: metrics: ", 0) == 0);
+    }
+    errors.clear();
+    CHECK_FALSE(parse_config(file_with(kPool6, "\"metrics\": \"/" + std::string(120, 'x') + "\""),
+                             "f.json", errors));
+    CHECK(has(errors, "f.json: metrics: '/" + std::string(120, 'x') +
+                          "': a Unix socket path has at most 107 bytes"));
+}
