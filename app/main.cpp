@@ -157,13 +157,12 @@ int main(int argc, char** argv) {
             std::vector<siitd::MirroredPort> mirrored;
             for (std::size_t i = 0; i < config->ports.size(); ++i)
                 if (!config->ports[i].kernel_interface.empty())
-                    mirrored.push_back(
-                        {i, config->ports[i].kernel_interface,
-                         config->ports[i].next_hop.empty()
-                             ? std::nullopt
-                             : std::optional(config->ports[i].next_hop),
-                         dataplane.ports()[i].id,
-                         siitd::vdev_interface(config->eal_args, config->ports[i].device)});
+                    mirrored.push_back({i, config->ports[i].kernel_interface,
+                                        config->ports[i].next_hop.empty()
+                                            ? std::nullopt
+                                            : std::optional(config->ports[i].next_hop),
+                                        dataplane.ports()[i].id,
+                                        dataplane.ports()[i].carrier_interface});
             std::unique_ptr<siitd::KernelMirror> mirror;
             if (!mirrored.empty()) {
                 mirror = std::make_unique<siitd::KernelMirror>(mirrored, &qsbr);
