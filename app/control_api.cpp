@@ -130,6 +130,8 @@ const std::vector<ControlApi::Command>& ControlApi::commands() {
         {"addresses", Access::read, &ControlApi::kernel_view},
         {"ports", Access::read, &ControlApi::ports},
         {"status", Access::read, &ControlApi::status},
+        // Shows the traffic itself, as tcpdump does for root only.
+        {"capture", Access::privileged, &ControlApi::capture},
         // The configuration as a whole.
         {"config.show", Access::read, &ControlApi::config_show},
         {"config.apply", Access::privileged, &ControlApi::config_apply},
@@ -206,6 +208,21 @@ std::string ControlApi::handle(const std::string& text, uid_t uid) {
                 command.c_str(), found ? access_name(found->access) : "unknown", detail.c_str());
     }
     return reply.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The connection becomes the capture's stream once this reply is on its way (capture.hpp).
+json ControlApi::capture(const std::string&, const json& request) {
+    if (!capture_ || !server_) throw Refusal{"capture is not available in this siitd", {}};
+    json described;
+    try {
+        described = capture_->prepare(parse_capture_request(request));
+    } catch (const std::invalid_argument& e) {
+        throw Refusal{std::string("capture refused: ") + e.what(), {}};
+    }
+    server_->hand_over(
+        [capture = capture_](int fd, std::string reply) { capture->serve(fd, std::move(reply)); });
+    wrote_ = "a capture " + described.dump() + " to the client";
+    return described;
 }
 
 TranslationSnapshot ControlApi::snapshot() const {
@@ -385,9 +402,7 @@ json ControlApi::status(const std::string&, const json&) {
     json ports = json::array();
     for (const Port& port : dataplane_.ports()) {
         const PortLink link = read_port_link(port.id, port.carrier_interface);
-        ports.push_back(
-            {{"name", port.kernel_of >= 0 ? port.config.kernel_interface : port.config.name},
-             {"link", port_link_json(link)["link"]}});
+        ports.push_back({{"name", port.display_name()}, {"link", port_link_json(link)["link"]}});
     }
     json workers = json::array();
     for (const auto& plan : dataplane_.plans())
@@ -475,7 +490,7 @@ json ControlApi::ports(const std::string&, const json& request) {
                 if (port_index == i)
                     rx_queues.push_back({{"queue", queue}, {"worker", plan.index}});
         json entry = {
-            {"name", port.kernel_of >= 0 ? port.config.kernel_interface : port.config.name},
+            {"name", port.display_name()},
             {"device", port.config.device},
             {"driver", info.driver_name ? info.driver_name : ""},
             {"kernel-interface-of", port.kernel_of >= 0

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "audit.hpp"
+#include "capture.hpp"
 #include "config.hpp"
 #include "control_server.hpp"
 #include "dataplane.hpp"
@@ -57,6 +58,11 @@ class ControlApi {
     }
     // The control thread's tick: logs the ports' link changes (LinkWatch).
     void poll_links() { link_watch_.poll(); }
+    // Serves `capture`: sessions from `capture`, streamed on connections `server` hands over.
+    void set_capture(Capture* capture, ControlServer* server) {
+        capture_ = capture;
+        server_ = server;
+    }
     // Serves `neighbours` and `routes` from the kernel mirror (none: empty lists).
     void set_kernel_mirror(KernelMirror* mirror) { mirror_ = mirror; }
     // Whether `uid` may send privileged commands: root, or the user siitd runs as.
@@ -91,6 +97,7 @@ class ControlApi {
     nlohmann::json kernel_view(const std::string& command, const nlohmann::json&);
     nlohmann::json ports(const std::string&, const nlohmann::json& request);
     nlohmann::json status(const std::string&, const nlohmann::json&);
+    nlohmann::json capture(const std::string&, const nlohmann::json& request);
     nlohmann::json drops_since_last_look();
     nlohmann::json config_show(const std::string&, const nlohmann::json&);
     nlohmann::json config_apply(const std::string&, const nlohmann::json& request);
@@ -121,6 +128,8 @@ class ControlApi {
     const Dataplane& dataplane_;
     const ControlCounters& control_;
     KernelMirror* mirror_ = nullptr;
+    Capture* capture_ = nullptr;
+    ControlServer* server_ = nullptr;
     LinkWatch link_watch_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::function<void(Config&)> command_line_;

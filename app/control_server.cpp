@@ -182,6 +182,15 @@ void ControlServer::serve() {
         counters_.requests.fetch_add(1, std::memory_order_relaxed);
         c.out = handler_(request, c.uid) + "\n";
         c.waiting_since = now_ms();
+        if (hand_over_) {
+            Receiver receiver = std::move(hand_over_);
+            hand_over_ = nullptr;
+            c.out.pop_back(); // the receiver ends the reply's line itself
+            receiver(c.fd, std::move(c.out));
+            c.out.clear();
+            c.fd = -1; // the receiver's now; the loop below forgets this client
+            return false;
+        }
         return true;
     };
     for (;;) {
@@ -220,6 +229,10 @@ void ControlServer::serve() {
                     c.in.append(chunk, static_cast<std::size_t>(got));
                     take_request(c);
                 }
+            }
+            if (c.fd < 0) { // handed over (hand_over): not ours to close
+                clients[i].reset();
+                continue;
             }
             // (waiting_since may be later than `now`: a request answered during this pass.)
             if (!drop && now > c.waiting_since + config_.client_timeout_ms) {

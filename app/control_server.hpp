@@ -43,6 +43,12 @@ class ControlServer {
     // Stops the thread, closes every connection and removes the socket.
     void stop();
     const ControlCounters& counters() const { return counters_; }
+    // Called by a Handler, on the control thread, while it answers a request: the connection is
+    // handed to `receiver` with the reply (which `receiver` sends first, then whatever it streams)
+    // instead of being answered here. The server forgets the connection; `receiver` closes it.
+    // `siitctl capture` streams its pcapng this way.
+    using Receiver = std::function<void(int fd, std::string reply)>;
+    void hand_over(Receiver receiver) { hand_over_ = std::move(receiver); }
 
   private:
     void serve();
@@ -56,6 +62,7 @@ class ControlServer {
     pthread_t thread_{};
     bool running_ = false;
     ControlCounters counters_;
+    Receiver hand_over_; // set by the request being answered, if it takes the connection
 };
 
 } // namespace siitd

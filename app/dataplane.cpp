@@ -50,8 +50,8 @@ void Dataplane::run(const std::atomic<bool>& stop, unsigned exit_idle_ms,
 }
 
 void Dataplane::worker_loop(unsigned index) {
-    const WorkerContext context{config_, state_,  qsbr_,      ports_,
-                                pool_,   mirror_, ipv4_port_, ipv6_port_};
+    const WorkerContext context{config_, state_,     qsbr_,      ports_,  pool_,
+                                mirror_, ipv4_port_, ipv6_port_, capture_};
     Worker(context, plans_[index], stats_[index]).run(*stop_, exit_idle_ms_);
 }
 

@@ -34,9 +34,15 @@ struct Port {
         kernel_neighbour, // next-hop ADDRESS, its MAC from the kernel's neighbour table
         kernel_routes,    // next-hop "kernel": per packet, from the kernel's routes
     } next_hop_mode = NextHopMode::configured_mac;
+    // The name an operator knows the port by: its configured name, or for a kernel interface the
+    // interface's (siitctl ports, status, metrics and capture show it).
+    const std::string& display_name() const {
+        return kernel_of >= 0 ? config.kernel_interface : config.name;
+    }
 };
 
 struct KernelView;
+struct CaptureSession;
 
 class KernelMirror;
 
@@ -75,6 +81,9 @@ class Dataplane {
     // The kernel's neighbours and addresses, for ports with a kernel interface; set before run().
     void set_kernel_mirror(const KernelMirror* mirror) { mirror_ = mirror; }
 
+    // The capture running now, which every worker reads once per burst (Capture publishes it).
+    std::atomic<const CaptureSession*>& capture_session() { return capture_; }
+
     // The loop of worker `index`; public for rte_eal_remote_launch's trampoline.
     void worker_loop(unsigned index);
 
@@ -90,6 +99,7 @@ class Dataplane {
     const std::atomic<bool>* stop_ = nullptr;
     std::vector<std::pair<Dataplane*, unsigned>> launch_args_; // rte_eal_remote_launch's arguments
     unsigned exit_idle_ms_ = 0;
+    std::atomic<const CaptureSession*> capture_{nullptr};
     int ipv4_port_ = -1, ipv6_port_ = -1; // indexes into ports_; equal when one-armed
 };
 

@@ -4,6 +4,7 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_log.h>
+#include <rte_pdump.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "capture.hpp"
 #include "config.hpp"
 #include "control_api.hpp"
 #include "control_server.hpp"
@@ -134,6 +136,13 @@ int main(int argc, char** argv) {
                   << ": eal: DPDK refused these EAL options: " << rte_strerror(rte_errno) << "\n";
         return 2;
     }
+    // DPDK's capture framework: the stock dpdk-dumpcap (a secondary process) attaches to siitd's
+    // ports through it. It costs nothing until a capture starts (its callbacks are installed by
+    // the request); it needs the EAL's shared configuration, so not with --in-memory or
+    // --no-shconf (docs/operations.md).
+    const bool pdump = rte_pdump_init() == 0;
+    if (!pdump)
+        RTE_LOG(INFO, USER1, "siitd: dpdk-dumpcap cannot attach (%s)\n", rte_strerror(rte_errno));
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     // Without a control thread there is nobody to reload: SIGHUP is then ignored, not fatal.
@@ -191,6 +200,8 @@ int main(int argc, char** argv) {
                 }
             }
             // The control thread only starts once the ports run, and stops before they do.
+            // siitctl capture: its sessions, streamed on control connections.
+            siitd::Capture capture(dataplane.ports(), dataplane.capture_session(), qsbr);
             std::unique_ptr<siitd::ControlApi> api;
             std::unique_ptr<siitd::ControlServer> server;
             if (!no_control) {
@@ -208,6 +219,7 @@ int main(int argc, char** argv) {
                 api = std::make_unique<siitd::ControlApi>(*config, config_file, state, dataplane,
                                                           server->counters());
                 api->set_kernel_mirror(mirror.get());
+                api->set_capture(&capture, server.get());
                 api->set_command_line([socket_path](siitd::Config& c) {
                     if (!socket_path.empty()) c.control.socket = socket_path;
                 });
@@ -234,6 +246,7 @@ int main(int argc, char** argv) {
             sd_notify(0, "STOPPING=1");
             RTE_LOG(INFO, USER1, "siitd: stopping\n");
             if (server) server->stop();
+            capture.stop();
             if (metrics) metrics->stop();
             if (mirror) mirror->stop();
             if (print_stats) std::cout << siitd::stats_json(dataplane.stats()) << std::endl;
@@ -242,6 +255,7 @@ int main(int argc, char** argv) {
         dataplane.shutdown();
         state.reclaim(true);
     }
+    if (pdump) rte_pdump_uninit();
     rte_eal_cleanup();
     return rc;
 }

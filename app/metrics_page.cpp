@@ -40,10 +40,6 @@ MetricsText::Labels labels_of(std::string_view counter, unsigned worker) {
     return labels;
 }
 
-std::string port_name(const Port& port) {
-    return port.kernel_of >= 0 ? port.config.kernel_interface : port.config.name;
-}
-
 } // namespace
 
 MetricsPage::MetricsPage(const Dataplane& dataplane)
@@ -126,7 +122,7 @@ std::string MetricsPage::render() const {
         page.family(counter.name, Type::counter, counter.help);
         for (std::size_t i = 0; i < ports.size(); ++i)
             if (port_stats_known[i])
-                page.sample(counter.name, {{"port", port_name(ports[i])}},
+                page.sample(counter.name, {{"port", ports[i].display_name()}},
                             port_stats[i].*counter.field);
     }
     std::vector<PortLink> links;
@@ -136,14 +132,15 @@ std::string MetricsPage::render() const {
                 "1 when the port's link is up (a net_af_packet port's: its interface's carrier)");
     for (std::size_t i = 0; i < ports.size(); ++i)
         if (links[i].known)
-            page.sample("siitd_port_link_up", {{"port", port_name(ports[i])}},
+            page.sample("siitd_port_link_up", {{"port", ports[i].display_name()}},
                         std::uint64_t{links[i].up});
     page.family("siitd_port_link_speed_bytes_per_second", Type::gauge,
                 "the port's link speed (bytes: Prometheus's base unit; 10 Gb/s is 1.25e9), where "
                 "its driver knows it");
     for (std::size_t i = 0; i < ports.size(); ++i)
         if (links[i].known && links[i].speed_mbps)
-            page.sample("siitd_port_link_speed_bytes_per_second", {{"port", port_name(ports[i])}},
+            page.sample("siitd_port_link_speed_bytes_per_second",
+                        {{"port", ports[i].display_name()}},
                         std::uint64_t{*links[i].speed_mbps} * 1000000 / 8);
 
     if (const rte_mempool* pool = dataplane_.mempool()) {

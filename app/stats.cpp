@@ -10,19 +10,23 @@
 
 namespace siitd {
 
-std::vector<std::pair<std::string, std::uint64_t>>
-sum_stats(const std::vector<WorkerStats>& workers) {
-    std::vector<std::pair<std::string, std::uint64_t>> out;
-    static const char* shell_names[] = {
+const char* shell_counter_name(ShellCounter counter) {
+    static const char* const names[] = {
 #define SIITD_NAME(name, description) #name,
         SIITD_SHELL_COUNTERS(SIITD_NAME)
 #undef SIITD_NAME
     };
+    return names[static_cast<std::size_t>(counter)];
+}
+
+std::vector<std::pair<std::string, std::uint64_t>>
+sum_stats(const std::vector<WorkerStats>& workers) {
+    std::vector<std::pair<std::string, std::uint64_t>> out;
     for (std::size_t i = 0; i < static_cast<std::size_t>(ShellCounter::count); ++i) {
         std::uint64_t total = 0;
         for (const auto& w : workers)
             total += w.shell[i];
-        out.emplace_back(shell_names[i], total);
+        out.emplace_back(shell_counter_name(static_cast<ShellCounter>(i)), total);
     }
     for (std::size_t i = 0; i < siit::kCounterCount; ++i) {
         std::uint64_t total = 0;

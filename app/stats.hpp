@@ -38,6 +38,9 @@ enum class ShellCounter : std::uint16_t {
         count
 };
 
+// A shell counter's name (static storage).
+const char* shell_counter_name(ShellCounter counter);
+
 // Ports a configuration may have (two-armed uses two); per-port counters are sized for it.
 inline constexpr std::size_t kMaxPorts = 8;
 

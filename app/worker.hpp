@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "capture_recorder.hpp"
 #include "dataplane.hpp"
 #include "mbuf_allocator.hpp"
 #include "siit/translator.hpp"
@@ -31,6 +32,8 @@ struct WorkerContext {
     rte_mempool* pool;
     const KernelMirror* mirror; // null: no kernel interfaces
     int ipv4_port, ipv6_port;   // indexes into ports; equal when one-armed
+    // The capture running now (siitctl capture), or null: read once per burst.
+    const std::atomic<const CaptureSession*>& capture;
 };
 
 class Worker {
@@ -59,7 +62,7 @@ class Worker {
     unsigned poll_kernel_taps();
     void prefetch_burst(const Port& in, std::uint16_t n);
     void prefetch_ahead(std::uint16_t i, std::uint16_t n);
-    Class classify(rte_mbuf* m, const Port& in, Frame& frame);
+    Class classify(rte_mbuf* m, std::size_t in_port, const Port& in, Frame& frame);
     void translate(rte_mbuf* m, std::size_t in_port, const Frame& frame,
                    const siit::PacketLookups* looked_up);
     // The egress port of a verdict (its table is in worker.cpp), and the MAC it goes to there:
@@ -68,7 +71,7 @@ class Worker {
     const std::array<std::uint8_t, 6>* next_hop_mac(std::size_t out, const std::uint8_t* packet,
                                                     bool to_ipv6, ShellCounter& why) const;
     void enqueue(std::size_t out, rte_mbuf* m, const siit::PacketBuffer& packet,
-                 const std::array<std::uint8_t, 6>& dst, const Frame& frame);
+                 const std::array<std::uint8_t, 6>& dst, const Frame& frame, CaptureKind kind);
     void flush_tx();
 
     const WorkerContext& context_;
@@ -78,6 +81,7 @@ class Worker {
     siit::Translator translator_;
     MbufAllocator allocator_;
     TokenBucket icmp_bucket_;
+    CaptureRecorder capture_;
     const KernelView* kernel_ = nullptr;
     bool staged_ = false;
     std::vector<TxQueue> tx_;

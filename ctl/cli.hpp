@@ -2,7 +2,7 @@
 // share (sending a request and printing its answer, tables, exit statuses). One file per group:
 // commands_eamt.cpp, commands_settings.cpp (pool6, denylist4, pool6791, get/set),
 // commands_state.cpp (counters, the configuration, the kernel's view, version), commands_import.cpp
-// (Jool, TAYGA).
+// (Jool, TAYGA), commands_capture.cpp (capture).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -75,5 +75,6 @@ void add_eamt_commands(Cli& cli);
 void add_setting_commands(Cli& cli);
 void add_state_commands(Cli& cli);
 void add_import_commands(Cli& cli);
+void add_capture_command(Cli& cli);
 
 } // namespace siitctl

@@ -20,7 +20,15 @@ class Fd {
     ~Fd() {
         if (fd_ >= 0) close(fd_);
     }
+    Fd(Fd&& other) noexcept : fd_(other.release()) {}
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
     int get() const { return fd_; }
+    int release() {
+        const int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
 
   private:
     int fd_;
@@ -28,8 +36,9 @@ class Fd {
 
 } // namespace
 
-nlohmann::json call(const std::string& socket_path, nlohmann::json request, int timeout_ms) {
-    request["version"] = 1;
+namespace {
+
+Fd connect_to(const std::string& socket_path) {
     sockaddr_un address{};
     if (socket_path.size() >= sizeof address.sun_path)
         throw Unreachable(socket_path + ": path too long for a Unix socket");
@@ -45,6 +54,13 @@ nlohmann::json call(const std::string& socket_path, nlohmann::json request, int 
         throw Unreachable("cannot connect to siitd at " + socket_path + ": " + std::strerror(e) +
                           (hint.empty() ? "" : "; " + hint));
     }
+    return fd;
+}
+
+// Sends the request and reads the reply's line; what came after it stays in `rest`.
+nlohmann::json exchange(const Fd& fd, const std::string& socket_path, nlohmann::json request,
+                        int timeout_ms, std::string& rest) {
+    request["version"] = 1;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     auto wait_for = [&](short events) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -69,7 +85,7 @@ nlohmann::json call(const std::string& socket_path, nlohmann::json request, int 
     }
     std::string reply;
     char chunk[65536];
-    while (reply.empty() || reply.back() != '\n') {
+    while (reply.find('\n') == std::string::npos) {
         wait_for(POLLIN);
         const ssize_t n = recv(fd.get(), chunk, sizeof chunk, 0);
         if (n == 0) break;
@@ -80,6 +96,11 @@ nlohmann::json call(const std::string& socket_path, nlohmann::json request, int 
         }
         reply.append(chunk, static_cast<std::size_t>(n));
     }
+    const auto newline = reply.find('\n');
+    if (newline != std::string::npos) {
+        rest = reply.substr(newline + 1);
+        reply.resize(newline);
+    }
     try {
         return nlohmann::json::parse(reply);
     } catch (const nlohmann::json::exception&) {
@@ -87,6 +108,22 @@ nlohmann::json call(const std::string& socket_path, nlohmann::json request, int 
             throw Unreachable("siitd at " + socket_path + " closed the connection: " + send_error);
         throw Unreachable("siitd at " + socket_path + " sent no valid reply");
     }
+}
+
+} // namespace
+
+nlohmann::json call(const std::string& socket_path, nlohmann::json request, int timeout_ms) {
+    const Fd fd = connect_to(socket_path);
+    std::string rest;
+    return exchange(fd, socket_path, std::move(request), timeout_ms, rest);
+}
+
+Stream open_stream(const std::string& socket_path, nlohmann::json request, int timeout_ms) {
+    Fd fd = connect_to(socket_path);
+    Stream stream;
+    stream.reply = exchange(fd, socket_path, std::move(request), timeout_ms, stream.first_bytes);
+    stream.fd = fd.release();
+    return stream;
 }
 
 } // namespace siitctl

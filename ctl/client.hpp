@@ -16,4 +16,14 @@ struct Unreachable : std::runtime_error {
 // returns its reply, whether ok or not. Waits at most `timeout_ms` for the whole exchange.
 nlohmann::json call(const std::string& socket_path, nlohmann::json request, int timeout_ms);
 
+// A request whose reply is followed by a stream (capture): the reply, the stream's first bytes
+// (those that came with the reply), and the connection, which the caller reads to its end and
+// closes.
+struct Stream {
+    nlohmann::json reply;
+    std::string first_bytes;
+    int fd = -1;
+};
+Stream open_stream(const std::string& socket_path, nlohmann::json request, int timeout_ms);
+
 } // namespace siitctl

@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
     add_setting_commands(cli);
     add_state_commands(cli);
     add_import_commands(cli);
+    add_capture_command(cli);
     auto* completion = app.add_subcommand("completion", "print a bash completion script "
                                                         "(siitctl completion bash > "
                                                         "/etc/bash_completion.d/siitctl)");

@@ -25,7 +25,7 @@ if [ "${#targets[@]}" -eq 0 ]; then
 fi
 mkdir -p "$out/obj"
 # DPDK's headers as system headers: their warnings are not ours.
-dpdk_cflags=$(pkg-config --cflags libdpdk libnl-route-3.0 libmicrohttpd | sed 's/-I/-isystem /g')
+dpdk_cflags=$(pkg-config --cflags libdpdk libnl-route-3.0 libmicrohttpd libpcap | sed 's/-I/-isystem /g')
 cxx=(clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
      -I"$root/lib" -I"$root/app" -I"$root/ctl" -I"$root/tests/support" -DSIITD_VERSION='"fuzz"')
 lib_sources=("$root"/lib/siit/*.cpp "$root"/lib/control/*.cpp)
@@ -55,7 +55,7 @@ build_target() { # target
     control_api)
       sources=("${lib_sources[@]}" "${app_sources[@]}")
       # shellcheck disable=SC2207 # pkg-config prints several flags
-      libs=($(pkg-config --libs libdpdk libnl-route-3.0 libmicrohttpd)) ;;
+      libs=($(pkg-config --libs libdpdk libnl-route-3.0 libmicrohttpd libpcap)) ;;
     *) echo "run-fuzz.sh: no target '$target'" >&2; return 2 ;;
   esac
   sources+=("$root/tests/fuzz/fuzz_$target.cpp")
