@@ -20,6 +20,8 @@
 
 namespace siitd {
 
+namespace pcapng = siit::control::pcapng;
+
 namespace {
 
 // The ring holds this many pairs' copies at most, and the pool as many copies: what the writer
@@ -95,7 +97,7 @@ CaptureRequest parse_capture_request(const nlohmann::json& request) {
         throw std::invalid_argument("direction must be rx, tx or both, not '" + out.direction +
                                     "'");
     if (request.contains("count")) {
-        if (!request["count"].is_number_unsigned())
+        if (!request["count"].is_number_integer() || request["count"].get<std::int64_t>() < 0)
             throw std::invalid_argument("count must be a whole number of packets");
         out.count = request["count"].get<std::uint64_t>();
     }
@@ -106,9 +108,9 @@ CaptureRequest parse_capture_request(const nlohmann::json& request) {
         out.duration_seconds = request["duration"].get<double>();
     }
     if (request.contains("snaplen")) {
-        if (!request["snaplen"].is_number_unsigned() ||
-            request["snaplen"].get<std::uint64_t>() < kMinSnaplen ||
-            request["snaplen"].get<std::uint64_t>() > kMaxSnaplen)
+        if (!request["snaplen"].is_number_integer() ||
+            request["snaplen"].get<std::int64_t>() < kMinSnaplen ||
+            request["snaplen"].get<std::int64_t>() > kMaxSnaplen)
             throw std::invalid_argument("snaplen must be from " + std::to_string(kMinSnaplen) +
                                         " to " + std::to_string(kMaxSnaplen) + " bytes");
         out.snaplen = request["snaplen"].get<std::uint32_t>();
@@ -253,11 +255,10 @@ void Capture::run() {
         return epoch0 + static_cast<std::uint64_t>(delta * 1e9L / hz);
     };
     std::string out = reply_ + "\n";
-    siit::pcapng::append_section_header(out, "siitd " SIITD_VERSION);
+    pcapng::append_section_header(out, "siitd " SIITD_VERSION);
     for (const Port& port : ports_)
-        siit::pcapng::append_interface(
-            out, port.l3 ? siit::pcapng::kLinktypeRaw : siit::pcapng::kLinktypeEthernet,
-            session.snaplen, port.display_name(), port.config.device);
+        pcapng::append_interface(out, port.l3 ? pcapng::kLinktypeRaw : pcapng::kLinktypeEthernet,
+                                 session.snaplen, port.display_name(), port.config.device);
     stream.send_all(out);
     RTE_LOG(INFO, USER1, "siitd: capture started (%s)\n", reply_.c_str());
 
@@ -284,16 +285,16 @@ void Capture::run() {
                 last_id = record.id;
             }
             if (!done) {
-                siit::pcapng::Packet packet;
+                pcapng::Packet packet;
                 packet.interface = record.port;
                 packet.timestamp_ns = to_ns(record.tsc);
                 packet.data = std::string_view(rte_pktmbuf_mtod(copy, const char*), copy->data_len);
                 packet.original_length = record.original_length;
-                packet.direction = outbound(record.kind) ? siit::pcapng::Direction::outbound
-                                                         : siit::pcapng::Direction::inbound;
+                packet.direction = outbound(record.kind) ? pcapng::Direction::outbound
+                                                         : pcapng::Direction::inbound;
                 packet.packet_id = record.id;
                 packet.comment = comment(record, ports_[record.port].display_name());
-                siit::pcapng::append_packet(out, packet);
+                pcapng::append_packet(out, packet);
                 ++written[record.port];
             }
             rte_pktmbuf_free(copy);
@@ -323,7 +324,7 @@ void Capture::run() {
     for (std::size_t p = 0; p < ports_.size(); ++p) {
         const std::uint64_t port_lost = p < session.lost.size() ? session.lost[p].load() : 0;
         lost += port_lost;
-        siit::pcapng::InterfaceStatistics statistics;
+        pcapng::InterfaceStatistics statistics;
         statistics.interface = static_cast<std::uint32_t>(p);
         statistics.timestamp_ns = realtime_ns();
         statistics.received = written[p];
@@ -332,7 +333,7 @@ void Capture::run() {
                              std::to_string(port_lost) +
                              " pairs lost by the capture (its ring or pool full); traffic is "
                              "never dropped for a capture";
-        siit::pcapng::append_interface_statistics(out, statistics);
+        pcapng::append_interface_statistics(out, statistics);
     }
     stream.send_all(out);
     shutdown(fd_, SHUT_WR);

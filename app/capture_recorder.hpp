@@ -25,7 +25,8 @@ class CaptureRecorder {
     void received(const rte_mbuf* m, std::size_t port);
     // Adds a packet that went out on `port` for the pair's input: `m` as it leaves.
     void sent(const rte_mbuf* m, std::size_t port, CaptureKind kind);
-    // Ends the pair: its input is marked with `kind` and the counter it was counted in.
+    // Ends the pair: its input is marked with `kind` and the counter it was counted in (a name in
+    // static storage: counter_name()'s views are of NUL-terminated literals).
     void finish(CaptureKind input_kind, const char* reason);
     // A lone packet: one the kernel sent (from_kernel) or one dropped before it was a pair.
     void single(const rte_mbuf* m, std::size_t port, CaptureKind kind, const char* reason) {

@@ -361,8 +361,9 @@ namespace {
 
 const TopLevelKey kTopLevelKeys[] = {
     {"eal", "list of strings", "`[]`", true,
-     "DPDK EAL options, as on a DPDK command line: cores (`-l 0-3`), memory (`--in-memory`, or "
-     "`--no-huge -m 512 --no-shconf`), devices (`--vdev "
+     "DPDK EAL options, as on a DPDK command line: cores (`-l 0-3`), memory (hugepages with "
+     "`--file-prefix siitd`, which lets `dpdk-dumpcap` attach; or `--no-huge -m 512 "
+     "--no-shconf`, where only `siitctl capture` can), devices (`--vdev "
      "net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap`, PCI allow list `-a 0000:03:00.0`)"},
     {"ports", "list of ports", "required", true,
      "see below; one port of role `both` (one-armed), or one `ipv4` and one `ipv6` (two-armed)"},

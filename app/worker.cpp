@@ -51,7 +51,7 @@ Worker::Worker(const WorkerContext& context, const WorkerPlan& plan, WorkerStats
     : context_(context), plan_(plan), stats_(stats), version_(context.state.snapshot()),
       translator_(version_->config, version_->eamt.get()), allocator_(context.pool),
       icmp_bucket_(context.config.icmp_errors_per_second, context.config.icmp_error_burst),
-      capture_(plan.index, context.ports), tx_(context.ports.size()) {
+      tx_(context.ports.size()), capture_(plan.index, context.ports) {
     translator_.seed_ipv4_id(static_cast<std::uint16_t>(rte_rand()));
 }
 
@@ -83,12 +83,12 @@ void Worker::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
             stats_.add(ShellCounter::rx_packets, n);
             stats_.port_rx[port_index] += n;
             prefetch_burst(in, n);
-            for (std::uint16_t i = 0; i < n; ++i) {
-                if (!staged_) prefetch_ahead(i, n);
-                Frame frame;
-                if (classify(rx_[i], port_index, in, frame) != Class::ip) continue;
-                translate(rx_[i], port_index, frame, staged_ ? &ahead_[i] : nullptr);
-            }
+            // Two copies of the burst's loop: with no capture running, the worker's code is
+            // the same as if capture did not exist.
+            if (capture_.on()) [[unlikely]]
+                process_burst<true>(port_index, in, n);
+            else
+                process_burst<false>(port_index, in, n);
         }
         flush_tx();
 
@@ -106,6 +106,16 @@ void Worker::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
     context_.qsbr.offline(plan_.index);
 }
 
+template <bool kCapture>
+void Worker::process_burst(std::size_t port_index, const Port& in, std::uint16_t n) {
+    for (std::uint16_t i = 0; i < n; ++i) {
+        if (!staged_) prefetch_ahead(i, n);
+        Frame frame;
+        if (classify<kCapture>(rx_[i], port_index, in, frame) != Class::ip) continue;
+        translate<kCapture>(rx_[i], port_index, frame, staged_ ? &ahead_[i] : nullptr);
+    }
+}
+
 // What the kernel sends leaves by the port its interface serves, untouched (worker 0 polls them).
 unsigned Worker::poll_kernel_taps() {
     unsigned received = 0;
@@ -120,7 +130,7 @@ unsigned Worker::poll_kernel_taps() {
         TxQueue& q = tx_[static_cast<std::size_t>(tap.kernel_of)];
         for (std::uint16_t i = 0; i < n; ++i) {
             if (q.count < std::size(q.mbufs)) {
-                if (capture_.on())
+                if (capture_.on()) [[unlikely]]
                     capture_.single(rx_[i], static_cast<std::size_t>(tap.kernel_of),
                                     CaptureKind::from_kernel, "from_kernel");
                 q.mbufs[q.count++] = rx_[i];
@@ -171,10 +181,11 @@ void Worker::prefetch_ahead(std::uint16_t i, std::uint16_t n) {
 
 // L2 (none on an L3 port such as net_tun), VLAN, family; the box's own traffic goes to its
 // kernel untouched. Anything but an IP frame for translation is consumed here, counted.
+template <bool kCapture>
 Worker::Class Worker::classify(rte_mbuf* m, std::size_t in_port, const Port& in, Frame& frame) {
     const auto drop = [&](ShellCounter why) {
         stats_.add(why);
-        if (capture_.on())
+        if constexpr (kCapture)
             capture_.single(m, in_port, CaptureKind::dropped, shell_counter_name(why));
         rte_pktmbuf_free(m);
         return Class::dropped;
@@ -198,7 +209,7 @@ Worker::Class Worker::classify(rte_mbuf* m, std::size_t in_port, const Port& in,
         if (q.count == std::size(q.mbufs)) return drop(ShellCounter::drop_kernel_busy);
         q.mbufs[q.count++] = m;
         stats_.add(ShellCounter::to_kernel);
-        if (capture_.on()) capture_.single(m, in_port, CaptureKind::to_kernel, "to_kernel");
+        if constexpr (kCapture) capture_.single(m, in_port, CaptureKind::to_kernel, "to_kernel");
         return Class::kernel;
     }
     if (frame.ethertype != kEthertypeIpv4 && frame.ethertype != kEthertypeIpv6)
@@ -209,6 +220,7 @@ Worker::Class Worker::classify(rte_mbuf* m, std::size_t in_port, const Port& in,
 
 // Translates the frame's IP packet in place, then sends it (and any extra fragments) where its
 // verdict says.
+template <bool kCapture>
 void Worker::translate(rte_mbuf* m, std::size_t in_port, const Frame& frame,
                        const siit::PacketLookups* looked_up) {
     // The IP packet in place: its headroom includes the L2 header it came with.
@@ -217,16 +229,15 @@ void Worker::translate(rte_mbuf* m, std::size_t in_port, const Frame& frame,
                               rte_pktmbuf_headroom(m) + std::uint32_t{frame.l2},
                               static_cast<std::uint32_t>(rte_pktmbuf_tailroom(m))};
     const bool from_ipv4 = frame.ethertype == kEthertypeIpv4;
-    if (capture_.on()) capture_.received(m, in_port); // before translation rewrites it
+    if constexpr (kCapture) capture_.received(m, in_port); // before translation rewrites it
     const siit::Verdict verdict = from_ipv4
                                       ? translator_.translate_4to6(packet, &allocator_, looked_up)
                                       : translator_.translate_6to4(packet, &allocator_, looked_up);
     stats_.add(verdict.counter);
-    // Counter names are string literals: data() ends with their NUL.
-    const char* counted = siit::counter_name(verdict.counter).data();
     const Egress egress = kEgress[static_cast<int>(verdict.action)];
     if (egress == Egress::none) {
-        if (capture_.on()) capture_.finish(CaptureKind::dropped, counted);
+        if constexpr (kCapture)
+            capture_.finish(CaptureKind::dropped, siit::counter_name(verdict.counter).data());
         allocator_.release_all();
         rte_pktmbuf_free(m);
         return;
@@ -236,7 +247,7 @@ void Worker::translate(rte_mbuf* m, std::size_t in_port, const Frame& frame,
     if (egress == Egress::sender) {
         if (!icmp_bucket_.take()) {
             stats_.add(ShellCounter::icmp_errors_rate_limited);
-            if (capture_.on())
+            if constexpr (kCapture)
                 capture_.finish(CaptureKind::dropped,
                                 shell_counter_name(ShellCounter::icmp_errors_rate_limited));
             rte_pktmbuf_free(m);
@@ -249,18 +260,19 @@ void Worker::translate(rte_mbuf* m, std::size_t in_port, const Frame& frame,
         if (!dst) {
             // Never to a wrong MAC: a counted drop, the fragments with it.
             stats_.add(why, 1 + allocator_.count());
-            if (capture_.on()) capture_.finish(CaptureKind::dropped, shell_counter_name(why));
+            if constexpr (kCapture) capture_.finish(CaptureKind::dropped, shell_counter_name(why));
             allocator_.release_all();
             rte_pktmbuf_free(m);
             return;
         }
     }
     const CaptureKind kind = egress == Egress::sender ? CaptureKind::error_sent : CaptureKind::sent;
-    enqueue(out, m, packet, *dst, frame, kind);
+    enqueue<kCapture>(out, m, packet, *dst, frame, kind);
     for (unsigned f = 0; f < allocator_.count(); ++f)
-        enqueue(out, allocator_.mbuf(f), allocator_.buffer(f), *dst, frame, kind);
+        enqueue<kCapture>(out, allocator_.mbuf(f), allocator_.buffer(f), *dst, frame, kind);
     allocator_.forget_all();
-    if (capture_.on()) capture_.finish(CaptureKind::received, counted);
+    if constexpr (kCapture)
+        capture_.finish(CaptureKind::received, siit::counter_name(verdict.counter).data());
 }
 
 std::size_t Worker::egress_port(siit::Action action, std::size_t in_port, bool from_ipv4) const {
@@ -309,6 +321,7 @@ const std::array<std::uint8_t, 6>* Worker::next_hop_mac(std::size_t out, const s
 }
 
 // Sets the mbuf to the translated packet, writes its L2 header for port `out`, and queues it.
+template <bool kCapture>
 void Worker::enqueue(std::size_t out, rte_mbuf* m, const siit::PacketBuffer& packet,
                      const std::array<std::uint8_t, 6>& dst, const Frame& frame, CaptureKind kind) {
     const Port& port = context_.ports[out];
@@ -325,7 +338,7 @@ void Worker::enqueue(std::size_t out, rte_mbuf* m, const siit::PacketBuffer& pac
     m->data_len = static_cast<std::uint16_t>(packet.length + l2);
     m->pkt_len = packet.length + l2;
     q.mbufs[q.count++] = m;
-    if (capture_.on()) capture_.sent(m, out, kind);
+    if constexpr (kCapture) capture_.sent(m, out, kind);
 }
 
 // One TX burst per port that has packets; what the port does not take is dropped, counted.

@@ -62,7 +62,12 @@ class Worker {
     unsigned poll_kernel_taps();
     void prefetch_burst(const Port& in, std::uint16_t n);
     void prefetch_ahead(std::uint16_t i, std::uint16_t n);
+    // A received burst's frames, classified and translated one by one; kCapture: a capture runs.
+    template <bool kCapture>
+    void process_burst(std::size_t port_index, const Port& in, std::uint16_t n);
+    template <bool kCapture>
     Class classify(rte_mbuf* m, std::size_t in_port, const Port& in, Frame& frame);
+    template <bool kCapture>
     void translate(rte_mbuf* m, std::size_t in_port, const Frame& frame,
                    const siit::PacketLookups* looked_up);
     // The egress port of a verdict (its table is in worker.cpp), and the MAC it goes to there:
@@ -70,6 +75,7 @@ class Worker {
     std::size_t egress_port(siit::Action action, std::size_t in_port, bool from_ipv4) const;
     const std::array<std::uint8_t, 6>* next_hop_mac(std::size_t out, const std::uint8_t* packet,
                                                     bool to_ipv6, ShellCounter& why) const;
+    template <bool kCapture>
     void enqueue(std::size_t out, rte_mbuf* m, const siit::PacketBuffer& packet,
                  const std::array<std::uint8_t, 6>& dst, const Frame& frame, CaptureKind kind);
     void flush_tx();
@@ -81,12 +87,13 @@ class Worker {
     siit::Translator translator_;
     MbufAllocator allocator_;
     TokenBucket icmp_bucket_;
-    CaptureRecorder capture_;
     const KernelView* kernel_ = nullptr;
     bool staged_ = false;
     std::vector<TxQueue> tx_;
     rte_mbuf* rx_[256];
     siit::PacketLookups ahead_[256]; // rx_[i]'s EAMT lookups, made ahead when staged_
+    // Last: its pair buffer stays out of the cache lines the translation uses.
+    CaptureRecorder capture_;
 };
 
 } // namespace siitd

@@ -21,7 +21,7 @@ namespace siitctl {
 namespace {
 
 using json = nlohmann::json;
-namespace pcapng = siit::pcapng;
+namespace pcapng = siit::control::pcapng;
 
 volatile std::sig_atomic_t g_interrupted = 0;
 void on_interrupt(int) {

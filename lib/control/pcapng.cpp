@@ -4,7 +4,7 @@
 #include <cstring>
 #include <functional>
 
-namespace siit::pcapng {
+namespace siit::control::pcapng {
 
 namespace {
 
@@ -222,4 +222,4 @@ std::optional<InterfaceStatistics> parse_interface_statistics(std::string_view b
     return statistics;
 }
 
-} // namespace siit::pcapng
+} // namespace siit::control::pcapng

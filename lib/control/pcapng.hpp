@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace siit::pcapng {
+namespace siit::control::pcapng {
 
 inline constexpr std::uint32_t kSectionHeader = 0x0A0D0D0A;
 inline constexpr std::uint32_t kInterfaceDescription = 1;
@@ -95,4 +95,4 @@ struct ParsedInterface {
 std::optional<ParsedInterface> parse_interface(std::string_view block);
 std::optional<InterfaceStatistics> parse_interface_statistics(std::string_view block);
 
-} // namespace siit::pcapng
+} // namespace siit::control::pcapng

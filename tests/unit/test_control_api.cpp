@@ -357,3 +357,54 @@ TEST_CASE("control API: the command registry and docs/control-api.md list the sa
     }
     CHECK(registry == documented);
 }
+
+TEST_CASE("control API: capture's fields are checked before anything is captured", "[control]") {
+    const CaptureRequest defaults = parse_capture_request(json::object());
+    CHECK(defaults.port.empty());
+    CHECK(defaults.direction == "both");
+    CHECK(defaults.filter.empty());
+    CHECK(defaults.count == 0);
+    CHECK(defaults.duration_seconds == 0);
+    CHECK(defaults.snaplen == 2048);
+    const CaptureRequest chosen = parse_capture_request({{"port", "ipv6-side"},
+                                                         {"direction", "rx"},
+                                                         {"filter", "icmp6"},
+                                                         {"count", 3},
+                                                         {"duration", 1.5},
+                                                         {"snaplen", 64}});
+    CHECK(chosen.port == "ipv6-side");
+    CHECK(chosen.direction == "rx");
+    CHECK(chosen.filter == "icmp6");
+    CHECK(chosen.count == 3);
+    CHECK(chosen.duration_seconds == 1.5);
+    CHECK(chosen.snaplen == 64);
+    const auto refusal = [](const json& request) {
+        try {
+            parse_capture_request(request);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    CHECK(refusal({{"direction", "in"}}) == "direction must be rx, tx or both, not 'in'");
+    CHECK(refusal({{"port", 3}}) == "port must be a string");
+    CHECK(refusal({{"count", -1}}) == "count must be a whole number of packets");
+    CHECK(refusal({{"count", "3"}}) == "count must be a whole number of packets");
+    CHECK(refusal({{"duration", 86401}}) == "duration must be a number of seconds from 0 to 86400");
+    CHECK(refusal({{"duration", -1}}) == "duration must be a number of seconds from 0 to 86400");
+    CHECK(refusal({{"snaplen", 63}}) == "snaplen must be from 64 to 9216 bytes");
+    CHECK(refusal({{"snaplen", 9217}}) == "snaplen must be from 64 to 9216 bytes");
+}
+
+TEST_CASE("control API: capture shows traffic: root or siitd's user only, and only where a "
+          "capture can run",
+          "[control]") {
+    Api api;
+    const json member = api.ask({{"command", "capture"}}, kGroupMember);
+    CHECK_FALSE(member["ok"].get<bool>());
+    CHECK_THAT(error_text(member), Catch::Contains("capture needs root"));
+    // This API has no capture (no data plane running): refused, with the reason.
+    const json root = api.ask({{"command", "capture"}});
+    CHECK_FALSE(root["ok"].get<bool>());
+    CHECK(error_text(root) == "capture is not available in this siitd");
+}
