@@ -7,6 +7,7 @@
 #   jool_import  siitctl's Jool importer behind the strict JSON reader (ctl/jool_import.cpp)
 #   tayga_import siitctl's TAYGA importer (ctl/tayga_import.cpp)
 #   eamt_file    siitctl's EAMT file formats (ctl/eamt_file.cpp)
+#   pcapng       the pcapng reader siitctl cuts a capture stream with (lib/control/pcapng.cpp)
 # Without TARGETs, all of them; every target but translate runs SECONDS/2 (at least 5 s), so the
 # test command stays brief. A longer run of one target, for example an hour of the control API:
 #   bash tests/fuzz/run-fuzz.sh build-fuzz 3600 control_api
@@ -20,7 +21,7 @@ shift 2
 targets=("$@")
 named=1
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(translate config control_api jool_import tayga_import eamt_file)
+  targets=(translate config control_api jool_import tayga_import eamt_file pcapng)
   named=0
 fi
 mkdir -p "$out/obj"
@@ -52,6 +53,7 @@ build_target() { # target
     jool_import) sources=("${lib_sources[@]}" "$root/app/config.cpp" "$root/ctl/jool_import.cpp") ;;
     tayga_import) sources=("${lib_sources[@]}" "$root/app/config.cpp" "$root/ctl/tayga_import.cpp") ;;
     eamt_file) sources=("$root/ctl/eamt_file.cpp" "$root/ctl/input_file.cpp") ;;
+    pcapng) sources=("$root/lib/control/pcapng.cpp") ;;
     control_api)
       sources=("${lib_sources[@]}" "${app_sources[@]}")
       # shellcheck disable=SC2207 # pkg-config prints several flags
