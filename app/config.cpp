@@ -322,7 +322,7 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
 } // namespace
 
 std::string vdev_interface(const std::vector<std::string>& eal_args, const std::string& device) {
-    if (device.rfind("net_af_packet", 0) != 0) return "";
+    if (device.rfind("net_af_packet", 0) != 0 && device.rfind("net_af_xdp", 0) != 0) return "";
     for (std::size_t i = 0; i < eal_args.size(); ++i) {
         std::string vdev;
         if (eal_args[i] == "--vdev" && i + 1 < eal_args.size())

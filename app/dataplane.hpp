@@ -25,7 +25,8 @@ struct Port {
     int kernel = -1;    // index in ports_ of this port's kernel interface (net_tap), if any
     int kernel_of = -1; // for a kernel interface: the index of the port it serves
     bool l3 = false;    // bare IP packets, no Ethernet header (net_tun)
-    // The kernel interface a net_af_packet port runs over: its carrier is the port's link.
+    // The kernel interface a net_af_packet or net_af_xdp port runs over: its carrier is the
+    // port's link.
     std::string carrier_interface;
     // Where translated packets leaving this port go, decided once at start from the
     // configuration, so that the workers compare no strings.

@@ -52,7 +52,7 @@ struct MirroredPort {
                                          // or "kernel": each packet routed by the kernel's table
     // Where the physical port's link state comes from, mirrored onto the kernel interface's
     // carrier: the DPDK port's own (rte_eth_link_get_nowait), or, for a port DPDK drives through
-    // a kernel interface (net_af_packet, whose driver always says "up"), that interface's.
+    // a kernel interface (net_af_packet, net_af_xdp), that interface's.
     std::uint16_t dpdk_port = 0;
     std::string link_from_interface;
 };

@@ -24,6 +24,7 @@
 #include "log_stream.hpp"
 #include "metrics_page.hpp"
 #include "metrics_server.hpp"
+#include "port_environment.hpp"
 #include "rcu_qsbr.hpp"
 #include "siit/translation_state.hpp"
 
@@ -54,6 +55,13 @@ std::optional<siitd::Config> check(const std::string& file) {
         siit::EamTable::build(config->eamt, errors);
         for (auto& e : errors)
             e = file + ": translation.eamt: " + e;
+        // What the ports need from this machine (interfaces, AF_XDP's limits).
+        std::vector<std::string> machine, warnings;
+        siitd::check_port_environment(*config, machine, warnings);
+        for (const auto& e : machine)
+            errors.push_back(file + ": ports: " + e);
+        for (const auto& w : warnings)
+            std::cerr << "siitd: warning: " << w << "\n";
     }
     for (const auto& e : errors)
         std::cerr << "siitd: " << e << "\n";

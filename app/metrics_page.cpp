@@ -129,7 +129,8 @@ std::string MetricsPage::render() const {
     for (const Port& port : ports)
         links.push_back(read_port_link(port.id, port.carrier_interface));
     page.family("siitd_port_link_up", Type::gauge,
-                "1 when the port's link is up (a net_af_packet port's: its interface's carrier)");
+                "1 when the port's link is up (a net_af_packet or net_af_xdp port's: its "
+                "interface's carrier)");
     for (std::size_t i = 0; i < ports.size(); ++i)
         if (links[i].known)
             page.sample("siitd_port_link_up", {{"port", ports[i].display_name()}},

@@ -23,9 +23,9 @@ struct PortLink {
 };
 
 // DPDK's view of the port (rte_eth_link_get_nowait), except that for a port DPDK drives through a
-// kernel interface (`carrier_interface`, net_af_packet's iface), whose driver always says "up",
-// up or down is that interface's carrier (IFF_RUNNING): a veth whose peer went down, a NIC whose
-// cable was pulled.
+// kernel interface (`carrier_interface`, net_af_packet's or net_af_xdp's iface), whose driver
+// always says "up", up or down is that interface's carrier (IFF_RUNNING): a veth whose peer went
+// down, a NIC whose cable was pulled.
 PortLink read_port_link(std::uint16_t dpdk_port, const std::string& carrier_interface);
 
 // The link fields of `ports` and `status`: "link" (up/down/null), "speed-mbps", "duplex".

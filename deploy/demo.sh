@@ -52,6 +52,16 @@ ip netns exec "$H4" ping -c 3 -i 0.3 -W 2 198.51.100.5
 step "The IPv6 server pings the IPv4 client at 2001:db8:64::192.0.2.10"
 ip netns exec "$H6" ping -6 -c 3 -i 0.3 -W 2 2001:db8:64::192.0.2.10
 
+step "siitctl capture: one ping from the IPv6 server as siitd received it, and what it sent for it"
+echo "   \$ siitctl capture -c 1 -f icmp -w - | tshark -r - -T fields -e frame.interface_name ..."
+"$SIITCTL" capture -c 1 -f icmp -w - 2>/dev/null |
+  tshark -n -r - -T fields -e frame.interface_name -e _ws.col.Source -e _ws.col.Destination \
+    -e _ws.col.Protocol -e frame.comment 2>/dev/null | sed 's/^/   /' &
+capture_reader=$!
+sleep 0.5
+ip netns exec "$H6" ping -6 -c 1 -W 2 2001:db8:64::192.0.2.10 >/dev/null
+wait "$capture_reader"
+
 step "IPv6-only web server on [2001:db8:100::5]:8080; the IPv4-only client fetches http://198.51.100.5:8080/"
 mkdir -p "$E2E_TMP/www"
 echo "Hello from an IPv6-only server, reached over IPv4 through siitd." >"$E2E_TMP/www/index.html"

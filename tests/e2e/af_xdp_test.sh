@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# siitd on AF_XDP ports (net_af_xdp), the way to run it fast without a NIC given to DPDK:
+# - two-armed: the two veth pairs of the two-armed topology, each served through an XDP socket;
+# - one-armed on a veth, as TAYGA runs on a tun: a router namespace whose own kernel routes
+#   pool6 and the EAM's IPv4 prefix into one end of a veth pair (NOARP: the kernel needs no
+#   neighbour there), and siitd serves the other end through AF_XDP and sends the translations
+#   back into the kernel by the same veth.
+# Each checked with real kernels as hosts: ping both ways, and TCP (HTTP) from the IPv4 host.
+# e2e-timeout: 240
+set -u
+source "$(dirname "$0")/lib.sh"
+trap e2e_cleanup EXIT
+
+# --- Two-armed ---
+two_armed_topology
+sed -i 's/net_af_packet/net_af_xdp/g' "$E2E_TMP/siitd.json"
+start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
+check "AF_XDP two-armed: siitd drives both veth ends through XDP sockets" \
+  output_has "net_af_xdp" "$SIITCTL" ports
+check "AF_XDP two-armed: IPv6 host pings the IPv4 host at its pool6 address" \
+  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
+check "AF_XDP two-armed: IPv4 host pings the IPv6 host at its EAM address" \
+  ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
+serve_http "$H6" "$E2E_ROOT/tests/e2e"
+check "AF_XDP two-armed: IPv4 host fetches a page over TCP from the IPv6 host" \
+  fetch_http "$H4" lib.sh two_armed_topology
+stats=$(stop_siitd)
+check "AF_XDP two-armed: echoes and TCP counted both ways" /usr/bin/python3 -c "
+import json; s = json.loads('''$stats''')
+assert s['translated_6to4_icmp_echo'] >= 6 and s['translated_4to6_icmp_echo'] >= 6, s
+assert s['translated_4to6_tcp'] >= 3 and s['translated_6to4_tcp'] >= 3, s"
+for ns in "$H6" "$H4" "$RT"; do ip netns del "$ns"; done
+
+# --- One-armed on a veth, the kernel routing into it ---
+H6=${PREFIX}v6 H4=${PREFIX}v4 RT=${PREFIX}vr
+e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
+for pair in "$H6 s6" "$H4 s4"; do
+  set -- $pair
+  ip link add "$2" netns "$RT" type veth peer name eth0 netns "$1"
+  ip -n "$RT" link set "$2" up
+  ip -n "$1" link set eth0 up
+  ip netns exec "$1" ethtool -K eth0 tx off tso off gso off >/dev/null
+done
+ip netns exec "$RT" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+ip -n "$RT" addr add 2001:db8:100::1/64 dev s6 nodad
+ip -n "$RT" addr add 192.0.2.1/24 dev s4
+ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
+ip -n "$H6" -6 route add default via 2001:db8:100::1
+ip -n "$H4" addr add 192.0.2.10/24 dev eth0
+ip -n "$H4" route add default via 192.0.2.1
+# The translator's veth, from siitd's file alone (deploy/one-armed-veth.sh): "siit" is the
+# kernel's end (NOARP, the MAC the file's next-hop-mac names), "siit-xdp" siitd's; the kernel
+# routes pool6 and the EAM's IPv4 prefix into it.
+cat >"$E2E_TMP/one-armed.json" <<JSON
+{
+  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
+          "--vdev", "net_af_xdp0,iface=siit-xdp"],
+  "ports": [{"name": "veth", "device": "net_af_xdp0", "role": "both", "next-hop-mac": "02:51:17:00:00:01"}],
+  "mbufs": 4095,
+  "translation": {"pool6": "2001:db8:64::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
+}
+JSON
+check "--check-config names the missing veth before the setup" \
+  status_is 2 ip netns exec "$RT" "$SIITD" --check-config "$E2E_TMP/one-armed.json"
+check "... with the reason" grep -q "port veth (net_af_xdp0): interface siit-xdp does not exist here" "$OUT"
+check "one-armed-veth.sh sets up the kernel's side from the file" \
+  ip netns exec "$RT" bash "$E2E_ROOT/deploy/one-armed-veth.sh" "$E2E_TMP/one-armed.json"
+check "... idempotent: a second run changes nothing and fails nothing" \
+  ip netns exec "$RT" bash "$E2E_ROOT/deploy/one-armed-veth.sh" "$E2E_TMP/one-armed.json"
+check "... the kernel's end is NOARP with the file's MAC" \
+  output_has "02:51:17:00:00:01" ip -n "$RT" link show siit
+check "... NOARP" output_has "NOARP" ip -n "$RT" link show siit
+check "... pool6 and the EAM's IPv4 prefix routed into it" \
+  bash -c "ip -n '$RT' -6 route show 2001:db8:64::/96 | grep -q 'dev siit' && ip -n '$RT' route show 198.51.100.0/24 | grep -q 'dev siit'"
+check "--check-config accepts the file once the veth exists" \
+  ip netns exec "$RT" "$SIITD" --check-config "$E2E_TMP/one-armed.json"
+start_siitd "$RT" "$E2E_TMP/one-armed.json" || { e2e_summary; exit 1; }
+check "AF_XDP one-armed: IPv6 host pings the IPv4 host at its pool6 address, routed by the kernel" \
+  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
+check "AF_XDP one-armed: IPv4 host pings the IPv6 host at its EAM address" \
+  ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
+serve_http "$H6" "$E2E_ROOT/tests/e2e"
+check "AF_XDP one-armed: IPv4 host fetches a page over TCP from the IPv6 host" \
+  fetch_http "$H4" lib.sh two_armed_topology
+stats=$(stop_siitd)
+check "AF_XDP one-armed: everything went in and out of the one port" /usr/bin/python3 -c "
+import json; s = json.loads('''$stats''')
+assert s['translated_6to4_icmp_echo'] >= 6 and s['translated_4to6_icmp_echo'] >= 6, s
+assert s['translated_4to6_tcp'] >= 3 and s['translated_6to4_tcp'] >= 3, s
+assert s['drop_neighbour_unresolved'] == 0 and s['tx_dropped'] == 0, s"
+e2e_summary
