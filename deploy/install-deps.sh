@@ -9,7 +9,7 @@ packages=(
   libnl-3-dev libnl-route-3-dev libsystemd-dev libmicrohttpd-dev pandoc
   catch2 libcli11-dev nlohmann-json3-dev
   python3-scapy tshark iputils-ping iputils-tracepath traceroute iproute2 ethtool util-linux
-  bird2 systemd prometheus
+  bird2 systemd prometheus tayga iperf3
   debhelper lintian
   clang-14 libclang-rt-14-dev
 )
@@ -28,7 +28,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-# The packages are tools here (bird2, prometheus): the tests start them in their own namespaces.
+# The packages are tools here (bird2, prometheus, tayga): the tests and benchmarks start them in
+# their own namespaces.
 # Their services are not started on the host by the installation (Debian's policy-rc.d), unless
 # the host already has a policy of its own.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
