@@ -27,6 +27,7 @@
 #include "port_environment.hpp"
 #include "rcu_qsbr.hpp"
 #include "siit/translation_state.hpp"
+#include "worker.hpp"
 
 namespace {
 
@@ -139,6 +140,11 @@ int main(int argc, char** argv) {
     for (auto& a : eal_args)
         eal_argv.push_back(a.data());
     siitd::log_once_to_stderr();
+    // DPDK's tap and tun driver learns that a queue has data from a signal, one per packet.
+    // Only the workers poll the queues: every other thread blocks it (threads inherit this mask,
+    // and the EAL creates its own in rte_eal_init), so that the signal lands on a worker instead
+    // of waking an idle thread for every packet (docs/af_xdp.md, "The net_tun path").
+    siitd::block_queue_signal();
     if (rte_eal_init(static_cast<int>(eal_argv.size()), eal_argv.data()) < 0) {
         std::cerr << "siitd: " << config_file
                   << ": eal: DPDK refused these EAL options: " << rte_strerror(rte_errno) << "\n";

@@ -6,7 +6,10 @@
 #include <rte_mbuf.h>
 #include <rte_random.h>
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 
 #include "ethernet.hpp"
@@ -45,7 +48,23 @@ void prefetch_frame(const rte_mbuf* m) {
     siit::prefetch_for_write(rte_pktmbuf_mtod(m, const std::uint8_t*));
 }
 
+// DPDK 22.11's tap driver raises a real-time signal (SIGRTMIN + 1 here, its handler counting a
+// trigger that rx_burst compares); SIGIO as well, for the drivers that use it. siitd itself uses
+// neither, so all of them go to the workers.
+void set_queue_signal(int how) {
+    sigset_t queue_signals;
+    sigemptyset(&queue_signals);
+    sigaddset(&queue_signals, SIGIO);
+    for (int s = SIGRTMIN; s <= SIGRTMAX; ++s)
+        sigaddset(&queue_signals, s);
+    pthread_sigmask(how, &queue_signals, nullptr);
+}
+
 } // namespace
+
+void block_queue_signal() {
+    set_queue_signal(SIG_BLOCK);
+}
 
 Worker::Worker(const WorkerContext& context, const WorkerPlan& plan, WorkerStats& stats)
     : context_(context), plan_(plan), stats_(stats), version_(context.state.snapshot()),
@@ -59,6 +78,7 @@ void Worker::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
     const std::uint64_t idle_limit = exit_idle_ms * (rte_get_tsc_hz() / 1000);
     std::uint64_t last_packet = rte_get_tsc_cycles();
     std::uint64_t poll_start = last_packet;
+    set_queue_signal(SIG_UNBLOCK); // the tap/tun driver's Rx trigger lands here (main.cpp)
     context_.qsbr.online(plan_.index);
     while (!stop.load(std::memory_order_relaxed)) {
         // One version per burst: a packet never sees half of an update.

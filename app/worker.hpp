@@ -36,6 +36,10 @@ struct WorkerContext {
     const std::atomic<const CaptureSession*>& capture;
 };
 
+// The signals of DPDK's tap/tun Rx trigger (SIGIO and the real-time ones) blocked in the calling
+// thread and the threads it creates later; Worker::run takes them back for its own thread.
+void block_queue_signal();
+
 class Worker {
   public:
     Worker(const WorkerContext& context, const WorkerPlan& plan, WorkerStats& stats);

@@ -181,11 +181,13 @@ PY
   echo "$mode ${rtt:-nan} ${wrote_pps} ${udp_sent:-0} ${udp_got:-0} ${tcp_up:-0} ${tcp_down:-0} ${cpu_ns}"
 }
 
-MODES=(tayga siitd-tun siitd-xdp1 siitd-xdp2 siitd-afp2)
+# XLAT_MODES chooses some of them (space-separated), in that order.
+read -r -a MODES <<<"${XLAT_MODES:-tayga siitd-tun siitd-xdp1 siitd-xdp2 siitd-afp2}"
 echo "xlat-vs-tayga: $(date -u +%Y-%m-%d), $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), kernel $(uname -r)"
 echo "siitd: one worker busy-polling lcore 0; UDP 64-byte payloads, IPv6 host -> IPv4 host; ${SECONDS_PER_TEST} s per test"
 printf '%-11s %-3s %9s %12s %12s %12s %10s %10s %12s\n' mode run rtt_ms wrote_pps sent_pps got_pps tcp6to4 tcp4to6 cpu_ns/pkt
 RESULTS=$E2E_TMP/results.txt
+: >"$RESULTS"
 for run in $(seq 1 "$RUNS"); do
   for mode in "${MODES[@]}"; do
     if start_mode "$mode"; then
@@ -197,6 +199,39 @@ for run in $(seq 1 "$RUNS"); do
     stop_mode "$mode"
   done
 done
+
+# Where net_tun's time goes: the system calls and signals siitd's worker makes per packet while
+# the UDP flood crosses it (strace counts them; it slows siitd, the ratios per packet stay).
+tun_costs() {
+  start_mode siitd-tun || return
+  ip netns exec "$H4" iperf3 -s -1 -D -B 192.0.2.10 >/dev/null 2>&1; sleep 0.3
+  ip netns exec "$H6" iperf3 -6 -c "$DST6" -u -l 64 -b 0 -t $((SECONDS_PER_TEST + 2)) >/dev/null 2>&1 &
+  local client=$! rx0 rx1
+  sleep 1
+  rx0=$("$SIITCTL" --json stats | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['counters']['rx_packets'])")
+  timeout -s INT "$SECONDS_PER_TEST" strace -c -f -p "$TRANSLATOR_PID" -o "$E2E_TMP/strace.txt" 2>/dev/null
+  [ -n "${XLAT_KEEP_STRACE:-}" ] && cp "$E2E_TMP/strace.txt" "$XLAT_KEEP_STRACE"
+  rx1=$("$SIITCTL" --json stats | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['counters']['rx_packets'])")
+  wait "$client"
+  stop_mode siitd-tun
+  /usr/bin/python3 - "$E2E_TMP/strace.txt" "$((rx1 - rx0))" <<'PY'
+import sys
+packets = max(1, int(sys.argv[2]))
+calls = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) >= 5 and f[-1].isidentifier() and f[3].isdigit():
+        calls[f[-1]] = int(f[3])
+    elif len(f) >= 4 and f[-1].isidentifier() and f[2].isdigit():
+        calls[f[-1]] = int(f[2])
+print(f"net_tun under strace: {packets} packets received; per packet:",
+      ", ".join(f"{name} {calls.get(name, 0) / packets:.2f}" for name in
+                ("readv", "writev", "read", "write", "rt_sigreturn")),
+      "(rt_sigreturn: one per signal handled)")
+PY
+}
+echo
+tun_costs
 
 echo
 echo "medians (ratio to tayga):"
