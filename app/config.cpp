@@ -381,6 +381,11 @@ const TopLevelKey kTopLevelKeys[] = {
      "ICMP errors each worker may generate per second (token bucket, RFC 4443 §2.4(f)); 0: none "
      "(RFC 7915 §4.4, §5.4)"},
     {"icmp-error-burst", "1-100000", "50", true, "token bucket depth"},
+    {"kernel-packets-per-second", "1-10000000", "10000", true,
+     "frames each worker hands to the box's kernel interfaces per second (ARP, NDP, routing "
+     "protocols, traffic to the box's addresses; token bucket): a flood to the box is dropped "
+     "here, counted `drop_kernel_rate_limited`, and cannot starve translation"},
+    {"kernel-packet-burst", "1-1000000", "1000", true, "its token bucket depth"},
     {"control", "object", "see below", true, "the control socket siitctl talks to"},
     {"metrics", "`\"IPV4:PORT\"`, `\"[IPV6]:PORT\"`, an absolute path, or null", "null (off)", true,
      "where siitd serves its counters, ports, workers and EAMT to Prometheus (text format, `GET "
@@ -421,6 +426,9 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
     read_number(root, "icmp-errors-per-second", "", config.icmp_errors_per_second, 0, 1000000,
                 problems);
     read_number(root, "icmp-error-burst", "", config.icmp_error_burst, 1, 100000, problems);
+    read_number(root, "kernel-packets-per-second", "", config.kernel_packets_per_second, 1,
+                10000000, problems);
+    read_number(root, "kernel-packet-burst", "", config.kernel_packet_burst, 1, 1000000, problems);
     if (!root.contains("ports") || !root["ports"].is_array() || root["ports"].empty())
         problems.add("ports", "needs a list of at least one port");
     else
@@ -583,6 +591,8 @@ json config_to_json(const Config& config) {
     root["eamt-prefetch"] = choice_name(kEamtPrefetchModes, config.eamt_prefetch);
     root["icmp-errors-per-second"] = config.icmp_errors_per_second;
     root["icmp-error-burst"] = config.icmp_error_burst;
+    root["kernel-packets-per-second"] = config.kernel_packets_per_second;
+    root["kernel-packet-burst"] = config.kernel_packet_burst;
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", config.control.mode);
     root["control"] = {{"socket", config.control.socket},

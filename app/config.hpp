@@ -79,6 +79,10 @@ struct Config {
     // ICMP errors the translator generates, per worker: a token bucket (RFC 4443 §2.4(f)).
     std::uint32_t icmp_errors_per_second = 1000;
     std::uint32_t icmp_error_burst = 50;
+    // Frames each worker hands to the kernel interfaces: a token bucket, so that a flood to the
+    // box's own addresses cannot starve translation (the exception path, docs/af_xdp.md).
+    std::uint32_t kernel_packets_per_second = 10000;
+    std::uint32_t kernel_packet_burst = 1000;
     ControlConfig control;
     MetricsListen metrics;
 };

@@ -22,6 +22,8 @@ namespace siitd {
       "frames handed to the kernel interface (ARP, NDP, multicast, the box's addresses)")          \
     X(from_kernel, "frames the kernel sent out through a port")                                    \
     X(drop_kernel_busy, "frames to or from the kernel interface its queue did not take")           \
+    X(drop_kernel_rate_limited,                                                                    \
+      "frames for the box's kernel over kernel-packets-per-second (a flood to the box)")           \
     X(drop_neighbour_unresolved, "translated packets whose next hop the kernel has not resolved")  \
     X(drop_no_route, "translated packets the kernel has no route for (next-hop \"kernel\")")       \
     X(drop_multi_segment, "multi-segment mbufs (jumbo frames need a larger mbuf size)")            \

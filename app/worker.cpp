@@ -70,6 +70,7 @@ Worker::Worker(const WorkerContext& context, const WorkerPlan& plan, WorkerStats
     : context_(context), plan_(plan), stats_(stats), version_(context.state.snapshot()),
       translator_(version_->config, version_->eamt.get()), allocator_(context.pool),
       icmp_bucket_(context.config.icmp_errors_per_second, context.config.icmp_error_burst),
+      kernel_bucket_(context.config.kernel_packets_per_second, context.config.kernel_packet_burst),
       tx_(context.ports.size()), capture_(plan.index, context.ports) {
     translator_.seed_ipv4_id(static_cast<std::uint16_t>(rte_rand()));
 }
@@ -227,6 +228,9 @@ Worker::Class Worker::classify(rte_mbuf* m, std::size_t in_port, const Port& in,
         for_kernel(frame.ethertype, eth + frame.l2, m->data_len - frame.l2, kernel_->host)) {
         TxQueue& q = tx_[static_cast<std::size_t>(in.kernel)];
         if (q.count == std::size(q.mbufs)) return drop(ShellCounter::drop_kernel_busy);
+        // Each frame to the kernel costs a system call (the tap's writev): a flood to the box is
+        // cut here, before it can take the worker's time from translation.
+        if (!kernel_bucket_.take()) return drop(ShellCounter::drop_kernel_rate_limited);
         q.mbufs[q.count++] = m;
         stats_.add(ShellCounter::to_kernel);
         if constexpr (kCapture) capture_.single(m, in_port, CaptureKind::to_kernel, "to_kernel");

@@ -91,6 +91,7 @@ class Worker {
     siit::Translator translator_;
     MbufAllocator allocator_;
     TokenBucket icmp_bucket_;
+    TokenBucket kernel_bucket_; // frames to the kernel interfaces (kernel-packets-per-second)
     const KernelView* kernel_ = nullptr;
     bool staged_ = false;
     std::vector<TxQueue> tx_;
