@@ -22,18 +22,7 @@ for tool in tayga iperf3; do
 done
 
 # --- The path: H6 -- r6 [router] r4 -- H4 ---
-H6=${PREFIX}h6 H4=${PREFIX}h4 RT=${PREFIX}rt
-e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
-for side in 6 4; do
-  host=$([ $side = 6 ] && echo "$H6" || echo "$H4")
-  ip link add "r$side" netns "$RT" type veth peer name eth0 netns "$host"
-  ip -n "$RT" link set "r$side" up; ip -n "$host" link set eth0 up
-  ip netns exec "$host" ethtool -K eth0 tx off tso off gso off >/dev/null
-done
-ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
-ip -n "$H4" addr add 192.0.2.10/24 dev eth0
-ip -n "$H6" -6 route add 2001:db8:64::/96 via 2001:db8:100::1
-ip -n "$H4" route add 198.51.100.0/24 via 192.0.2.1
+kernel_router_topology
 # The next hop's MAC is the router's end whoever answers there (its kernel, or siitd): static, so
 # that the two-armed modes need no ARP or NDP.
 ip -n "$H6" -6 neigh replace 2001:db8:100::1 lladdr "$(mac_of "$RT" r6)" dev eth0 nud permanent

@@ -17,13 +17,7 @@ sed -i 's/net_af_packet/net_af_xdp/g' "$E2E_TMP/siitd.json"
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 check "AF_XDP two-armed: siitd drives both veth ends through XDP sockets" \
   output_has "net_af_xdp" "$SIITCTL" ports
-check "AF_XDP two-armed: IPv6 host pings the IPv4 host at its pool6 address" \
-  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
-check "AF_XDP two-armed: IPv4 host pings the IPv6 host at its EAM address" \
-  ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
-serve_http "$H6" "$E2E_ROOT/tests/e2e"
-check "AF_XDP two-armed: IPv4 host fetches a page over TCP from the IPv6 host" \
-  fetch_http "$H4" lib.sh two_armed_topology
+translates_both_ways "AF_XDP two-armed"
 stats=$(stop_siitd)
 check "AF_XDP two-armed: echoes and TCP counted both ways" /usr/bin/python3 -c "
 import json; s = json.loads('''$stats''')
@@ -32,22 +26,7 @@ assert s['translated_4to6_tcp'] >= 3 and s['translated_6to4_tcp'] >= 3, s"
 for ns in "$H6" "$H4" "$RT"; do ip netns del "$ns"; done
 
 # --- One-armed on a veth, the kernel routing into it ---
-H6=${PREFIX}v6 H4=${PREFIX}v4 RT=${PREFIX}vr
-e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
-for pair in "$H6 s6" "$H4 s4"; do
-  set -- $pair
-  ip link add "$2" netns "$RT" type veth peer name eth0 netns "$1"
-  ip -n "$RT" link set "$2" up
-  ip -n "$1" link set eth0 up
-  ip netns exec "$1" ethtool -K eth0 tx off tso off gso off >/dev/null
-done
-ip netns exec "$RT" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-ip -n "$RT" addr add 2001:db8:100::1/64 dev s6 nodad
-ip -n "$RT" addr add 192.0.2.1/24 dev s4
-ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
-ip -n "$H6" -6 route add default via 2001:db8:100::1
-ip -n "$H4" addr add 192.0.2.10/24 dev eth0
-ip -n "$H4" route add default via 192.0.2.1
+kernel_router_topology
 # The translator's veth, from siitd's file alone (deploy/one-armed-veth.sh): "siit" is the
 # kernel's end (NOARP, the MAC the file's next-hop-mac names), "siit-xdp" siitd's; the kernel
 # routes pool6 and the EAM's IPv4 prefix into it.
@@ -75,13 +54,7 @@ check "... pool6 and the EAM's IPv4 prefix routed into it" \
 check "--check-config accepts the file once the veth exists" \
   ip netns exec "$RT" "$SIITD" --check-config "$E2E_TMP/one-armed.json"
 start_siitd "$RT" "$E2E_TMP/one-armed.json" || { e2e_summary; exit 1; }
-check "AF_XDP one-armed: IPv6 host pings the IPv4 host at its pool6 address, routed by the kernel" \
-  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
-check "AF_XDP one-armed: IPv4 host pings the IPv6 host at its EAM address" \
-  ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
-serve_http "$H6" "$E2E_ROOT/tests/e2e"
-check "AF_XDP one-armed: IPv4 host fetches a page over TCP from the IPv6 host" \
-  fetch_http "$H4" lib.sh two_armed_topology
+translates_both_ways "AF_XDP one-armed, routed by the router's kernel"
 stats=$(stop_siitd)
 check "AF_XDP one-armed: everything went in and out of the one port" /usr/bin/python3 -c "
 import json; s = json.loads('''$stats''')

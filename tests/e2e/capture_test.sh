@@ -25,13 +25,7 @@ capture_cleanup() {
 trap capture_cleanup EXIT
 
 two_armed_topology
-/usr/bin/python3 - "$E2E_TMP/siitd.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-for option in ["--no-huge", "-m", "256", "--no-shconf"]:
-    c["eal"].remove(option)
-json.dump(c, open(sys.argv[1], "w"))
-PY
+edit_config "$E2E_TMP/siitd.json" 'for option in ["--no-huge", "-m", "256", "--no-shconf"]: c["eal"].remove(option)'
 start_siitd "$RT" "$E2E_TMP/siitd.json" || exit 1
 
 # Starts `siitctl capture ARGS... -w FILE` in the background; returns once siitd has started it.

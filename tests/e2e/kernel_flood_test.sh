@@ -11,13 +11,7 @@ source "$(dirname "$0")/lib.sh"
 trap e2e_cleanup EXIT
 
 router_box_topology
-/usr/bin/python3 - "$E2E_TMP/siitd.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["kernel-packets-per-second"] = 300
-c["kernel-packet-burst"] = 100
-json.dump(c, open(sys.argv[1], "w"))
-PY
+edit_config "$E2E_TMP/siitd.json" 'c["kernel-packets-per-second"] = 300; c["kernel-packet-burst"] = 100'
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { e2e_summary; exit 1; }
 box_addresses
 check "the box answers its own address under the limit" \
@@ -38,13 +32,7 @@ check "... and answers its own address after the flood" \
 stop_siitd >/dev/null
 
 # What the kernel path carries without the limit (informational: the docs quote it).
-/usr/bin/python3 - "$E2E_TMP/siitd.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["kernel-packets-per-second"] = 10000000
-c["kernel-packet-burst"] = 1000000
-json.dump(c, open(sys.argv[1], "w"))
-PY
+edit_config "$E2E_TMP/siitd.json" 'c["kernel-packets-per-second"] = 10000000; c["kernel-packet-burst"] = 1000000'
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { e2e_summary; exit 1; }
 wait_box_addresses >/dev/null 2>&1 || box_addresses
 start=$(date +%s.%N)

@@ -91,6 +91,16 @@ null_port_config() { # file control-json
 JSON
 }
 
+# Edits the JSON configuration FILE in place: the Python statements act on its object, `c`.
+edit_config() { # file statements
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+exec(sys.argv[2])
+json.dump(c, open(sys.argv[1], "w"))
+PY
+}
+
 # Exit status $1 from the rest of the command line. Its output (both streams) is kept in $OUT
 # (a file: check runs each command in a subshell), for the checks that follow.
 OUT=$E2E_TMP/last-output
@@ -173,6 +183,40 @@ two_armed_topology() {
   "translation": {"pool6": "2001:db8:64::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
 }
 JSON
+}
+
+# A router whose own kernel forwards between the IPv6-only host $H6 (2001:db8:100::5, on r6) and
+# the IPv4-only host $H4 (192.0.2.10, on r4), and routes the hosts' traffic for pool6 and the EAM
+# range: where a one-armed translator (a tun, or a veth through AF_XDP) hangs off the router.
+kernel_router_topology() {
+  H6=${PREFIX}h6 H4=${PREFIX}h4 RT=${PREFIX}rt
+  e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
+  local side host
+  for side in 6 4; do
+    host=$([ $side = 6 ] && echo "$H6" || echo "$H4")
+    ip link add "r$side" netns "$RT" type veth peer name eth0 netns "$host"
+    ip -n "$RT" link set "r$side" up; ip -n "$host" link set eth0 up
+    ip netns exec "$host" ethtool -K eth0 tx off tso off gso off >/dev/null
+  done
+  ip netns exec "$RT" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+  ip -n "$RT" addr add 2001:db8:100::1/64 dev r6 nodad
+  ip -n "$RT" addr add 192.0.2.1/24 dev r4
+  ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
+  ip -n "$H4" addr add 192.0.2.10/24 dev eth0
+  ip -n "$H6" -6 route add 2001:db8:64::/96 via 2001:db8:100::1
+  ip -n "$H4" route add 198.51.100.0/24 via 192.0.2.1
+}
+
+# What every topology checks: ping both ways through siitd, and HTTP over TCP from the IPv4 host
+# to a web server on the IPv6 host.
+translates_both_ways() { # label
+  check "$1: IPv6 host pings the IPv4 host at its pool6 address" \
+    ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
+  check "$1: IPv4 host pings the IPv6 host at its EAM address" \
+    ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
+  serve_http "$H6" "$E2E_ROOT/tests/e2e"
+  check "$1: IPv4 host fetches a page over TCP from the IPv6 host's web server" \
+    fetch_http "$H4" lib.sh two_armed_topology
 }
 
 # Serves $2 (a directory) over HTTP on the IPv6 host's address, port 8080, in namespace $1.

@@ -7,20 +7,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 trap e2e_cleanup EXIT
 
-H6=${PREFIX}h6 H4=${PREFIX}h4 RT=${PREFIX}rt
-e2e_ns "$H6"; e2e_ns "$H4"; e2e_ns "$RT"
-for side in 6 4; do
-  host=$([ $side = 6 ] && echo "$H6" || echo "$H4")
-  ip link add "r$side" netns "$RT" type veth peer name eth0 netns "$host"
-  ip -n "$RT" link set "r$side" up; ip -n "$host" link set eth0 up
-done
-ip netns exec "$RT" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-ip -n "$RT" addr add 2001:db8:100::1/64 dev r6 nodad
-ip -n "$RT" addr add 192.0.2.1/24 dev r4
-ip -n "$H6" addr add 2001:db8:100::5/64 dev eth0 nodad
-ip -n "$H4" addr add 192.0.2.10/24 dev eth0
-ip -n "$H6" -6 route add 2001:db8:64::/96 via 2001:db8:100::1
-ip -n "$H4" route add 198.51.100.0/24 via 192.0.2.1
+kernel_router_topology
 cat >"$E2E_TMP/siitd.json" <<JSON
 {
   "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",

@@ -10,13 +10,7 @@ trap e2e_cleanup EXIT
 two_armed_topology
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 
-check "two-armed: IPv6 host pings the IPv4 host at its pool6 address" \
-  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
-check "two-armed: IPv4 host pings the IPv6 host at its EAM address" \
-  ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
-serve_http "$H6" "$E2E_ROOT/tests/e2e"
-check "two-armed: IPv4 host fetches a page over TCP from the IPv6 host's web server" \
-  fetch_http "$H4" lib.sh two_armed_topology
+translates_both_ways two-armed
 stats=$(stop_siitd)
 check "two-armed: siitd counted ICMP echo both ways" /usr/bin/python3 -c "
 import json; s = json.loads('''$stats''')
