@@ -371,7 +371,8 @@ const TopLevelKey kTopLevelKeys[] = {
      "see below; needs `pool6` or at least one EAMT entry; changes live (`siitctl config apply`)"},
     {"burst", "1-256", "32", true, "packets per RX burst"},
     {"mbufs", "1023-16777215", "8191", true,
-     "mbufs in the pool (one pool for all ports); `siitctl stats` shows how many are in use"},
+     "mbufs in each pool: one pool per NUMA socket that has ports, on that socket (virtual "
+     "ports: one pool); `siitctl stats` shows how many are in use, summed"},
     {"eamt-prefetch", "`auto`, `always`, `never`", "`auto`", true,
      "whether workers take each burst in stages, prefetching its EAMT lookups before translating "
      "it: `auto` when the table outgrows the caches (its arrays over 4 MiB: from about 33 000 "

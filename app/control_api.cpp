@@ -624,11 +624,12 @@ json ControlApi::stats(const std::string&, const json& request) {
         // Versions replaced but not yet freed: workers have not all passed a
         // quiescent state since. Stays small unless a worker stalls.
         {"retired_versions", state_.reclaim(false)}};
-    // The mbuf pool: in_use returns to its idle level once traffic stops, or something leaks.
-    if (const rte_mempool* pool = dataplane_.mempool())
-        result["mbufs"] = {{"size", pool->size},
-                           {"available", rte_mempool_avail_count(pool)},
-                           {"in_use", rte_mempool_in_use_count(pool)}};
+    // The mbuf pools: in_use returns to its idle level once traffic stops, or something leaks.
+    if (!dataplane_.mempools().empty()) {
+        const MbufCounts mbufs = count_mbufs(dataplane_.mempools());
+        result["mbufs"] = {
+            {"size", mbufs.size}, {"available", mbufs.available}, {"in_use", mbufs.in_use}};
+    }
     // What the NICs themselves count: packets they could not hand to siitd (no mbuf, ring full).
     json nics = json::object();
     for (const auto& port : dataplane_.ports()) {

@@ -77,8 +77,9 @@ class Dataplane {
     unsigned worker_count() const { return static_cast<unsigned>(plans_.size()); }
     const std::vector<WorkerPlan>& plans() const { return plans_; }
     const std::vector<Port>& ports() const { return ports_; }
-    // The one mbuf pool every port takes from (null before start()).
-    const rte_mempool* mempool() const { return pool_; }
+    // The mbuf pools, one per NUMA socket that has ports (empty before start()): a port's RX
+    // queues take from its socket's, a worker allocates from its lcore's.
+    const std::vector<rte_mempool*>& mempools() const { return pools_; }
     // The kernel's neighbours and addresses, for ports with a kernel interface; set before run().
     void set_kernel_mirror(const KernelMirror* mirror) { mirror_ = mirror; }
 
@@ -95,7 +96,10 @@ class Dataplane {
     std::vector<Port> ports_;
     std::vector<WorkerPlan> plans_;
     std::vector<WorkerStats> stats_;
-    rte_mempool* pool_ = nullptr;
+    std::vector<rte_mempool*> pools_;
+    std::vector<int> pool_sockets_; // pools_[i] is on NUMA socket pool_sockets_[i]
+    // The pool on `socket`, or the first one (ports and lcores of no known socket).
+    rte_mempool* pool_for_socket(int socket) const;
     const KernelMirror* mirror_ = nullptr;
     const std::atomic<bool>* stop_ = nullptr;
     std::vector<std::pair<Dataplane*, unsigned>> launch_args_; // rte_eal_remote_launch's arguments

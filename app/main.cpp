@@ -246,7 +246,7 @@ int main(int argc, char** argv) {
                             config->control.socket.c_str());
                 }
             }
-            siitd::register_telemetry(dataplane.stats(), dataplane.mempool());
+            siitd::register_telemetry(dataplane.stats(), dataplane.mempools());
             if (rc == 0) {
                 RTE_LOG(INFO, USER1, "siitd: %u worker(s) translating; EAMT %zu entries\n",
                         dataplane.worker_count(), config->eamt.size());

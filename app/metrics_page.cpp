@@ -144,15 +144,15 @@ std::string MetricsPage::render() const {
                         {{"port", ports[i].display_name()}},
                         std::uint64_t{*links[i].speed_mbps} * 1000000 / 8);
 
-    if (const rte_mempool* pool = dataplane_.mempool()) {
+    if (!dataplane_.mempools().empty()) {
+        const MbufCounts mbufs = count_mbufs(dataplane_.mempools());
         page.family("siitd_mbufs", Type::gauge,
-                    "the mbuf pool: its size, and how many are available and in use (in use "
-                    "returns to its idle level when traffic stops)");
-        page.sample("siitd_mbufs", {{"state", "size"}}, std::uint64_t{pool->size});
-        page.sample("siitd_mbufs", {{"state", "available"}},
-                    std::uint64_t{rte_mempool_avail_count(pool)});
-        page.sample("siitd_mbufs", {{"state", "in_use"}},
-                    std::uint64_t{rte_mempool_in_use_count(pool)});
+                    "the mbuf pools (one per NUMA socket with ports): their size, and how many "
+                    "are available and in use (in use returns to its idle level when traffic "
+                    "stops)");
+        page.sample("siitd_mbufs", {{"state", "size"}}, mbufs.size);
+        page.sample("siitd_mbufs", {{"state", "available"}}, mbufs.available);
+        page.sample("siitd_mbufs", {{"state", "in_use"}}, mbufs.in_use);
     }
 
     std::lock_guard lock(mutex_);

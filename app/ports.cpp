@@ -1,5 +1,6 @@
-// The ports and the mempool: configuring and starting every port (queues, MTU, MAC, RSS), the
-// kernel interfaces (net_tap) of the exception path, and stopping them; see dataplane.hpp.
+// The ports and the mempools (one per NUMA socket with ports): configuring and starting every port
+// (queues, MTU, MAC, RSS), the kernel interfaces (net_tap) of the exception path, and stopping
+// them; see dataplane.hpp.
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -17,23 +18,18 @@ namespace siitd {
 namespace {
 constexpr std::uint16_t kRxDescriptors = 1024, kTxDescriptors = 1024;
 
-// The NUMA socket of the configured ports' devices (PCI NICs have one; virtual devices say
-// SOCKET_ID_ANY, -1). Ports on two sockets share one pool, on the first one's, with a warning.
-int ports_socket(const Config& config) {
-    int socket = -1;
+// The NUMA sockets of the configured ports' devices, in port order, each once (PCI NICs have
+// one; virtual devices say SOCKET_ID_ANY, -1, and are left out).
+std::vector<int> ports_sockets(const Config& config) {
+    std::vector<int> sockets;
     for (const auto& p : config.ports) {
         std::uint16_t id = 0;
         if (rte_eth_dev_get_port_by_name(p.device.c_str(), &id) != 0) continue;
         const int s = rte_eth_dev_socket_id(id);
-        if (s < 0) continue;
-        if (socket >= 0 && s != socket)
-            RTE_LOG(WARNING, USER1,
-                    "siitd: port %s is on NUMA socket %d, the mbuf pool on socket %d: its frames "
-                    "cross sockets\n",
-                    p.name.c_str(), s, socket);
-        if (socket < 0) socket = s;
+        if (s >= 0 && std::find(sockets.begin(), sockets.end(), s) == sockets.end())
+            sockets.push_back(s);
     }
-    return socket;
+    return sockets;
 }
 // The kernel interface carries little (ARP, NDP, routing protocols, management): a short ring.
 constexpr std::uint16_t kKernelRxDescriptors = 256;
@@ -65,12 +61,18 @@ bool Dataplane::start(std::string& error) {
     const std::uint32_t buffer_size =
         std::max<std::uint32_t>(RTE_MBUF_DEFAULT_BUF_SIZE,
                                 RTE_PKTMBUF_HEADROOM + largest_mtu + 18 + siit::kRequiredTailroom);
-    // NUMA: the pool lives on the socket of the ports it feeds (their NICs write the frames into
-    // it), not on whichever socket the main lcore happens to be; a worker on another socket than
-    // its port reaches across the interconnect for every frame, which is said at start.
-    const int socket = ports_socket(config_);
+    // NUMA: one pool per socket that has ports, on that socket (its NICs write the frames into
+    // it), each of `mbufs` mbufs; virtual ports use the main lcore's socket. A worker on another
+    // socket than its port reaches across the interconnect for every frame, which is said at
+    // start.
+    pool_sockets_ = ports_sockets(config_);
+    if (pool_sockets_.empty()) pool_sockets_.push_back(static_cast<int>(rte_socket_id()));
     for (const auto& plan : plans_)
         for (const auto& [port_index, unused_queue] : plan.rx) {
+            std::uint16_t id = 0;
+            if (rte_eth_dev_get_port_by_name(config_.ports[port_index].device.c_str(), &id) != 0)
+                continue;
+            const int socket = rte_eth_dev_socket_id(id);
             const int lcore_socket = static_cast<int>(rte_lcore_to_socket_id(plan.lcore));
             if (socket >= 0 && lcore_socket != socket)
                 RTE_LOG(WARNING, USER1,
@@ -79,13 +81,17 @@ bool Dataplane::start(std::string& error) {
                         plan.index, plan.lcore, lcore_socket,
                         config_.ports[port_index].name.c_str(), socket, socket);
         }
-    pool_ = rte_pktmbuf_pool_create("siitd_mbufs", config_.mbufs, 256, 0,
-                                    static_cast<std::uint16_t>(buffer_size),
-                                    socket >= 0 ? socket : static_cast<int>(rte_socket_id()));
-    if (!pool_) {
-        error = "cannot create the mbuf pool (" + std::to_string(config_.mbufs) + " mbufs of " +
-                std::to_string(buffer_size) + " bytes): " + rte_strerror(rte_errno);
-        return false;
+    for (const int socket : pool_sockets_) {
+        const std::string name = "siitd_mbufs_" + std::to_string(socket);
+        rte_mempool* pool = rte_pktmbuf_pool_create(
+            name.c_str(), config_.mbufs, 256, 0, static_cast<std::uint16_t>(buffer_size), socket);
+        if (!pool) {
+            error = "cannot create the mbuf pool on NUMA socket " + std::to_string(socket) + " (" +
+                    std::to_string(config_.mbufs) + " mbufs of " + std::to_string(buffer_size) +
+                    " bytes): " + rte_strerror(rte_errno);
+            return false;
+        }
+        pools_.push_back(pool);
     }
 
     for (std::size_t i = 0; i < config_.ports.size(); ++i) {
@@ -123,7 +129,8 @@ bool Dataplane::start(std::string& error) {
         const int socket = rte_eth_dev_socket_id(port.id);
         for (std::uint16_t q = 0; q < port.config.rx_queues; ++q)
             if ((rc = rte_eth_rx_queue_setup(port.id, q, kRxDescriptors,
-                                             static_cast<unsigned>(socket), nullptr, pool_)) != 0) {
+                                             static_cast<unsigned>(socket), nullptr,
+                                             pool_for_socket(socket))) != 0) {
                 error = "port " + port.config.name + ": RX queue " + std::to_string(q) + ": " +
                         rte_strerror(-rc);
                 return false;
@@ -210,7 +217,7 @@ bool Dataplane::start_kernel_interface(std::size_t index, unsigned worker_count,
     rc = rte_eth_dev_configure(tap.id, 1, static_cast<std::uint16_t>(worker_count), &conf);
     if (rc == 0)
         rc = rte_eth_rx_queue_setup(tap.id, 0, kKernelRxDescriptors, static_cast<unsigned>(socket),
-                                    nullptr, pool_);
+                                    nullptr, pool_for_socket(rte_eth_dev_socket_id(physical.id)));
     for (std::uint16_t q = 0; rc == 0 && q < worker_count; ++q)
         rc = rte_eth_tx_queue_setup(tap.id, q, kTxDescriptors, static_cast<unsigned>(socket),
                                     nullptr);
@@ -227,14 +234,22 @@ bool Dataplane::start_kernel_interface(std::size_t index, unsigned worker_count,
     return true;
 }
 
+rte_mempool* Dataplane::pool_for_socket(int socket) const {
+    for (std::size_t i = 0; i < pools_.size(); ++i)
+        if (pool_sockets_[i] == socket) return pools_[i];
+    return pools_.empty() ? nullptr : pools_.front();
+}
+
 void Dataplane::shutdown() {
     for (const Port& p : ports_) {
         rte_eth_dev_stop(p.id);
         rte_eth_dev_close(p.id);
     }
     ports_.clear();
-    if (pool_) rte_mempool_free(pool_);
-    pool_ = nullptr;
+    for (rte_mempool* pool : pools_)
+        rte_mempool_free(pool);
+    pools_.clear();
+    pool_sockets_.clear();
 }
 
 } // namespace siitd

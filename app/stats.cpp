@@ -53,7 +53,7 @@ std::vector<std::pair<std::string, std::string>> counter_descriptions() {
 
 namespace {
 std::atomic<const std::vector<WorkerStats>*> g_telemetry_stats{nullptr};
-std::atomic<const rte_mempool*> g_telemetry_pool{nullptr};
+std::atomic<const std::vector<rte_mempool*>*> g_telemetry_pools{nullptr};
 
 // Runs on DPDK's telemetry thread: reads the workers' counters without stopping them (aligned
 // 64-bit loads; a sum may lag a packet behind, never tear).
@@ -62,10 +62,11 @@ int telemetry_stats(const char*, const char*, rte_tel_data* d) {
     if (g_telemetry_stats)
         for (const auto& [name, value] : sum_stats(*g_telemetry_stats))
             rte_tel_data_add_dict_u64(d, name.c_str(), value);
-    if (const rte_mempool* pool = g_telemetry_pool.load(std::memory_order_acquire)) {
-        rte_tel_data_add_dict_u64(d, "mbufs_size", pool->size);
-        rte_tel_data_add_dict_u64(d, "mbufs_available", rte_mempool_avail_count(pool));
-        rte_tel_data_add_dict_u64(d, "mbufs_in_use", rte_mempool_in_use_count(pool));
+    if (const auto* pools = g_telemetry_pools.load(std::memory_order_acquire)) {
+        const MbufCounts mbufs = count_mbufs(*pools);
+        rte_tel_data_add_dict_u64(d, "mbufs_size", mbufs.size);
+        rte_tel_data_add_dict_u64(d, "mbufs_available", mbufs.available);
+        rte_tel_data_add_dict_u64(d, "mbufs_in_use", mbufs.in_use);
     }
     return 0;
 }
@@ -73,15 +74,27 @@ int telemetry_stats(const char*, const char*, rte_tel_data* d) {
 
 void unregister_telemetry() {
     g_telemetry_stats.store(nullptr, std::memory_order_release);
-    g_telemetry_pool.store(nullptr, std::memory_order_release);
+    g_telemetry_pools.store(nullptr, std::memory_order_release);
 }
 
-void register_telemetry(const std::vector<WorkerStats>& workers, const rte_mempool* pool) {
+void register_telemetry(const std::vector<WorkerStats>& workers,
+                        const std::vector<rte_mempool*>& pools) {
     g_telemetry_stats.store(&workers, std::memory_order_release);
-    g_telemetry_pool.store(pool, std::memory_order_release);
+    g_telemetry_pools.store(&pools, std::memory_order_release);
     rte_telemetry_register_cmd("/siitd/stats", telemetry_stats,
-                               "Every siitd counter, summed over workers, and the mbuf pool's "
+                               "Every siitd counter, summed over workers, and the mbuf pools' "
                                "size, available and in-use counts. Takes no parameters");
+}
+
+MbufCounts count_mbufs(const std::vector<rte_mempool*>& pools) {
+    MbufCounts counts;
+    for (const rte_mempool* pool : pools) {
+        if (!pool) continue;
+        counts.size += pool->size;
+        counts.available += rte_mempool_avail_count(pool);
+        counts.in_use += rte_mempool_in_use_count(pool);
+    }
+    return counts;
 }
 
 std::string stats_json(const std::vector<WorkerStats>& workers) {

@@ -57,6 +57,12 @@ struct alignas(64) WorkerStats {
 // Sums every worker's counters into (name, value) pairs, shell counters first.
 std::vector<std::pair<std::string, std::uint64_t>>
 sum_stats(const std::vector<WorkerStats>& workers);
+// The mbufs of siitd's pools (one per NUMA socket with ports), summed: `in_use` returns to its
+// idle level when traffic stops, or something leaks.
+struct MbufCounts {
+    std::uint64_t size = 0, available = 0, in_use = 0;
+};
+MbufCounts count_mbufs(const std::vector<rte_mempool*>& pools);
 // A worker's cost per packet while busy, in nanoseconds: its load, whatever the offered rate
 // (busy TSC cycles over the packets received from ports and from the kernel).
 double busy_ns_per_packet(const WorkerStats& worker);
@@ -65,10 +71,11 @@ double busy_ns_per_packet(const WorkerStats& worker);
 std::vector<std::pair<std::string, std::string>> counter_descriptions();
 // The same as a JSON object, for `--stats-json` and the control socket.
 std::string stats_json(const std::vector<WorkerStats>& workers);
-// Serves the sums, and the mbuf pool's counts (mbufs_size, mbufs_available, mbufs_in_use), as
+// Serves the sums, and the mbuf pools' counts (mbufs_size, mbufs_available, mbufs_in_use), as
 // DPDK telemetry command /siitd/stats (dpdk-telemetry.py shows it). The workers' counters must
 // outlive the EAL.
-void register_telemetry(const std::vector<WorkerStats>& workers, const rte_mempool* pool);
+void register_telemetry(const std::vector<WorkerStats>& workers,
+                        const std::vector<rte_mempool*>& pools);
 // Stops serving them (before the workers' counters go away); the command then answers empty.
 void unregister_telemetry();
 
