@@ -17,7 +17,8 @@ c["ports"][0]["addresses"] = ["192.0.2.1/24"]
 c["ports"][1]["addresses"] = ["2001:db8:100::1/64"]
 json.dump(c, open(sys.argv[1], "w"))
 PY
-check "siitd --check-config accepts per-port addresses" "$SIITD" --check-config "$E2E_TMP/siitd.json"
+check "siitd --check-config accepts per-port addresses (in the namespace of its interfaces)" \
+  ip netns exec "$RT" "$SIITD" --check-config "$E2E_TMP/siitd.json"
 
 box_works() { # round
   for _ in $(seq 1 100); do # until siitd's view has them too (a few ms)
