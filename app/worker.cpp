@@ -70,8 +70,9 @@ Worker::Worker(const WorkerContext& context, const WorkerPlan& plan, WorkerStats
     : context_(context), plan_(plan), stats_(stats), version_(context.state.snapshot()),
       translator_(version_->config, version_->eamt.get()), allocator_(context.pool),
       icmp_bucket_(context.config.icmp_errors_per_second, context.config.icmp_error_burst),
+      tx_(context.ports.size()),
       kernel_bucket_(context.config.kernel_packets_per_second, context.config.kernel_packet_burst),
-      tx_(context.ports.size()), capture_(plan.index, context.ports) {
+      capture_(plan.index, context.ports) {
     translator_.seed_ipv4_id(static_cast<std::uint16_t>(rte_rand()));
 }
 

@@ -91,14 +91,14 @@ class Worker {
     siit::Translator translator_;
     MbufAllocator allocator_;
     TokenBucket icmp_bucket_;
-    TokenBucket kernel_bucket_; // frames to the kernel interfaces (kernel-packets-per-second)
     const KernelView* kernel_ = nullptr;
     bool staged_ = false;
     std::vector<TxQueue> tx_;
     rte_mbuf* rx_[256];
     siit::PacketLookups ahead_[256]; // rx_[i]'s EAMT lookups, made ahead when staged_
-    // Last: its pair buffer stays out of the cache lines the translation uses.
-    CaptureRecorder capture_;
+    // Last: the rarely used, out of the cache lines the translation uses.
+    TokenBucket kernel_bucket_; // frames to the kernel interfaces (kernel-packets-per-second)
+    CaptureRecorder capture_;   // its pair buffer
 };
 
 } // namespace siitd
