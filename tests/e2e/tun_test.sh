@@ -44,6 +44,22 @@ check "tun: the IPv4 host still pings the IPv6 host at its EAM address" \
   ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
 check "tun: the IPv6 host still pings the IPv4 host at its pool6 address" \
   ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
+# The tun driver's per-packet signal (a real-time one) goes to the workers only: every other
+# thread (control, telemetry, interrupts) blocks SIGRTMIN..SIGRTMAX, the worker does not.
+signal_only_for_workers() {
+  /usr/bin/python3 - "$SIITD_PID" <<'PY'
+import glob, sys
+rt = (1 << 34) - 1 ^ ((1 << 33) - 1)  # SIGRTMIN (34): bit 33
+seen = {}
+for status in glob.glob(f"/proc/{sys.argv[1]}/task/*/status"):
+    fields = dict(l.split(":\t", 1) for l in open(status) if ":\t" in l)
+    seen[fields["Name"].strip()] = int(fields["SigBlk"], 16) & rt != 0
+assert seen.get("siitd-control") and seen.get("eal-intr-thread"), seen
+assert seen.get("siitd") is False, seen  # the main lcore runs the one worker here
+print(seen)
+PY
+}
+check "tun: the driver's signal is blocked in every thread but the worker" signal_only_for_workers
 stats=$(stop_siitd)
 check "tun: siitd translated both ways with no Ethernet header and dropped nothing" /usr/bin/python3 -c "
 import json; s = json.loads('''$stats''')
