@@ -321,14 +321,20 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
 
 } // namespace
 
+std::vector<std::string> eal_vdevs(const std::vector<std::string>& eal_args) {
+    std::vector<std::string> vdevs;
+    for (std::size_t i = 0; i < eal_args.size(); ++i) {
+        if (eal_args[i] == "--vdev" && i + 1 < eal_args.size())
+            vdevs.push_back(eal_args[i + 1]);
+        else if (eal_args[i].rfind("--vdev=", 0) == 0)
+            vdevs.push_back(eal_args[i].substr(7));
+    }
+    return vdevs;
+}
+
 std::string vdev_interface(const std::vector<std::string>& eal_args, const std::string& device) {
     if (device.rfind("net_af_packet", 0) != 0 && device.rfind("net_af_xdp", 0) != 0) return "";
-    for (std::size_t i = 0; i < eal_args.size(); ++i) {
-        std::string vdev;
-        if (eal_args[i] == "--vdev" && i + 1 < eal_args.size())
-            vdev = eal_args[i + 1];
-        else if (eal_args[i].rfind("--vdev=", 0) == 0)
-            vdev = eal_args[i].substr(7);
+    for (const std::string& vdev : eal_vdevs(eal_args)) {
         if (vdev.substr(0, vdev.find(',')) != device) continue;
         for (std::size_t at = vdev.find(','); at != std::string::npos; at = vdev.find(',', at + 1))
             if (vdev.compare(at + 1, 6, "iface=") == 0)

@@ -115,6 +115,9 @@ struct InterfaceAddress {
 };
 std::optional<InterfaceAddress> parse_interface_address(const std::string& text);
 
+// The EAL's --vdev arguments ("net_af_packet0,iface=eth1"), in order.
+std::vector<std::string> eal_vdevs(const std::vector<std::string>& eal_args);
+
 // The kernel interface a net_af_packet or net_af_xdp port `device` runs on (its --vdev's iface=),
 // whose carrier is that port's link state; "" for any other port.
 std::string vdev_interface(const std::vector<std::string>& eal_args, const std::string& device);

@@ -252,19 +252,19 @@ void KernelMirror::rebuild() {
             rtnl_neigh_put(n);
         }
     }
+    // Each next hop that changed, once: not every port's when one of them changes.
     const KernelView* current = published_.get();
-    const bool same_next_hops =
-        std::equal(current->next_hop.begin(), current->next_hop.end(), view->next_hop.begin(),
-                   [](auto& a, auto& b) { return a.resolved == b.resolved && a.mac == b.mac; });
-    for (const auto& p : ports_)
-        if (!same_next_hops && p.next_hop && p.next_hop != "kernel") {
-            const NextHop& hop = view->next_hop[p.port_index];
-            char mac[18];
-            std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", hop.mac[0], hop.mac[1],
-                          hop.mac[2], hop.mac[3], hop.mac[4], hop.mac[5]);
-            RTE_LOG(INFO, USER1, "siitd: kernel: next hop %s on %s: %s\n", p.next_hop->c_str(),
-                    p.interface.c_str(), hop.resolved ? mac : "unresolved");
-        }
+    for (const auto& p : ports_) {
+        if (!p.next_hop || p.next_hop == "kernel") continue;
+        const NextHop& hop = view->next_hop[p.port_index];
+        const NextHop& before = current->next_hop[p.port_index];
+        if (hop.resolved == before.resolved && hop.mac == before.mac) continue;
+        char mac[18];
+        std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", hop.mac[0], hop.mac[1],
+                      hop.mac[2], hop.mac[3], hop.mac[4], hop.mac[5]);
+        RTE_LOG(INFO, USER1, "siitd: kernel: next hop %s on %s: %s\n", p.next_hop->c_str(),
+                p.interface.c_str(), hop.resolved ? mac : "unresolved");
+    }
     HostAddresses host = view->host;
     published_.publish(std::move(view));
     std::lock_guard lock(mutex_);

@@ -19,6 +19,7 @@
 #include "control_api.hpp"
 #include "control_server.hpp"
 #include "dataplane.hpp"
+#include "driver_plugins.hpp"
 #include "kernel_addresses.hpp"
 #include "kernel_mirror.hpp"
 #include "log_stream.hpp"
@@ -61,6 +62,8 @@ std::optional<siitd::Config> check(const std::string& file) {
         siitd::check_port_environment(*config, machine, warnings);
         for (const auto& e : machine)
             errors.push_back(file + ": ports: " + e);
+        for (const auto& e : siitd::missing_driver_plugins(*config, siitd::driver_plugin_dir()))
+            errors.push_back(file + ": eal: " + e);
         for (const auto& w : warnings)
             std::cerr << "siitd: warning: " << w << "\n";
     }

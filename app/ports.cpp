@@ -206,6 +206,7 @@ bool Dataplane::start_kernel_interface(std::size_t index, unsigned worker_count,
     tap.config.device = device;
     tap.config.rx_queues = 1;
     tap.kernel_of = static_cast<int>(index);
+    tap.mac = physical.mac; // the kernel interface answers for the port: the same MAC
     int rc = rte_dev_probe(devargs.c_str()); // hot-plugs the vdev, as --vdev would at start
     if (rc != 0 || rte_eth_dev_get_port_by_name(device.c_str(), &tap.id) != 0) {
         error = "port " + physical.config.name + ": cannot create kernel interface " + name +

@@ -10,7 +10,7 @@ packages=(
   catch2 libcli11-dev nlohmann-json3-dev
   python3-scapy tshark iputils-ping iputils-tracepath traceroute iproute2 ethtool util-linux
   bird2 systemd prometheus tayga iperf3
-  debhelper lintian
+  debhelper lintian debootstrap systemd-container libcap2-bin
   clang-14 libclang-rt-14-dev
 )
 

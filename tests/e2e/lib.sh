@@ -101,6 +101,15 @@ json.dump(c, open(sys.argv[1], "w"))
 PY
 }
 
+# Builds the Debian package from this tree's tracked files in directory $1 (dpkg-buildpackage,
+# about two minutes with LTO); prints the .deb's path, or (on stderr) the build log's tail.
+build_package() { # dir
+  mkdir -p "$1/siitd"
+  git -C "$E2E_ROOT" ls-files -z | (cd "$E2E_ROOT" && tar --null -T - -cf -) | tar -C "$1/siitd" -xf -
+  (cd "$1/siitd" && dpkg-buildpackage -b -us -uc >"$1/build.log" 2>&1) || { tail -30 "$1/build.log" >&2; return 1; }
+  ls "$1"/siitd_*_*.deb
+}
+
 # Exit status $1 from the rest of the command line. Its output (both streams) is kept in $OUT
 # (a file: check runs each command in a subshell), for the checks that follow.
 OUT=$E2E_TMP/last-output

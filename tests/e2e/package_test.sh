@@ -14,11 +14,8 @@ if dpkg-query -W -f='${Status}' siitd 2>/dev/null | grep -q "install ok installe
   echo "e2e: 0 passed, 1 failed"; exit 1
 fi
 work=$E2E_TMP/package
-mkdir -p "$work/siitd"
-git -C "$E2E_ROOT" ls-files -z | (cd "$E2E_ROOT" && tar --null -T - -cf -) | tar -C "$work/siitd" -xf -
-check "dpkg-buildpackage builds the package" \
-  bash -c "cd '$work/siitd' && dpkg-buildpackage -b -us -uc >'$work/build.log' 2>&1 || { tail -30 '$work/build.log'; false; }"
-deb=$(ls "$work"/siitd_*_*.deb 2>/dev/null | head -1)
+deb=$(build_package "$work")
+check "dpkg-buildpackage builds the package" test -f "$deb"
 check "lintian finds no error in it" \
   bash -c "lintian --fail-on error '$work'/siitd_*.changes >'$work/lintian.log' 2>&1 || { cat '$work/lintian.log'; false; }"
 check "it holds the binaries, unit, group, configuration, man pages and completion" bash -c "
