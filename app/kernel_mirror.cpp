@@ -205,10 +205,11 @@ void KernelMirror::mirror_link_states() {
                     port.interface.c_str(), up ? "on" : "off", nl_geterror(rc));
             continue; // tried again in 100 ms
         }
+        // The port's link change itself is LinkWatch's warning (port_link.cpp); this is what
+        // followed from it, an info.
         if (link_up_[i] >= 0 || !up)
-            rte_log(up ? RTE_LOG_INFO : RTE_LOG_WARNING, RTE_LOGTYPE_USER1,
-                    "USER1: siitd: port %zu link %s: %s carrier %s\n", port.port_index,
-                    up ? "up" : "down", port.interface.c_str(), up ? "on" : "off");
+            RTE_LOG(INFO, USER1, "siitd: kernel interface %s: carrier %s (its port's link is %s)\n",
+                    port.interface.c_str(), up ? "on" : "off", up ? "up" : "down");
         link_up_[i] = up;
     }
 }
