@@ -11,17 +11,13 @@ trap e2e_cleanup EXIT
 NS=${PREFIX}m
 e2e_ns "$NS"
 PORT=9417
+# lib.sh's net_null configuration, its port "null" receiving (net_null's endless packets), and the
+# "metrics" key $2 (JSON text).
 write_config() { # file metrics-json
-  cat >"$1" <<JSON
-{
-  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
-          "--vdev", "net_null0"],
-  "ports": [{"name": "null", "device": "net_null0", "role": "both"}],
-  "mbufs": 2047,
-  "translation": {"pool6": "2001:db8:64::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]},
-  "metrics": $2
-}
-JSON
+  null_port_config "$1" null
+  METRICS_JSON=$2 edit_config "$1" "del c['control']; c['ports'][0]['name'] = 'null'
+c['eal'][c['eal'].index('net_null0,no-rx=1')] = 'net_null0'
+c['metrics'] = json.loads(__import__('os').environ['METRICS_JSON'])"
 }
 write_config "$E2E_TMP/siitd.json" "\"127.0.0.1:$PORT\""
 check "siitd --check-config accepts a metrics address" "$SIITD" --check-config "$E2E_TMP/siitd.json"
