@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "placement.hpp"
 #include "rcu_qsbr.hpp"
 #include "siit/translation_state.hpp"
 #include "stats.hpp"
@@ -46,13 +47,6 @@ struct KernelView;
 struct CaptureSession;
 
 class KernelMirror;
-
-// One worker polls some (port, RX queue) pairs and owns TX queue `index` on every port.
-struct WorkerPlan {
-    unsigned index = 0;
-    unsigned lcore = 0;
-    std::vector<std::pair<std::uint16_t, std::uint16_t>> rx; // (port index, queue)
-};
 
 class Dataplane {
   public:

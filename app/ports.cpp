@@ -18,16 +18,15 @@ namespace siitd {
 namespace {
 constexpr std::uint16_t kRxDescriptors = 1024, kTxDescriptors = 1024;
 
-// The NUMA sockets of the configured ports' devices, in port order, each once (PCI NICs have
-// one; virtual devices say SOCKET_ID_ANY, -1, and are left out).
+// The NUMA socket of each configured port's device, by port index: -1 for a virtual device
+// (SOCKET_ID_ANY) or one DPDK does not know.
 std::vector<int> ports_sockets(const Config& config) {
     std::vector<int> sockets;
     for (const auto& p : config.ports) {
         std::uint16_t id = 0;
-        if (rte_eth_dev_get_port_by_name(p.device.c_str(), &id) != 0) continue;
-        const int s = rte_eth_dev_socket_id(id);
-        if (s >= 0 && std::find(sockets.begin(), sockets.end(), s) == sockets.end())
-            sockets.push_back(s);
+        sockets.push_back(rte_eth_dev_get_port_by_name(p.device.c_str(), &id) == 0
+                              ? rte_eth_dev_socket_id(id)
+                              : -1);
     }
     return sockets;
 }
@@ -40,19 +39,11 @@ bool Dataplane::start(std::string& error) {
     std::vector<unsigned> lcores;
     unsigned lcore;
     RTE_LCORE_FOREACH_WORKER(lcore) lcores.push_back(lcore);
-    std::vector<std::pair<std::uint16_t, std::uint16_t>> queues;
-    for (std::uint16_t p = 0; p < config_.ports.size(); ++p)
-        for (std::uint16_t q = 0; q < config_.ports[p].rx_queues; ++q)
-            queues.emplace_back(p, q);
-    const unsigned worker_count =
-        lcores.empty() ? 1 : static_cast<unsigned>(std::min(lcores.size(), queues.size()));
-    plans_.resize(worker_count);
-    for (unsigned w = 0; w < worker_count; ++w) {
-        plans_[w].index = w;
-        plans_[w].lcore = lcores.empty() ? rte_get_main_lcore() : lcores[w];
-    }
-    for (std::size_t i = 0; i < queues.size(); ++i)
-        plans_[i % worker_count].rx.push_back(queues[i]);
+    std::vector<std::uint16_t> rx_queues;
+    for (const auto& p : config_.ports)
+        rx_queues.push_back(p.rx_queues);
+    plans_ = plan_workers(rx_queues, lcores, rte_get_main_lcore());
+    const auto worker_count = static_cast<unsigned>(plans_.size());
     stats_.assign(worker_count, WorkerStats{});
 
     std::uint32_t largest_mtu = 1500;
@@ -65,22 +56,16 @@ bool Dataplane::start(std::string& error) {
     // it), each of `mbufs` mbufs; virtual ports use the main lcore's socket. A worker on another
     // socket than its port reaches across the interconnect for every frame, which is said at
     // start.
-    pool_sockets_ = ports_sockets(config_);
-    if (pool_sockets_.empty()) pool_sockets_.push_back(static_cast<int>(rte_socket_id()));
-    for (const auto& plan : plans_)
-        for (const auto& [port_index, unused_queue] : plan.rx) {
-            std::uint16_t id = 0;
-            if (rte_eth_dev_get_port_by_name(config_.ports[port_index].device.c_str(), &id) != 0)
-                continue;
-            const int socket = rte_eth_dev_socket_id(id);
-            const int lcore_socket = static_cast<int>(rte_lcore_to_socket_id(plan.lcore));
-            if (socket >= 0 && lcore_socket != socket)
-                RTE_LOG(WARNING, USER1,
-                        "siitd: worker %u on lcore %u (NUMA socket %d) serves port %s on socket "
-                        "%d: every frame crosses sockets; give -l lcores of socket %d\n",
-                        plan.index, plan.lcore, lcore_socket,
-                        config_.ports[port_index].name.c_str(), socket, socket);
-        }
+    const std::vector<int> port_sockets = ports_sockets(config_);
+    pool_sockets_ = pool_sockets(port_sockets, static_cast<int>(rte_socket_id()));
+    std::vector<std::string> port_names;
+    for (const auto& p : config_.ports)
+        port_names.push_back(p.name);
+    for (const auto& warning :
+         cross_socket_warnings(plans_, port_sockets, port_names, [](unsigned l) {
+             return static_cast<int>(rte_lcore_to_socket_id(l));
+         }))
+        RTE_LOG(WARNING, USER1, "siitd: %s\n", warning.c_str());
     for (const int socket : pool_sockets_) {
         const std::string name = "siitd_mbufs_" + std::to_string(socket);
         rte_mempool* pool = rte_pktmbuf_pool_create(
@@ -236,9 +221,7 @@ bool Dataplane::start_kernel_interface(std::size_t index, unsigned worker_count,
 }
 
 rte_mempool* Dataplane::pool_for_socket(int socket) const {
-    for (std::size_t i = 0; i < pools_.size(); ++i)
-        if (pool_sockets_[i] == socket) return pools_[i];
-    return pools_.empty() ? nullptr : pools_.front();
+    return pools_.empty() ? nullptr : pools_[siitd::pool_for_socket(pool_sockets_, socket)];
 }
 
 void Dataplane::shutdown() {
