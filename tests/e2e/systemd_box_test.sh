@@ -7,8 +7,9 @@
 # process; the kernel interfaces get their addresses from the file; siitctl serves the siitd
 # group and nobody else; the journal has each line once with its priority, and each control change
 # with its user; `systemctl reload` applies a changed file or refuses it with the reason; a killed
-# siitd is restarted; an enabled siitd comes back by itself after a reboot; `systemctl stop` ends it
-# cleanly.
+# siitd is restarted; an enabled siitd comes back by itself after a reboot, before network.target;
+# a newer package restarts it with the same table, and the outage is measured; `systemctl
+# stop` ends it cleanly; removing the package stops it first.
 # SIITD_DEB: a package built already from this tree (skips the two-minute build).
 # e2e-timeout: 900
 set -u
@@ -278,10 +279,50 @@ check "... with the box's addresses, the saved table, and traffic both ways" bas
   ip netns exec '$H6' ping -6 -c 2 -i 0.2 -W 2 2001:db8:64::192.0.2.10 &&
   ip netns exec '$H4' ping -c 2 -i 0.2 -W 2 198.51.100.5"
 
+# --- Upgrade: a newer package restarts the running siitd ------------------------------------------
+
+# The same build as a newer version (repacked), installed in the running box. The old siitd
+# translates while dpkg unpacks; the package's postinst restarts it (try-restart) with the new
+# files. A ping every 10 ms across it: the largest gap between replies is the outage.
+dpkg-deb -R "$deb" "$E2E_TMP/newer"
+sed -i 's/^Version: .*/&+upgrade1/' "$E2E_TMP/newer/DEBIAN/control"
+dpkg-deb -b "$E2E_TMP/newer" "$BOX_ROOT/var/tmp/siitd-newer.deb" >/dev/null
+ip netns exec "$H6" ping -6 -D -n -i 0.01 -w 10 2001:db8:64::192.0.2.10 >"$E2E_TMP/upgrade-ping.out" 2>&1 &
+ping_pid=$!
+sleep 2
+in_box dpkg -i /var/tmp/siitd-newer.deb >"$E2E_TMP/upgrade.log" 2>&1
+upgraded=$?
+wait "$ping_pid"
+largest_gap() {
+  /usr/bin/python3 - "$E2E_TMP/upgrade-ping.out" <<'PY'
+import re, sys
+times = [float(m.group(1)) for m in re.finditer(r"^\[(\d+\.\d+)\] \d+ bytes from", open(sys.argv[1]).read(), re.M)]
+print(f"{max(b - a for a, b in zip(times, times[1:])):.2f}" if len(times) > 1 else "none")
+PY
+}
+gap=$(largest_gap)
+echo "upgrade: the largest gap between replies to a ping every 10 ms was $gap s"
+check "a newer package installs over it and restarts the running siitd, with the same table" bash -c "
+  [ $upgraded = 0 ] || { cat '$E2E_TMP/upgrade.log'; false; } &&
+  [ \"\$(in_box dpkg-query -W -f='\${Version}' siitd)\" = '$(dpkg-deb -f "$deb" Version)+upgrade1' ] &&
+  [ \"\$(unit_property MainPID)\" != $MAIN_PID ] && [ \"\$(unit_property SubState)\" = running ] &&
+  maps_by 203.0.113.7 203.0.113.0/24"
+check "... traffic stopped for less than 3 s across the upgrade (largest gap: $gap s)" bash -c "
+  [ '$gap' != none ] && /usr/bin/python3 -c 'import sys; sys.exit(not $gap < 3)'"
+
 # --- Stop ---------------------------------------------------------------------------------------
 
 check "systemctl stop ends siitd cleanly: exit status 0, the unit inactive, its interfaces gone" bash -c "
   in_box systemctl stop siitd &&
   [ \"\$(unit_property ActiveState) \$(unit_property Result) \$(unit_property ExecMainStatus)\" = 'inactive success 0' ] &&
   ! ip -n '$RT' link show k4 >/dev/null 2>&1 || { in_box systemctl status siitd --no-pager; false; }"
+
+# --- Removal ------------------------------------------------------------------------------------
+
+in_box systemctl start siitd
+check "removing the package stops the running siitd first; purging leaves no unit or file" bash -c "
+  in_box dpkg --purge siitd >'$E2E_TMP/purge.log' 2>&1 || { cat '$E2E_TMP/purge.log'; false; } &&
+  ! in_box pgrep -x siitd >/dev/null && ! ip -n '$RT' link show k4 >/dev/null 2>&1 &&
+  [ ! -e '$BOX_ROOT/lib/systemd/system/siitd.service' ] && [ ! -e '$BOX_ROOT/etc/siitd' ] &&
+  [ ! -e '$BOX_ROOT/usr/sbin/siitd' ]"
 e2e_summary
