@@ -14,15 +14,21 @@ using namespace siitd;
 
 namespace {
 
-Config config_with(const std::string& vdev, const std::string& device, unsigned mtu) {
-    const std::string text = R"({"eal": ["--vdev", ")" + vdev +
-                             R"("], "ports": [{"name": "lan", "device": ")" + device +
-                             R"(", "role": "both", "mtu": )" + std::to_string(mtu) +
-                             R"(}], "translation": {"pool6": "2001:db8:64::/96"}})";
+// A configuration of the EAL options `eal` and the ports `ports` (JSON list items).
+Config config_from(const std::string& eal, const std::string& ports) {
+    const std::string text = R"({"eal": [)" + eal + R"(], "ports": [)" + ports +
+                             R"(], "translation": {"pool6": "2001:db8:64::/96"}})";
     std::vector<std::string> errors;
     const auto config = parse_config(text, "test.json", errors);
     REQUIRE(errors.empty());
     return *config;
+}
+
+// One port `device` of the given MTU, over the --vdev `vdev`.
+Config config_with(const std::string& vdev, const std::string& device, unsigned mtu) {
+    return config_from(R"("--vdev", ")" + vdev + R"(")", R"({"name": "lan", "device": ")" + device +
+                                                             R"(", "role": "both", "mtu": )" +
+                                                             std::to_string(mtu) + "}");
 }
 
 } // namespace
@@ -80,15 +86,6 @@ struct PluginDir {
     TempDir temp;
     std::string path;
 };
-
-Config config_from(const std::string& eal, const std::string& ports) {
-    const std::string text = R"({"eal": [)" + eal + R"(], "ports": [)" + ports +
-                             R"(], "translation": {"pool6": "2001:db8:64::/96"}})";
-    std::vector<std::string> errors;
-    const auto config = parse_config(text, "test.json", errors);
-    REQUIRE(errors.empty());
-    return *config;
-}
 
 } // namespace
 
