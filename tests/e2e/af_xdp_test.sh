@@ -30,15 +30,7 @@ kernel_router_topology
 # The translator's veth, from siitd's file alone (deploy/one-armed-veth.sh): "siit" is the
 # kernel's end (NOARP, the MAC the file's next-hop-mac names), "siit-xdp" siitd's; the kernel
 # routes pool6 and the EAM's IPv4 prefix into it.
-cat >"$E2E_TMP/one-armed.json" <<JSON
-{
-  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
-          "--vdev", "net_af_xdp0,iface=siit-xdp"],
-  "ports": [{"name": "veth", "device": "net_af_xdp0", "role": "both", "next-hop-mac": "02:51:17:00:00:01"}],
-  "mbufs": 4095,
-  "translation": {"pool6": "2001:db8:64::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
-}
-JSON
+one_armed_config "$E2E_TMP/one-armed.json" net_af_xdp0,iface=siit-xdp veth 02:51:17:00:00:01
 check "--check-config names the missing veth before the setup" \
   status_is 2 ip netns exec "$RT" "$SIITD" --check-config "$E2E_TMP/one-armed.json"
 check "... with the reason" grep -q "port veth (net_af_xdp0): interface siit-xdp does not exist here" "$OUT"

@@ -91,6 +91,20 @@ null_port_config() { # file control-json
 JSON
 }
 
+# A one-armed translator: one port "$3" on the --vdev "$2" (device name, then its devargs),
+# both roles, sending to the MAC $4; pool6 and the EAM of the two-armed topology.
+one_armed_config() { # file vdev port-name next-hop-mac
+  cat >"$1" <<JSON
+{
+  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
+          "--vdev", "$2"],
+  "ports": [{"name": "$3", "device": "${2%%,*}", "role": "both", "next-hop-mac": "$4"}],
+  "mbufs": 4095,
+  "translation": {"pool6": "2001:db8:64::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
+}
+JSON
+}
+
 # Edits the JSON configuration FILE in place: the Python statements act on its object, `c`.
 edit_config() { # file statements
   /usr/bin/python3 - "$1" "$2" <<'PY'

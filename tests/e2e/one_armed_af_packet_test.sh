@@ -16,15 +16,7 @@ ip -n "$H" addr add 192.0.2.10/24 dev eth0
 M=$(mac_of "$H" eth0)
 route_via_siitd "$H" "$(mac_of "$RT" s0)" both
 
-cat >"$E2E_TMP/siitd.json" <<JSON
-{
-  "eal": ["--no-huge", "-m", "256", "--no-shconf", "--no-pci", "-l", "0", "--file-prefix", "$PREFIX",
-          "--vdev", "net_af_packet0,iface=s0"],
-  "ports": [{"name": "lan", "device": "net_af_packet0", "role": "both", "next-hop-mac": "$M"}],
-  "mbufs": 2047,
-  "translation": {"pool6": "2001:db8:64::/96", "eamt": [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]}
-}
-JSON
+one_armed_config "$E2E_TMP/siitd.json" net_af_packet0,iface=s0 lan "$M"
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 check "one-armed: a host reaches its own IPv4 address over IPv6 through siitd and back" \
   ip netns exec "$H" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
