@@ -150,8 +150,9 @@ check "... and the configured addresses on the kernel interfaces, in siitd's vie
   grep -q 'k6 .*inet6 2001:db8:100::1/64' '$E2E_TMP/kernel-addresses.out' &&
   grep -qx 192.0.2.1 '$E2E_TMP/addresses.out' && grep -qx 2001:db8:100::1 '$E2E_TMP/addresses.out' ||
     { cat '$E2E_TMP/kernel-addresses.out' '$E2E_TMP/addresses.out'; false; }"
-check "... as a notify service, active and running" bash -c "
-  [ \"\$(unit_property Type) \$(unit_property ActiveState) \$(unit_property SubState)\" = 'notify active running' ]"
+check "... as a notify service, active and running, its status line saying what it does" bash -c "
+  [ \"\$(unit_property Type) \$(unit_property ActiveState) \$(unit_property SubState)\" = 'notify active running' ] &&
+  unit_property StatusText | grep -qx 'translating; 1 worker(s), EAMT 1 entries'"
 MAIN_PID=$(unit_property MainPID)
 
 # --- The unit's hardening, as the kernel sees it in siitd's process ------------------------------
