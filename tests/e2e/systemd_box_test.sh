@@ -178,6 +178,16 @@ check "the IPv6 host reaches the IPv4 host through the unit's siitd" \
 check "... and the IPv4 host the IPv6 host" ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
 check "the box answers on its configured address (the kernel path)" \
   ip netns exec "$H4" ping -c 2 -i 0.2 -W 2 192.0.2.1
+# siitctl capture under the unit's restrictions: the filter compiled, the stream on the control
+# connection, nothing written by siitd.
+(sleep 1; ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5 >/dev/null 2>&1) &
+ping_pid=$!
+check "siitctl capture records the translated traffic from the hardened siitd" bash -c "
+  in_box timeout 20 siitctl capture -f icmp -c 4 -w - >'$E2E_TMP/box.pcapng' 2>'$E2E_TMP/capture.err' &&
+  [ \"\$(head -c 4 '$E2E_TMP/box.pcapng' | od -An -tx1 | tr -d ' ')\" = 0a0d0d0a ] &&
+  tshark -r '$E2E_TMP/box.pcapng' 2>/dev/null | grep -c 'Echo (ping) request' | grep -qx '[2-9]' ||
+    { cat '$E2E_TMP/capture.err'; tshark -r '$E2E_TMP/box.pcapng' 2>&1 | head; false; }"
+wait "$ping_pid"
 check "a member of the siitd group changes the table with siitctl" \
   in_box runuser -u noc -- siitctl eamt add 203.0.113.0/24 2001:db8:200::/120
 check "... and a user outside it is refused" bash -c "
