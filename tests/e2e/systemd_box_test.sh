@@ -126,7 +126,7 @@ check "... and with that package installed, it accepts the file" bash -c "
 boot_box >"$E2E_TMP/boot.out" 2>&1
 check "systemd boots the box as its PID 1, the system running with no unit failed" bash -c "
   grep -qx running '$E2E_TMP/boot.out' && [ \"\$(in_box cat /proc/1/comm)\" = systemd ] ||
-    { cat '$E2E_TMP/boot.out'; tail -20 '$E2E_TMP/box-console.log'; false; }"
+    { cat '$E2E_TMP/boot.out'; in_box systemctl --failed --no-pager; tail -20 '$E2E_TMP/box-console.log'; false; }"
 [ "$E2E_FAILED" -eq 0 ] || { e2e_summary; exit 1; }
 
 # --- Start: ready means translating --------------------------------------------------------------
