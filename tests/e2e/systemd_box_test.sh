@@ -9,8 +9,7 @@
 # with its user; `systemctl reload` applies a changed file or refuses it with the reason; a killed
 # siitd is restarted; an enabled siitd comes back by itself after a reboot, before network.target;
 # a newer package restarts it with the same table, and the outage is measured; AF_XDP ports run
-# under the unit too; `systemctl
-# stop` ends it cleanly; removing the package stops it first.
+# under the unit too; `systemctl stop` ends it cleanly; removing the package stops it first.
 # SIITD_DEB: a package built already from this tree (skips the two-minute build).
 # e2e-timeout: 900
 set -u
