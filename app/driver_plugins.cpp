@@ -46,11 +46,10 @@ std::string debian_package(std::string plugin, const std::string& abi) {
     return "librte-" + plugin + (ends_in_digit ? "-" : "") + abi;
 }
 
-bool has_plugin(const std::filesystem::path& dir, const std::string& plugin) {
+bool has_plugin(const std::vector<std::string>& files, const std::string& plugin) {
     const std::string stem = "librte_" + plugin + ".so";
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-        if (entry.path().filename().string().rfind(stem, 0) == 0) return true;
+    for (const auto& file : files)
+        if (file.rfind(stem, 0) == 0) return true;
     return false;
 }
 
@@ -72,8 +71,11 @@ std::vector<std::string> missing_driver_plugins(const Config& config,
     // The plugin directory is named after the ABI: .../dpdk/pmds-23.0.
     const std::string leaf = std::filesystem::path(plugin_dir).filename().string();
     const std::string abi = leaf.rfind("pmds-", 0) == 0 ? leaf.substr(5, leaf.find('.') - 5) : "";
+    std::vector<std::string> files; // read once: several ports may need the same plugin
+    for (const auto& entry : std::filesystem::directory_iterator(plugin_dir, ec))
+        files.push_back(entry.path().filename().string());
     const auto require = [&](const std::string& plugin, const std::string& who) {
-        if (has_plugin(plugin_dir, plugin)) return;
+        if (has_plugin(files, plugin)) return;
         std::string message = who + " needs DPDK's " + plugin +
                               " driver, which is not installed (no librte_" + plugin + ".so in " +
                               plugin_dir + ")";

@@ -124,6 +124,15 @@ build_package() { # dir
   ls "$1"/siitd_*_*.deb
 }
 
+# The package $1 again as a newer version ("+upgrade1" added to its own), written to $2: the same
+# build, for the upgrade checks.
+repack_newer() { # deb output-deb
+  local tree; tree=$(mktemp -d -p "$E2E_TMP")
+  dpkg-deb -R "$1" "$tree"
+  sed -i 's/^Version: .*/&+upgrade1/' "$tree/DEBIAN/control"
+  dpkg-deb -b "$tree" "$2" >/dev/null
+}
+
 # Exit status $1 from the rest of the command line. Its output (both streams) is kept in $OUT
 # (a file: check runs each command in a subshell), for the checks that follow.
 OUT=$E2E_TMP/last-output
@@ -294,13 +303,8 @@ box_addresses() {
 
 # The same addresses, from the configuration: siitd gives them to k4 and k6 at every start.
 configure_box_addresses() {
-  /usr/bin/python3 - "$E2E_TMP/siitd.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["ports"][0]["addresses"] = ["192.0.2.1/24"]
-c["ports"][1]["addresses"] = ["2001:db8:100::1/64"]
-json.dump(c, open(sys.argv[1], "w"))
-PY
+  edit_config "$E2E_TMP/siitd.json" \
+    'c["ports"][0]["addresses"] = ["192.0.2.1/24"]; c["ports"][1]["addresses"] = ["2001:db8:100::1/64"]'
 }
 
 # Until siitd's workers see the box's addresses, traffic to them would be translated, not handed to

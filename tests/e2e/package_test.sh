@@ -49,9 +49,7 @@ check "installed: siitctl changes the table and saves it in the conffile" bash -
 stop_siitd >/dev/null
 
 # An upgrade: the same build as a newer version (repacked), installed over it, then a restart.
-dpkg-deb -R "$deb" "$work/newer"
-sed -i 's/^Version: .*/&+upgrade1/' "$work/newer/DEBIAN/control"
-dpkg-deb -b "$work/newer" "$work/siitd_newer.deb" >/dev/null
+repack_newer "$deb" "$work/siitd_newer.deb"
 check "the newer package installs over it, keeping the edited configuration" bash -c "
   dpkg -i '$work/siitd_newer.deb' >'$work/upgrade.log' 2>&1 &&
   dpkg-query -W -f='\${Version}' siitd | grep -q upgrade1 && grep -q 203.0.113.0/24 /etc/siitd/siitd.json"

@@ -178,8 +178,9 @@ check "... the system read-only to it but for /etc/siitd, /home hidden, /tmp its
 # --- Traffic, and the operator's tools ------------------------------------------------------------
 
 check "the IPv6 host reaches the IPv4 host through the unit's siitd" \
-  ip netns exec "$H6" ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10
-check "... and the IPv4 host the IPv6 host" ip netns exec "$H4" ping -c 3 -i 0.2 -W 2 198.51.100.5
+  bash -c "ip netns exec '$H6' ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10 || { in_box siitctl stats; false; }"
+check "... and the IPv4 host the IPv6 host" \
+  bash -c "ip netns exec '$H4' ping -c 3 -i 0.2 -W 2 198.51.100.5 || { in_box siitctl stats; false; }"
 check "the box answers on its configured address (the kernel path)" \
   ip netns exec "$H4" ping -c 2 -i 0.2 -W 2 192.0.2.1
 # siitctl capture under the unit's restrictions: the filter compiled, the stream on the control
@@ -299,9 +300,7 @@ check "... with the box's addresses, the saved table, and traffic both ways" bas
 # The same build as a newer version (repacked), installed in the running box. The old siitd
 # translates while dpkg unpacks; the package's postinst restarts it (try-restart) with the new
 # files. A ping every 10 ms across it: the largest gap between replies is the outage.
-dpkg-deb -R "$deb" "$E2E_TMP/newer"
-sed -i 's/^Version: .*/&+upgrade1/' "$E2E_TMP/newer/DEBIAN/control"
-dpkg-deb -b "$E2E_TMP/newer" "$BOX_ROOT/var/tmp/siitd-newer.deb" >/dev/null
+repack_newer "$deb" "$BOX_ROOT/var/tmp/siitd-newer.deb"
 ip netns exec "$H6" ping -6 -D -n -i 0.01 -w 10 2001:db8:64::192.0.2.10 >"$E2E_TMP/upgrade-ping.out" 2>&1 &
 ping_pid=$!
 sleep 2
@@ -337,7 +336,8 @@ check "with AF_XDP ports, systemctl restart brings siitd back ready on XDP socke
     { in_box journalctl -u siitd --no-pager -n 20; false; }"
 check "... translating both ways" bash -c "
   ip netns exec '$H6' ping -6 -c 3 -i 0.2 -W 2 2001:db8:64::192.0.2.10 &&
-  ip netns exec '$H4' ping -c 3 -i 0.2 -W 2 198.51.100.5"
+  ip netns exec '$H4' ping -c 3 -i 0.2 -W 2 198.51.100.5 ||
+    { in_box siitctl stats; in_box journalctl -u siitd --no-pager -n 15; false; }"
 MAIN_PID=$(unit_property MainPID)
 
 # --- Stop ---------------------------------------------------------------------------------------
