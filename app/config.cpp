@@ -13,6 +13,7 @@
 
 #include "control/json_input.hpp"
 #include "control/translation_settings.hpp"
+#include "siit/problem_cap.hpp"
 #include "siit/translation_rules.hpp"
 
 namespace siitd {
@@ -25,17 +26,19 @@ constexpr std::size_t kMaxPortsInConfig = 8; // stats.hpp's kMaxPorts
 // Collects problems as "FILE: FIELD: REASON".
 class Problems {
   public:
-    Problems(const std::string& file, std::vector<std::string>& out) : file_(file), out_(out) {}
+    Problems(const std::string& file, std::vector<std::string>& out) : file_(file), cap_(out) {}
     void add(const std::string& field, const std::string& reason) {
-        out_.push_back(file_ + ": " + field + ": " + reason);
+        cap_.add_made([&] { return file_ + ": " + field + ": " + reason; });
     }
     // A problem already written as "FIELD: REASON".
-    void add(const std::string& line) { out_.push_back(file_ + ": " + line); }
-    bool any() const { return !out_.empty(); }
+    void add(const std::string& line) {
+        cap_.add_made([&] { return file_ + ": " + line; });
+    }
+    bool any() const { return cap_.any(); }
 
   private:
     const std::string& file_;
-    std::vector<std::string>& out_;
+    siit::ProblemCap cap_; // a file of a million bad entries lists the first hundred
 };
 
 // Exactly "aa:bb:cc:dd:ee:ff": six pairs of hex digits and five colons, nothing else (no sign,
@@ -472,20 +475,19 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
     return config;
 }
 
-std::optional<Config> load_config(const std::string& file, std::vector<std::string>& errors) {
-    struct stat st {};
-    if (stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-        errors.push_back(file + ": not a regular file");
+std::size_t config_file_limit(std::uint32_t max_message_bytes) {
+    return std::max<std::size_t>(siit::control::kMaxConfigFileBytes, max_message_bytes);
+}
+
+std::optional<Config> load_config(const std::string& file, std::vector<std::string>& errors,
+                                  std::size_t limit, siit::control::FileIdentity* identity) {
+    auto read = siit::control::read_regular_file(file, limit, "siitd reads of its configuration");
+    if (!read.text) {
+        errors.push_back(read.problem);
         return std::nullopt;
     }
-    std::ifstream in(file);
-    if (!in) {
-        errors.push_back(file + ": cannot be read");
-        return std::nullopt;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse_config(text.str(), file, errors);
+    if (identity) *identity = read.identity;
+    return parse_config(*read.text, file, errors);
 }
 
 bool overlay_translation(const json& translation, const std::string& where,

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "control/regular_file.hpp"
 #include "siit/config.hpp"
 #include "siit/eam.hpp"
 
@@ -98,8 +99,15 @@ inline bool eamt_lookups_prefetched(Config::EamtPrefetch mode, bool worthwhile) 
 // line per problem: "FILE: FIELD: REASON".
 std::optional<Config> parse_config(const std::string& text, const std::string& file,
                                    std::vector<std::string>& errors);
-// Reads and parses `file`.
-std::optional<Config> load_config(const std::string& file, std::vector<std::string>& errors);
+// The most siitd reads of its configuration file: 64 MiB, or control.max-message-bytes when that
+// is larger (a file always fits in the request that config.apply would send).
+std::size_t config_file_limit(std::uint32_t max_message_bytes);
+// Reads `file` by the one rule for outside files (control/regular_file.hpp: a regular file, at
+// most `limit` bytes, never waiting on a FIFO) and parses it; `identity`, when given, receives
+// the identity of what was read.
+std::optional<Config> load_config(const std::string& file, std::vector<std::string>& errors,
+                                  std::size_t limit = config_file_limit(0),
+                                  siit::control::FileIdentity* identity = nullptr);
 
 // The file's top-level keys, each declared once: what it takes, its default, whether changing it
 // needs a restart, and one line of documentation. The parser refuses any other key, config.apply

@@ -14,6 +14,7 @@
 #include "config_save.hpp"
 #include "control/json_input.hpp"
 #include "siit/address_query.hpp"
+#include "siit/problem_cap.hpp"
 
 namespace siitd {
 
@@ -52,38 +53,46 @@ json entry_json(const siit::EamEntry& e) {
 std::vector<siit::EamtChange> parse_changes(const json& items, siit::EamtChange::Kind kind) {
     std::vector<siit::EamtChange> changes;
     std::vector<std::string> errors;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        const json& item = items[i];
-        const std::string where = "entry " + std::to_string(i + 1) + ": ";
-        if (!item.is_object()) {
-            errors.push_back(where + "must be {\"ipv4\": PREFIX, \"ipv6\": PREFIX}");
-            continue;
-        }
-        siit::EamtChange change;
-        change.kind = kind;
-        bool ok = true;
-        for (const auto& [key, value] : item.items()) {
-            const std::string text = value.is_string() ? value.get<std::string>() : "";
-            if (key == "ipv4") {
-                change.prefix4 = siit::Ipv4Prefix::parse(text);
-                if (!change.prefix4) {
-                    errors.push_back(where + "'" + value.dump() +
-                                     "' is not an IPv4 prefix (host bits must be zero)");
-                    ok = false;
-                }
-            } else if (key == "ipv6") {
-                change.prefix6 = siit::Ipv6Prefix::parse(text);
-                if (!change.prefix6) {
-                    errors.push_back(where + "'" + value.dump() +
-                                     "' is not an IPv6 prefix (host bits must be zero)");
-                    ok = false;
-                }
-            } else {
-                errors.push_back(where + "unknown field \"" + key + "\"");
-                ok = false;
+    {
+        siit::ProblemCap problems(errors);
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const json& item = items[i];
+            const auto where = [i] { return "entry " + std::to_string(i + 1) + ": "; };
+            if (!item.is_object()) {
+                problems.add_made(
+                    [&] { return where() + "must be {\"ipv4\": PREFIX, \"ipv6\": PREFIX}"; });
+                continue;
             }
+            siit::EamtChange change;
+            change.kind = kind;
+            bool ok = true;
+            for (const auto& [key, value] : item.items()) {
+                const std::string text = value.is_string() ? value.get<std::string>() : "";
+                if (key == "ipv4") {
+                    change.prefix4 = siit::Ipv4Prefix::parse(text);
+                    if (!change.prefix4) {
+                        problems.add_made([&] {
+                            return where() + "'" + value.dump() +
+                                   "' is not an IPv4 prefix (host bits must be zero)";
+                        });
+                        ok = false;
+                    }
+                } else if (key == "ipv6") {
+                    change.prefix6 = siit::Ipv6Prefix::parse(text);
+                    if (!change.prefix6) {
+                        problems.add_made([&] {
+                            return where() + "'" + value.dump() +
+                                   "' is not an IPv6 prefix (host bits must be zero)";
+                        });
+                        ok = false;
+                    }
+                } else {
+                    problems.add_made([&] { return where() + "unknown field \"" + key + "\""; });
+                    ok = false;
+                }
+            }
+            if (ok) changes.push_back(change);
         }
-        if (ok) changes.push_back(change);
     }
     if (!errors.empty()) throw Refusal{"batch refused; nothing was changed", errors};
     return changes;
@@ -101,43 +110,43 @@ const char* access_name(Access access) {
 
 const std::vector<ControlApi::Command>& ControlApi::commands() {
     static const std::vector<Command> registry = {
-        {"version", Access::read, &ControlApi::version},
+        {"version", Access::read, Lane::at_once, &ControlApi::version},
         // EAMT (RFC 7757).
-        {"eamt.add", Access::change, &ControlApi::eamt_change},
-        {"eamt.remove", Access::change, &ControlApi::eamt_change},
-        {"eamt.replace", Access::privileged, &ControlApi::eamt_replace},
-        {"eamt.flush", Access::privileged, &ControlApi::eamt_flush},
-        {"eamt.list", Access::read, &ControlApi::eamt_list},
-        {"eamt.lookup", Access::read, &ControlApi::eamt_lookup},
+        {"eamt.add", Access::change, Lane::in_turn, &ControlApi::eamt_change},
+        {"eamt.remove", Access::change, Lane::in_turn, &ControlApi::eamt_change},
+        {"eamt.replace", Access::privileged, Lane::in_turn, &ControlApi::eamt_replace},
+        {"eamt.flush", Access::privileged, Lane::in_turn, &ControlApi::eamt_flush},
+        {"eamt.list", Access::read, Lane::in_turn, &ControlApi::eamt_list},
+        {"eamt.lookup", Access::read, Lane::at_once, &ControlApi::eamt_lookup},
         // pool6 (RFC 6052) and the other settings.
-        {"pool6.get", Access::read, &ControlApi::pool6_get},
-        {"pool6.set", Access::change, &ControlApi::setting_set},
-        {"global.get", Access::read, &ControlApi::global_get},
-        {"global.set", Access::change, &ControlApi::setting_set},
+        {"pool6.get", Access::read, Lane::at_once, &ControlApi::pool6_get},
+        {"pool6.set", Access::change, Lane::in_turn, &ControlApi::setting_set},
+        {"global.get", Access::read, Lane::at_once, &ControlApi::global_get},
+        {"global.set", Access::change, Lane::in_turn, &ControlApi::setting_set},
         // denylist4: IPv4 prefixes pool6 never translates.
-        {"denylist4.list", Access::read, &ControlApi::denylist4_list},
-        {"denylist4.add", Access::change, &ControlApi::denylist4_change},
-        {"denylist4.remove", Access::change, &ControlApi::denylist4_change},
-        {"denylist4.flush", Access::privileged, &ControlApi::denylist4_flush},
+        {"denylist4.list", Access::read, Lane::at_once, &ControlApi::denylist4_list},
+        {"denylist4.add", Access::change, Lane::in_turn, &ControlApi::denylist4_change},
+        {"denylist4.remove", Access::change, Lane::in_turn, &ControlApi::denylist4_change},
+        {"denylist4.flush", Access::privileged, Lane::in_turn, &ControlApi::denylist4_flush},
         // pool6791 (RFC 6791): one address per family.
-        {"pool6791.list", Access::read, &ControlApi::pool6791_list},
-        {"pool6791.add", Access::change, &ControlApi::pool6791_change},
-        {"pool6791.remove", Access::change, &ControlApi::pool6791_change},
+        {"pool6791.list", Access::read, Lane::at_once, &ControlApi::pool6791_list},
+        {"pool6791.add", Access::change, Lane::in_turn, &ControlApi::pool6791_change},
+        {"pool6791.remove", Access::change, Lane::in_turn, &ControlApi::pool6791_change},
         // Counters, and what siitd learned from the kernel.
-        {"stats", Access::read, &ControlApi::stats},
-        {"neighbours", Access::read, &ControlApi::kernel_view},
-        {"routes", Access::read, &ControlApi::kernel_view},
-        {"addresses", Access::read, &ControlApi::kernel_view},
-        {"ports", Access::read, &ControlApi::ports},
-        {"status", Access::read, &ControlApi::status},
+        {"stats", Access::read, Lane::at_once, &ControlApi::stats},
+        {"neighbours", Access::read, Lane::at_once, &ControlApi::kernel_view},
+        {"routes", Access::read, Lane::at_once, &ControlApi::kernel_view},
+        {"addresses", Access::read, Lane::at_once, &ControlApi::kernel_view},
+        {"ports", Access::read, Lane::at_once, &ControlApi::ports},
+        {"status", Access::read, Lane::at_once, &ControlApi::status},
         // Shows the traffic itself, as tcpdump does for root only.
-        {"capture", Access::privileged, &ControlApi::capture},
+        {"capture", Access::privileged, Lane::in_turn, &ControlApi::capture},
         // The configuration as a whole.
-        {"config.show", Access::read, &ControlApi::config_show},
-        {"config.apply", Access::privileged, &ControlApi::config_apply},
-        {"translation.apply", Access::privileged, &ControlApi::translation_apply},
-        {"config.save", Access::privileged, &ControlApi::config_save},
-        {"config.diff", Access::read, &ControlApi::config_diff},
+        {"config.show", Access::read, Lane::in_turn, &ControlApi::config_show},
+        {"config.apply", Access::privileged, Lane::in_turn, &ControlApi::config_apply},
+        {"translation.apply", Access::privileged, Lane::in_turn, &ControlApi::translation_apply},
+        {"config.save", Access::privileged, Lane::in_turn, &ControlApi::config_save},
+        {"config.diff", Access::read, Lane::in_turn, &ControlApi::config_diff},
     };
     return registry;
 }
@@ -146,7 +155,98 @@ ControlApi::ControlApi(const Config& running, std::string config_file,
                        siit::TranslationState& state, const Dataplane& dataplane,
                        const ControlCounters& control)
     : running_(running), config_file_(std::move(config_file)), state_(state), dataplane_(dataplane),
-      control_(control), link_watch_(dataplane.ports()) {}
+      control_(control), link_watch_(dataplane.ports()) {
+    // The table lives in the running versions from here on; running() puts it back.
+    running_.eamt.clear();
+    running_.eamt.shrink_to_fit();
+    // The file holds what siitd started from, as far as anybody can tell without reading it
+    // again: the running version, whose digest is computed once here.
+    file_view_.identity = siit::control::file_identity(config_file_);
+    file_view_.readable = file_view_.identity.has_value();
+    file_view_.settings = translation_to_json(running_.translation, nullptr).dump();
+    file_view_.eamt_digest = running_digest();
+}
+
+std::optional<std::string> ControlApi::handle_at_once(const std::string& text, uid_t uid) {
+    // A request that is not JSON, or names no known command, is refused at once: cheaply.
+    const json request = json::parse(text, nullptr, false);
+    if (request.is_object() && request.contains("command") && request["command"].is_string()) {
+        const std::string command = request["command"].get<std::string>();
+        for (const Command& c : commands())
+            if (command == c.name) {
+                if (c.lane == Lane::in_turn) return std::nullopt;
+                // `status` re-reads a file that changed: that is the control worker's to do.
+                if (c.handler == &ControlApi::status && !file_view_fresh()) return std::nullopt;
+            }
+    }
+    if (readers_) readers_->online(reader_);
+    std::string reply = handle(text, uid);
+    if (readers_) readers_->offline(reader_);
+    return reply;
+}
+
+void ControlApi::after_change() {
+    running_digest();
+}
+
+std::string ControlApi::running_digest() {
+    // The table is held by the version; a copy of its pointer keeps it for the cache.
+    std::shared_ptr<const siit::EamTable> table = state_.snapshot()->eamt;
+    {
+        std::lock_guard lock(shared_mutex_);
+        if (digest_table_ == table) return digest_;
+    }
+    std::string digest = siit::eamt_digest(table->entries());
+    std::lock_guard lock(shared_mutex_);
+    digest_table_ = std::move(table);
+    digest_ = digest;
+    return digest;
+}
+
+ControlApi::FileView ControlApi::view_of(const Config& file,
+                                         std::optional<siit::control::FileIdentity> identity) {
+    FileView view;
+    view.identity = identity;
+    if (!identity) {
+        view.problem = config_file_ + ": cannot be seen";
+        return view;
+    }
+    view.readable = true;
+    view.settings = translation_to_json(file.translation, nullptr).dump();
+    std::vector<std::string> errors;
+    const auto table = siit::EamTable::build(file.eamt, errors);
+    view.eamt_digest = table ? siit::eamt_digest(table->entries()) : "";
+    Config keys = file; // the table is not a top-level key: leave it out of the comparison
+    keys.eamt.clear();
+    const json now = config_to_json(running_), then = config_to_json(keys);
+    for (const auto& key : top_level_keys()) {
+        const std::string name(key.name);
+        if (name != "translation" && now.value(name, json()) != then.value(name, json()))
+            view.restart_keys_differ = true;
+    }
+    return view;
+}
+
+bool ControlApi::file_view_fresh() const {
+    const auto identity = siit::control::file_identity(config_file_);
+    std::lock_guard lock(shared_mutex_);
+    return identity == file_view_.identity;
+}
+
+json ControlApi::unsaved_changes() {
+    if (!file_view_fresh()) { // changed since last read: read it again (the control worker)
+        try {
+            read_config_file();
+        } catch (const Refusal&) {
+        }
+    }
+    const std::string settings = translation_to_json(snapshot().config, nullptr).dump();
+    const std::string digest = running_digest();
+    std::lock_guard lock(shared_mutex_);
+    if (!file_view_.readable) return nullptr;
+    return file_view_.restart_keys_differ || file_view_.settings != settings ||
+           file_view_.eamt_digest != digest;
+}
 
 bool ControlApi::privileged_peer(uid_t uid) {
     return uid == 0 || uid == geteuid();
@@ -175,9 +275,12 @@ std::string ControlApi::handle(const std::string& text, uid_t uid) {
             throw Refusal{"unknown command '" + command + "' (docs/control-api.md lists them)", {}};
         if (found->access == Access::privileged && !privileged_peer(uid))
             throw Refusal{command + " needs root or siitd's own user (uid " +
-                              std::to_string(geteuid()) +
-                              "): it replaces a whole table or configuration, or writes a file; "
-                              "members of control.group may make every other change",
+                              std::to_string(geteuid()) + "): " +
+                              (found->handler == &ControlApi::capture
+                                   ? "it shows the traffic itself, as tcpdump does for root only"
+                                   : "it replaces a whole table or configuration, or writes a "
+                                     "file") +
+                              "; members of control.group may make every other change",
                           {}};
         if (found->access == Access::read) {
             reply["result"] = (this->*found->handler)(command, request);
@@ -187,6 +290,7 @@ std::string ControlApi::handle(const std::string& text, uid_t uid) {
             reply["result"] = (this->*found->handler)(command, request);
             changed = describe_change(before, snapshot());
             if (!wrote_.empty()) changed += "; wrote " + wrote_;
+            after_change();
         }
         reply["ok"] = true;
     } catch (const Refusal& r) {
@@ -267,13 +371,18 @@ json ControlApi::eamt_change(const std::string& command, const json& request) {
 json ControlApi::eamt_replace(const std::string&, const json& request) {
     auto changes = parse_changes(array_field(request, "entries"), siit::EamtChange::Kind::add);
     std::vector<siit::EamEntry> entries;
+    entries.reserve(changes.size());
     std::vector<std::string> errors;
-    for (std::size_t i = 0; i < changes.size(); ++i) {
-        if (!changes[i].prefix4 || !changes[i].prefix6)
-            errors.push_back("entry " + std::to_string(i + 1) +
-                             ": needs both \"ipv4\" and \"ipv6\"");
-        else
-            entries.push_back({*changes[i].prefix4, *changes[i].prefix6});
+    {
+        siit::ProblemCap problems(errors);
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            if (!changes[i].prefix4 || !changes[i].prefix6)
+                problems.add_made([i] {
+                    return "entry " + std::to_string(i + 1) + ": needs both \"ipv4\" and \"ipv6\"";
+                });
+            else
+                entries.push_back({*changes[i].prefix4, *changes[i].prefix6});
+        }
     }
     refuse_if(errors);
     change([&](siit::TranslationEdit& e) { e.eamt = std::move(entries); });
@@ -412,11 +521,7 @@ json ControlApi::status(const std::string&, const json&) {
              {"busy-ns-per-packet", busy_ns_per_packet(dataplane_.stats()[plan.index])}});
     const siit::TranslationVersion* version = state_.snapshot();
     const auto& entries = version->eamt->entries();
-    json unsaved = nullptr; // unknown when the file cannot be read
-    try {
-        unsaved = !config_diff({}, {})["differences"].empty();
-    } catch (const Refusal&) {
-    }
+    const json unsaved = unsaved_changes(); // null when the file cannot be read
     json next_hops = {{"resolved", 0}, {"unresolved", 0}};
     if (mirror_)
         for (const auto& n : mirror_->neighbours_json())
@@ -430,25 +535,25 @@ json ControlApi::status(const std::string&, const json&) {
                 next_hops[usable ? "resolved" : "unresolved"] =
                     next_hops[usable ? "resolved" : "unresolved"].get<int>() + 1;
             }
-    return {{"siitd", SIITD_VERSION},
-            {"uptime-seconds", std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::steady_clock::now() - started_)
-                                   .count()},
-            {"ports", ports},
-            {"workers", workers},
-            {"eamt",
-             {{"entries", entries.size()},
-              {"version", version->serial},
-              {"digest", siit::eamt_digest(entries)}}},
-            {"unsaved-changes", unsaved},
-            {"next-hops", next_hops},
-            {"drops-since-last-look", drops_since_last_look()}};
+    return {
+        {"siitd", SIITD_VERSION},
+        {"uptime-seconds", std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::steady_clock::now() - started_)
+                               .count()},
+        {"ports", ports},
+        {"workers", workers},
+        {"eamt",
+         {{"entries", entries.size()}, {"version", version->serial}, {"digest", running_digest()}}},
+        {"unsaved-changes", unsaved},
+        {"next-hops", next_hops},
+        {"drops-since-last-look", drops_since_last_look()}};
 }
 
 // The five drop counters that grew most since the previous `status` (since start, the first
 // time), largest first: what is going wrong now, not what went wrong last week.
 json ControlApi::drops_since_last_look() {
     auto totals = sum_stats(dataplane_.stats());
+    std::lock_guard lock(shared_mutex_); // what the last look saw
     std::vector<std::pair<std::string, std::uint64_t>> grown;
     for (std::size_t i = 0; i < totals.size(); ++i) {
         const auto& [name, total] = totals[i];
@@ -502,7 +607,10 @@ json ControlApi::ports(const std::string&, const json& request) {
             {"rx-queues", rx_queues},
             {"tx-queues", port.kernel_of >= 0 ? 1u : static_cast<unsigned>(plans.size())}};
         entry.update(port_link_json(read_port_link(port.id, port.carrier_interface)));
-        if (port.kernel_of < 0) entry.update(link_watch_.changes_json(i));
+        if (port.kernel_of < 0) {
+            std::lock_guard lock(shared_mutex_); // the socket thread's tick polls the links
+            entry.update(link_watch_.changes_json(i));
+        }
         if (with_xstats) {
             json xstats = json::object();
             const int count = rte_eth_xstats_get_names(port.id, nullptr, 0);
@@ -546,8 +654,17 @@ json ControlApi::translation_apply(const std::string&, const json& request) {
 json ControlApi::config_save(const std::string&, const json& request) {
     const std::string path = request.contains("path") ? string_field(request, "path") : "";
     try {
+        const Config saved = running();
         wrote_ = save_config_file(path, {config_file_, running_.control.save_directory},
-                                  config_to_json_without_defaults(running()).dump(2) + "\n");
+                                  config_to_json_without_defaults(saved).dump(2) + "\n");
+        const auto written = siit::control::file_identity(wrote_);
+        const auto started_from = siit::control::file_identity(config_file_);
+        if (written && started_from && written->device == started_from->device &&
+            written->inode == started_from->inode) {
+            FileView view = view_of(saved, started_from);
+            std::lock_guard lock(shared_mutex_);
+            file_view_ = std::move(view);
+        }
     } catch (const SaveRefused& refused) {
         throw Refusal{"config.save refused: " + refused.reason, {}};
     }
@@ -601,6 +718,7 @@ json ControlApi::eamt_lookup(const std::string&, const json& request) {
 
 json ControlApi::stats(const std::string&, const json& request) {
     const auto totals = sum_stats(dataplane_.stats());
+    std::lock_guard lock(shared_mutex_); // the baseline
     json counters = json::object();
     for (std::size_t i = 0; i < totals.size(); ++i)
         counters[totals[i].first] =
@@ -623,7 +741,7 @@ json ControlApi::stats(const std::string&, const json& request) {
          eamt_lookups_prefetched(running_.eamt_prefetch, version->eamt->prefetch_worthwhile())},
         // Versions replaced but not yet freed: workers have not all passed a
         // quiescent state since. Stays small unless a worker stalls.
-        {"retired_versions", state_.reclaim(false)}};
+        {"retired_versions", state_.retired()}};
     // The mbuf pools: in_use returns to its idle level once traffic stops, or something leaks.
     if (!dataplane_.mempools().empty()) {
         const MbufCounts mbufs = count_mbufs(dataplane_.mempools());
@@ -706,26 +824,40 @@ void ControlApi::apply_config(const Config& config) {
 }
 
 Config ControlApi::read_config_file() {
-    std::ifstream in(config_file_);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) throw Refusal{config_file_ + ": cannot be read", {}};
     // The file's own name in its problems, as --check-config names them.
     std::vector<std::string> errors;
-    auto config = parse_config(text.str(), config_file_, errors);
-    refuse_if(errors);
+    siit::control::FileIdentity identity;
+    auto config = load_config(config_file_, errors,
+                              config_file_limit(running_.control.max_message_bytes), &identity);
+    if (!config) {
+        FileView view;
+        view.identity = siit::control::file_identity(config_file_);
+        view.problem = errors.empty() ? config_file_ + ": refused" : errors.front();
+        {
+            std::lock_guard lock(shared_mutex_);
+            file_view_ = std::move(view);
+        }
+        if (errors.size() == 1) throw Refusal{errors.front(), {}};
+        throw Refusal{"refused; nothing was changed", errors};
+    }
     if (command_line_) command_line_(*config);
+    FileView view = view_of(*config, identity);
+    std::lock_guard lock(shared_mutex_);
+    file_view_ = std::move(view);
     return *config;
 }
 
 std::vector<std::string> ControlApi::reload() {
     const TranslationSnapshot before = snapshot();
     std::vector<std::string> errors;
+    if (server_) server_->set_busy_with("the reload of " + config_file_);
     try {
         apply_config(read_config_file());
+        after_change();
     } catch (const Refusal& r) {
         errors = r.errors.empty() ? std::vector<std::string>{r.message} : r.errors;
     }
+    if (server_) server_->set_busy_with("");
     if (errors.empty())
         RTE_LOG(INFO, USER1, "siitd: reload of %s (SIGHUP): %s\n", config_file_.c_str(),
                 describe_change(before, snapshot()).c_str());
@@ -739,6 +871,9 @@ std::vector<std::string> ControlApi::reload() {
 // What the running version has that siitd's file does not: each top-level key that differs, and
 // the translation's changes as the control log words them (the file's value first).
 json ControlApi::config_diff(const std::string&, const json&) {
+    // Nothing differs, as far as the file's view can tell: no need to read it again.
+    if (unsaved_changes() == json(false))
+        return {{"file", config_file_}, {"differences", json::array()}};
     const Config file = read_config_file();
     const Config now = running();
     const json file_json = config_to_json(file), now_json = config_to_json(now);

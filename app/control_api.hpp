@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 #include "audit.hpp"
 #include "capture.hpp"
 #include "config.hpp"
+#include "control/regular_file.hpp"
 #include "control_server.hpp"
 #include "dataplane.hpp"
 #include "kernel_mirror.hpp"
@@ -35,8 +37,14 @@ inline constexpr int kControlApiVersion = 1;
 enum class Access : std::uint8_t {
     read,      // shows something: any peer the socket lets in
     change,    // changes the running version: any peer the socket lets in; logged
-    privileged // replaces a whole table or configuration, or writes a file: root or siitd's user
+    privileged // replaces a whole table or configuration, writes a file, or shows the traffic
+               // itself: root or siitd's user
 };
+
+// Where a command runs (control_server.hpp): at once on the socket thread, when its cost stays
+// small whatever the size of the table or the file; otherwise in turn on the control worker, as
+// every change does.
+enum class Lane : std::uint8_t { at_once, in_turn };
 
 class ControlApi {
   public:
@@ -45,19 +53,35 @@ class ControlApi {
     ControlApi(const Config& running, std::string config_file, siit::TranslationState& state,
                const Dataplane& dataplane, const ControlCounters& control);
     // One request line in, one reply line out; never throws. `uid` is the peer's (SO_PEERCRED).
+    // The control worker's entry (ControlServer::Handlers::in_turn): any command.
     std::string handle(const std::string& request, uid_t uid);
+    // The socket thread's entry (Handlers::at_once): the reply, when the request is small and its
+    // command runs at once (Lane::at_once; `status` only while siitd's file is as last read);
+    // nothing otherwise. Reads the running version as a reader of `readers` (index `reader`),
+    // online only while it answers, so that the control worker never frees what it reads.
+    std::optional<std::string> handle_at_once(const std::string& request, uid_t uid);
+    void set_reader(siit::QuiescentStateTracker* readers, unsigned reader) {
+        readers_ = readers;
+        reader_ = reader;
+    }
     // SIGHUP and `systemctl reload`: the configuration file siitd started from, read again and
     // applied as config.apply applies one, in one atomic change. Returns the refusals (nothing
     // changed then: the running version keeps working), empty when it was applied. Logged like a
     // control change.
     std::vector<std::string> reload();
+    // The control worker's tick: what a change leaves to do (the running table's digest, for
+    // `status`), done before the next request.
+    void after_change();
     // What siitd's command line overrides in the file (--socket), applied to a reloaded file
     // too, so that a reload does not see them as changes.
     void set_command_line(std::function<void(Config&)> overrides) {
         command_line_ = std::move(overrides);
     }
     // The control thread's tick: logs the ports' link changes (LinkWatch).
-    void poll_links() { link_watch_.poll(); }
+    void poll_links() {
+        std::lock_guard lock(shared_mutex_);
+        link_watch_.poll();
+    }
     // Serves `capture`: sessions from `capture`, streamed on connections `server` hands over.
     void set_capture(Capture* capture, ControlServer* server) {
         capture_ = capture;
@@ -73,6 +97,7 @@ class ControlApi {
     struct Command {
         const char* name;
         Access access;
+        Lane lane;
         Handler handler;
     };
     // Every command, for the registry's lookup and for tests and docs that list them.
@@ -104,9 +129,30 @@ class ControlApi {
     nlohmann::json translation_apply(const std::string&, const nlohmann::json& request);
     nlohmann::json config_save(const std::string&, const nlohmann::json& request);
     nlohmann::json config_diff(const std::string&, const nlohmann::json&);
-    // The file siitd started from, read again and parsed, with the command line's overrides;
-    // throws its problems.
+    // The file siitd started from, read again (control/regular_file.hpp's rule, at most
+    // config_file_limit) and parsed, with the command line's overrides; throws its problems.
+    // Records what it found as the file's view.
     Config read_config_file();
+
+    // What siitd knows of its file without reading it again: the identity of the version last
+    // read and a fingerprint of what it held, so that `status` can say whether the running
+    // version differs from it in constant time, and re-reads only when the file changed.
+    struct FileView {
+        std::optional<siit::control::FileIdentity> identity; // empty: cannot be seen
+        bool readable = false;            // false: refused (its reason in `problem`)
+        std::string problem;              // why not, for `config diff`
+        std::string settings;             // its translation settings, as JSON text
+        std::string eamt_digest;          // eamt_digest of its table
+        bool restart_keys_differ = false; // it changes something that needs a restart
+    };
+    // The view of `file` (identity `identity`) against the running configuration.
+    FileView view_of(const Config& file, std::optional<siit::control::FileIdentity> identity);
+    // Whether the file is still the version last read (a stat, no read).
+    bool file_view_fresh() const;
+    // Whether the running version differs from the file: true, false, or null (unreadable).
+    nlohmann::json unsaved_changes();
+    // The digest of the running table, computed once per table.
+    std::string running_digest();
 
     // The running version's settings and table, held so that they outlive its publication.
     TranslationSnapshot snapshot() const;
@@ -140,6 +186,15 @@ class ControlApi {
     std::chrono::steady_clock::time_point status_seen_at_ = started_;
     // What the last change wrote besides the translation (config.save: the file), for the log.
     std::string wrote_;
+
+    // Guards what both control threads touch: the `stats` baseline, what `status` saw last, the
+    // link watch, the file's view and the digest cache.
+    mutable std::mutex shared_mutex_;
+    FileView file_view_;
+    std::shared_ptr<const siit::EamTable> digest_table_;
+    std::string digest_;
+    siit::QuiescentStateTracker* readers_ = nullptr;
+    unsigned reader_ = 0;
 };
 
 } // namespace siitd

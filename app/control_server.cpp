@@ -13,6 +13,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <malloc.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -34,6 +36,27 @@ std::string error_reply(const std::string& message) {
     return nlohmann::json{{"version", 1}, {"ok", false}, {"error", message}}.dump() + "\n";
 }
 
+// Requests this large are answered on the control worker whatever their command: parsing them is
+// already work that would hold up the socket thread.
+constexpr std::size_t kAtOnceRequestBytes = 64 * 1024;
+// After a request this large, the memory its parse used is handed back to the system (glibc keeps
+// freed memory otherwise: a refused 60 MB request would leave gigabytes resident).
+constexpr std::size_t kTrimAfterRequestBytes = 1 << 20;
+
+} // namespace
+
+// One request waiting for, or being answered by, the control worker.
+struct ControlServer::Job {
+    std::string request;
+    uid_t uid = 0;
+    int fd = -1;                        // the client's, owned by the socket thread
+    std::atomic<bool> abandoned{false}; // the client hung up: not worth computing
+    std::string reply;
+    bool handed_over = false; // the reply and the connection went to a Receiver
+};
+
+namespace {
+
 struct Client {
     int fd = -1;
     uid_t uid = 0;
@@ -41,6 +64,8 @@ struct Client {
     std::string out;             // reply bytes not yet sent
     std::uint64_t waiting_since; // when the client became due to send a request or read a reply
     bool close_after_reply = false;
+    std::shared_ptr<void> job; // its request, while the control worker has it
+    bool hung_up = false;      // left while its request waited: closed once the job is back
 };
 
 sockaddr_un socket_address(const std::string& path) {
@@ -62,8 +87,8 @@ bool live_daemon_at(const std::string& path) {
 
 } // namespace
 
-ControlServer::ControlServer(const ControlConfig& config, Handler handler, Tick tick)
-    : config_(config), handler_(std::move(handler)), tick_(std::move(tick)) {}
+ControlServer::ControlServer(const ControlConfig& config, Handlers handlers)
+    : config_(config), handlers_(std::move(handlers)) {}
 
 ControlServer::~ControlServer() {
     stop();
@@ -123,8 +148,14 @@ bool ControlServer::start(std::string& error) {
         return false;
     }
     wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    // A DPDK control thread runs on the CPUs no lcore uses (or the main lcore's), never on a
+    done_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    // DPDK control threads run on the CPUs no lcore uses (or the main lcore's), never on a
     // worker's core.
+    if (rte_ctrl_thread_create(&worker_, "siitd-ctl-work", nullptr, work_trampoline, this) != 0) {
+        error = "cannot start the control worker thread";
+        return false;
+    }
+    worker_running_ = true;
     if (rte_ctrl_thread_create(&thread_, "siitd-control", nullptr, serve_trampoline, this) != 0) {
         error = "cannot start the control thread";
         return false;
@@ -138,31 +169,121 @@ void* ControlServer::serve_trampoline(void* self) {
     return nullptr;
 }
 
-void ControlServer::stop() {
+void* ControlServer::work_trampoline(void* self) {
+    static_cast<ControlServer*>(self)->work();
+    return nullptr;
+}
+
+bool ControlServer::stop(std::chrono::milliseconds patience) {
     if (running_) {
         const std::uint64_t one = 1;
         [[maybe_unused]] const auto n = write(wake_fd_, &one, sizeof one);
         pthread_join(thread_, nullptr);
         running_ = false;
     }
+    bool stopped = true;
+    if (worker_running_) {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_worker_.notify_all();
+        timespec deadline{};
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        const auto ns = deadline.tv_nsec + std::chrono::nanoseconds(patience).count();
+        deadline.tv_sec += static_cast<time_t>(ns / 1000000000);
+        deadline.tv_nsec = static_cast<long>(ns % 1000000000);
+        stopped = pthread_timedjoin_np(worker_, nullptr, &deadline) == 0;
+        if (stopped) worker_running_ = false;
+    }
     if (listen_fd_ >= 0) {
         close(listen_fd_);
         unlink(config_.socket.c_str());
         listen_fd_ = -1;
     }
-    if (wake_fd_ >= 0) close(wake_fd_);
-    wake_fd_ = -1;
+    if (!stopped) return false; // the worker may still touch what follows
+    for (const auto& job : done_)
+        close(job->fd);
+    for (const auto& job : queue_)
+        close(job->fd);
+    done_.clear();
+    queue_.clear();
+    for (int* fd : {&wake_fd_, &done_fd_})
+        if (*fd >= 0) close(*fd), *fd = -1;
+    return true;
+}
+
+std::string ControlServer::busy_with() const {
+    std::lock_guard lock(mutex_);
+    return busy_with_;
+}
+
+void ControlServer::set_busy_with(std::string what) {
+    std::lock_guard lock(mutex_);
+    busy_with_ = std::move(what);
+}
+
+void ControlServer::work() {
+    auto next_tick = std::chrono::steady_clock::now();
+    for (;;) {
+        std::shared_ptr<Job> job;
+        {
+            std::unique_lock lock(mutex_);
+            wake_worker_.wait_until(lock, next_tick,
+                                    [this] { return stopping_ || !queue_.empty(); });
+            if (stopping_) return;
+            if (!queue_.empty()) {
+                job = std::move(queue_.front());
+                queue_.pop_front();
+            }
+        }
+        if (job) {
+            if (job->abandoned.load()) {
+                counters_.requests_abandoned.fetch_add(1, std::memory_order_relaxed);
+            } else {
+                counters_.requests_in_turn.fetch_add(1, std::memory_order_relaxed);
+                set_busy_with("a request of " + std::to_string(job->request.size()) +
+                              " bytes from uid " + std::to_string(job->uid));
+                job->reply = handlers_.in_turn(job->request, job->uid);
+                if (hand_over_) {
+                    Receiver receiver = std::move(hand_over_);
+                    hand_over_ = nullptr;
+                    // The receiver gets a descriptor of its own: the socket thread closes its one
+                    // when it takes the job back.
+                    const int fd = dup(job->fd);
+                    if (fd >= 0) receiver(fd, std::move(job->reply));
+                    job->handed_over = true;
+                }
+                set_busy_with("");
+            }
+            const bool large = job->request.size() >= kTrimAfterRequestBytes;
+            std::string().swap(job->request);
+            {
+                std::lock_guard lock(mutex_);
+                done_.push_back(std::move(job));
+            }
+            const std::uint64_t one = 1;
+            [[maybe_unused]] const auto n = write(done_fd_, &one, sizeof one);
+            if (large) malloc_trim(0);
+        }
+        if (std::chrono::steady_clock::now() >= next_tick) {
+            handlers_.worker_tick();
+            next_tick = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+        }
+    }
 }
 
 void ControlServer::serve() {
     std::vector<std::unique_ptr<Client>> clients;
     std::vector<pollfd> fds;
+    std::vector<Client*> polled; // fds[i + 3] is polled[i]'s
     std::uint64_t next_tick = now_ms();
     char chunk[65536];
     // Answers the first whole request in the client's buffer, if there is one, or refuses it
     // once it is longer than max-message-bytes, whole or not: a request is measured by itself, not
     // by the read that brought it. One request at a time: the bytes after its newline wait until
-    // the reply has gone. Returns whether a reply is now pending.
+    // the reply has gone. A request that cannot be answered at once goes to the control worker;
+    // the client then waits, neither read from nor timed out, until its job comes back.
     auto take_request = [&](Client& c) {
         const auto newline = c.in.find('\n');
         const std::size_t length = newline == std::string::npos ? c.in.size() : newline;
@@ -172,48 +293,93 @@ void ControlServer::serve() {
                                 std::to_string(config_.max_message_bytes) +
                                 " bytes); send smaller batches");
             c.close_after_reply = true;
-            c.in.clear();
+            std::string().swap(c.in);
             c.waiting_since = now_ms();
-            return true;
+            return;
         }
-        if (newline == std::string::npos) return false;
-        const std::string request = c.in.substr(0, newline);
+        if (newline == std::string::npos) return;
+        std::string request = c.in.substr(0, newline);
         c.in.erase(0, newline + 1);
+        if (c.in.empty()) std::string().swap(c.in); // a large request's buffer goes with it
         counters_.requests.fetch_add(1, std::memory_order_relaxed);
-        c.out = handler_(request, c.uid) + "\n";
-        c.waiting_since = now_ms();
-        if (hand_over_) {
-            Receiver receiver = std::move(hand_over_);
-            hand_over_ = nullptr;
-            c.out.pop_back(); // the receiver ends the reply's line itself
-            receiver(c.fd, std::move(c.out));
-            c.out.clear();
-            c.fd = -1; // the receiver's now; the loop below forgets this client
-            return false;
+        if (request.size() <= kAtOnceRequestBytes)
+            if (auto reply = handlers_.at_once(request, c.uid)) {
+                c.out = std::move(*reply) + "\n";
+                c.waiting_since = now_ms();
+                return;
+            }
+        auto job = std::make_shared<Job>();
+        job->request = std::move(request);
+        job->uid = c.uid;
+        job->fd = c.fd;
+        c.job = job;
+        {
+            std::lock_guard lock(mutex_);
+            queue_.push_back(std::move(job));
         }
-        return true;
+        wake_worker_.notify_one();
     };
     for (;;) {
         fds.clear();
+        polled.clear();
         fds.push_back({wake_fd_, POLLIN, 0});
+        fds.push_back({done_fd_, POLLIN, 0});
         fds.push_back({listen_fd_, POLLIN, 0});
-        for (const auto& c : clients)
+        for (const auto& c : clients) {
+            if (c->hung_up) continue; // its job is still out: nothing more to learn from it
             // A client with a reply pending is written to, not read from: one that never reads
-            // cannot make siitd buffer without bound.
-            fds.push_back({c->fd, static_cast<short>(c->out.empty() ? POLLIN : POLLOUT), 0});
+            // cannot make siitd buffer without bound. One whose request the worker has is only
+            // watched for hanging up (POLLHUP is always reported).
+            const short events = c->job ? 0 : c->out.empty() ? POLLIN : POLLOUT;
+            fds.push_back({c->fd, events, 0});
+            polled.push_back(c.get());
+        }
         poll(fds.data(), fds.size(), 100);
         if (fds[0].revents & POLLIN) break;
         const std::uint64_t now = now_ms();
 
-        for (std::size_t i = 0; i < clients.size(); ++i) {
-            Client& c = *clients[i];
-            const short revents = fds[i + 2].revents;
+        // Replies the control worker finished.
+        if (fds[1].revents & POLLIN) {
+            std::uint64_t count;
+            [[maybe_unused]] const auto n = read(done_fd_, &count, sizeof count);
+            std::deque<std::shared_ptr<Job>> done;
+            {
+                std::lock_guard lock(mutex_);
+                done.swap(done_);
+            }
+            for (const auto& job : done)
+                for (auto& c : clients) {
+                    if (c->job.get() != job.get()) continue;
+                    c->job.reset();
+                    if (c->hung_up || job->handed_over) {
+                        close(c->fd); // a handed-over connection lives on in its receiver's
+                        c->fd = -1;
+                    } else {
+                        c->out = std::move(job->reply) + "\n";
+                        c->waiting_since = now;
+                    }
+                    break;
+                }
+        }
+
+        for (std::size_t i = 0; i < polled.size(); ++i) {
+            Client& c = *polled[i];
+            const short revents = fds[i + 3].revents;
+            if (c.fd < 0) continue; // its job came back for a client that had left
+            if (c.job) {
+                if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+                    static_cast<Job*>(c.job.get())->abandoned.store(true);
+                    c.hung_up = true;
+                }
+                continue;
+            }
             bool drop = (revents & (POLLERR | POLLNVAL)) != 0;
             if (!drop && (revents & POLLOUT)) {
                 const ssize_t sent = send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
                 if (sent > 0) {
                     c.out.erase(0, static_cast<std::size_t>(sent));
                     if (c.out.empty()) {
+                        std::string().swap(c.out);
                         c.waiting_since = now;
                         drop = c.close_after_reply;
                         if (!drop) take_request(c); // one the client sent before this reply
@@ -230,12 +396,8 @@ void ControlServer::serve() {
                     take_request(c);
                 }
             }
-            if (c.fd < 0) { // handed over (hand_over): not ours to close
-                clients[i].reset();
-                continue;
-            }
             // (waiting_since may be later than `now`: a request answered during this pass.)
-            if (!drop && now > c.waiting_since + config_.client_timeout_ms) {
+            if (!drop && !c.job && now > c.waiting_since + config_.client_timeout_ms) {
                 if (c.out.empty()) {
                     // Idle, or stalled mid-request: tell it why (best effort), then hang up.
                     counters_.clients_timed_out.fetch_add(1, std::memory_order_relaxed);
@@ -249,12 +411,12 @@ void ControlServer::serve() {
             }
             if (drop) {
                 close(c.fd);
-                clients[i].reset();
+                c.fd = -1;
             }
         }
-        std::erase_if(clients, [](const auto& c) { return !c; });
+        std::erase_if(clients, [](const auto& c) { return c->fd < 0; });
 
-        if (fds[1].revents & POLLIN)
+        if (fds[2].revents & POLLIN)
             for (;;) {
                 const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
                 if (fd < 0) break;
@@ -279,12 +441,14 @@ void ControlServer::serve() {
                 clients.push_back(std::move(client));
             }
         if (now >= next_tick) {
-            tick_();
+            handlers_.socket_tick();
             next_tick = now + 100;
         }
     }
+    // A client whose request the worker still holds keeps its descriptor until stop() has the
+    // worker's answer: the worker may be handing that connection over.
     for (const auto& c : clients)
-        close(c->fd);
+        if (!c->job) close(c->fd);
 }
 
 } // namespace siitd

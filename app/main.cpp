@@ -10,8 +10,10 @@
 #include <atomic>
 #include <systemd/sd-daemon.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "capture.hpp"
@@ -31,6 +33,9 @@
 #include "worker.hpp"
 
 namespace {
+
+// The QSBR reader index of the control socket's thread: past every worker's.
+constexpr unsigned kControlReader = RTE_MAX_LCORE - 1;
 
 std::atomic<bool> g_stop{false};
 void on_signal(int) {
@@ -222,21 +227,29 @@ int main(int argc, char** argv) {
             std::unique_ptr<siitd::ControlApi> api;
             std::unique_ptr<siitd::ControlServer> server;
             if (!no_control) {
-                server = std::make_unique<siitd::ControlServer>(
-                    config->control,
-                    [&api](const std::string& request, uid_t uid) {
-                        return api->handle(request, uid);
-                    },
-                    [&state, &api, &metrics_page] {
-                        if (g_reload.exchange(false) && api) api->reload();
-                        if (api) api->poll_links();
-                        metrics_page.observe(*state.snapshot());
-                        state.reclaim(false);
-                    });
+                siitd::ControlServer::Handlers handlers;
+                handlers.at_once = [&api](const std::string& request, uid_t uid) {
+                    return api->handle_at_once(request, uid);
+                };
+                handlers.in_turn = [&api](const std::string& request, uid_t uid) {
+                    return api->handle(request, uid);
+                };
+                handlers.socket_tick = [&api] { api->poll_links(); };
+                // The control worker is the only writer of the translation state: it reloads,
+                // and it frees the versions every reader has moved past.
+                handlers.worker_tick = [&state, &api, &metrics_page] {
+                    if (g_reload.exchange(false)) api->reload();
+                    metrics_page.observe(*state.snapshot());
+                    state.reclaim(false);
+                };
+                server = std::make_unique<siitd::ControlServer>(config->control, handlers);
                 api = std::make_unique<siitd::ControlApi>(*config, config_file, state, dataplane,
                                                           server->counters());
                 api->set_kernel_mirror(mirror.get());
                 api->set_capture(&capture, server.get());
+                // The socket thread reads the running version as one more reader, after the
+                // workers' indexes.
+                api->set_reader(&qsbr, kControlReader);
                 api->set_command_line([socket_path](siitd::Config& c) {
                     if (!socket_path.empty()) c.control.socket = socket_path;
                 });
@@ -262,8 +275,22 @@ int main(int argc, char** argv) {
             }
             sd_notify(0, "STOPPING=1");
             RTE_LOG(INFO, USER1, "siitd: stopping\n");
-            if (server) server->stop();
+            // SIGTERM stops siitd within about two seconds, whatever the control worker is doing
+            // (a request cannot be interrupted halfway): when it is still busy after one, siitd
+            // stops its ports and exits without waiting for it, or destroying what it uses.
+            const bool control_stopped = !server || server->stop(std::chrono::milliseconds(1000));
             capture.stop();
+            if (!control_stopped) {
+                RTE_LOG(WARNING, USER1,
+                        "siitd: the control worker is still busy with %s; exiting without it\n",
+                        server->busy_with().c_str());
+                if (metrics) metrics->stop();
+                if (mirror) mirror->stop();
+                if (print_stats) std::cout << siitd::stats_json(dataplane.stats()) << std::endl;
+                dataplane.shutdown();
+                std::fflush(nullptr);
+                std::_Exit(rc);
+            }
             if (metrics) metrics->stop();
             if (mirror) mirror->stop();
             if (print_stats) std::cout << siitd::stats_json(dataplane.stats()) << std::endl;

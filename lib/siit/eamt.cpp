@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "siit/bytes.hpp"
+#include "siit/problem_cap.hpp"
 
 namespace siit {
 
@@ -44,14 +45,15 @@ std::vector<std::uint8_t> lengths_longest_first(const std::vector<bool>& used) {
 
 std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries,
                                           std::vector<std::string>& errors) {
-    const std::size_t errors_before = errors.size();
     if (entries.size() > kMaxEntries) {
         errors.push_back("the EAMT holds at most " + std::to_string(kMaxEntries) +
                          " entries; got " + std::to_string(entries.size()));
         return nullptr;
     }
+    // Each problem found below is listed up to siit::kMaxProblemsListed, then counted.
+    ProblemCap problems(errors);
     for (const auto& e : entries)
-        if (auto error = eam_entry_error(e)) errors.push_back(*error);
+        if (auto error = eam_entry_error(e)) problems.add(std::move(*error));
     std::sort(entries.begin(), entries.end(), [](const EamEntry& a, const EamEntry& b) {
         return std::tie(a.prefix4.address.value, a.prefix4.length, a.prefix6) <
                std::tie(b.prefix4.address.value, b.prefix4.length, b.prefix6);
@@ -88,10 +90,12 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries,
             }
             if ((slot >> 32) == v4 && ((slot >> 24) & 0xff) == e.prefix4.length) {
                 const EamEntry& other = all[slot & 0xffffff];
-                errors.push_back(other == e
-                                     ? "EAM " + describe(e) + " is listed twice"
-                                     : "EAM " + describe(e) + " conflicts with " + describe(other) +
-                                           ": both map the IPv4 prefix " + e.prefix4.to_string());
+                problems.add_made([&] {
+                    return other == e
+                               ? "EAM " + describe(e) + " is listed twice"
+                               : "EAM " + describe(e) + " conflicts with " + describe(other) +
+                                     ": both map the IPv4 prefix " + e.prefix4.to_string();
+                });
                 break;
             }
         }
@@ -116,14 +120,16 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries,
             if ((slot.length_index >> 24) == e.prefix6.length && std::equal(w, w + 4, slot.words)) {
                 const EamEntry& other = all[slot.length_index & 0xffffff];
                 if (!(other == e))
-                    errors.push_back("EAM " + describe(e) + " conflicts with " + describe(other) +
-                                     ": both map the IPv6 prefix " + e.prefix6.to_string());
+                    problems.add_made([&] {
+                        return "EAM " + describe(e) + " conflicts with " + describe(other) +
+                               ": both map the IPv6 prefix " + e.prefix6.to_string();
+                    });
                 break;
             }
         }
         used6[e.prefix6.length] = true;
     }
-    if (errors.size() != errors_before) return nullptr;
+    if (problems.any()) return nullptr;
     // dataplane-bench: prefetching is neutral at 100k entries (10 MiB, mostly in the last-level
     // cache) and saves a quarter to a half of the worker's time at 1M (90 MiB).
     table->prefetch_worthwhile_ = table->memory_bytes() > kPrefetchWorthwhileBytes;
@@ -167,27 +173,27 @@ EamTable::with_changes(const std::vector<EamtChange>& changes,
     const auto& old_entries = old->entries();
     std::vector<bool> removed(old_entries.size());
     std::vector<EamEntry> added;
-    const std::size_t errors_before = errors.size();
+    ProblemCap problems(errors);
     for (std::size_t i = 0; i < changes.size(); ++i) {
         const EamtChange& c = changes[i];
         const std::string where = "change " + std::to_string(i + 1) + ": ";
         if (c.kind == EamtChange::Kind::add) {
             if (!c.prefix4 || !c.prefix6) {
-                errors.push_back(where + "an addition needs both an IPv4 and an IPv6 prefix");
+                problems.add(where + "an addition needs both an IPv4 and an IPv6 prefix");
                 continue;
             }
             const EamEntry e{*c.prefix4, *c.prefix6};
             if (const EamEntry* existing = old->exact4(e.prefix4);
                 existing && *existing == e &&
                 !removed[static_cast<std::size_t>(existing - old_entries.data())]) {
-                errors.push_back(where + "EAM " + describe(e) + " already exists");
+                problems.add(where + "EAM " + describe(e) + " already exists");
                 continue;
             }
             added.push_back(e);
             continue;
         }
         if (!c.prefix4 && !c.prefix6) {
-            errors.push_back(where + "a removal needs an IPv4 prefix, an IPv6 prefix, or both");
+            problems.add(where + "a removal needs an IPv4 prefix, an IPv6 prefix, or both");
             continue;
         }
         const EamEntry* target = c.prefix4 ? old->exact4(*c.prefix4) : old->exact6(*c.prefix6);
@@ -196,18 +202,17 @@ EamTable::with_changes(const std::vector<EamtChange>& changes,
                                   (c.prefix4 && c.prefix6 ? " <-> " : "") +
                                   (c.prefix6 ? c.prefix6->to_string() : std::string());
         if (!target) {
-            errors.push_back(where + "no EAM entry " + named + " to remove");
+            problems.add(where + "no EAM entry " + named + " to remove");
             continue;
         }
         const auto index = static_cast<std::size_t>(target - old_entries.data());
         if (removed[index]) {
-            errors.push_back(where + "EAM " + describe(*target) +
-                             " is removed twice in this batch");
+            problems.add(where + "EAM " + describe(*target) + " is removed twice in this batch");
             continue;
         }
         removed[index] = true;
     }
-    if (errors.size() != errors_before) return std::nullopt;
+    if (problems.any()) return std::nullopt;
     std::vector<EamEntry> next;
     next.reserve(old_entries.size() + added.size());
     for (std::size_t i = 0; i < old_entries.size(); ++i)

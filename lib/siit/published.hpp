@@ -44,13 +44,18 @@ template <typename T> class Published {
     std::size_t reclaim(bool wait) {
         while (!retired_.empty() && tracker_ && tracker_->check(retired_.front().first, wait))
             retired_.pop_front();
+        retired_count_.store(retired_.size(), std::memory_order_relaxed);
         return retired_.size();
     }
+    // How many versions are retired and not yet freed, as of the last publish or reclaim; any
+    // thread, no lock (for counters: a writer busy with a long change never delays it).
+    std::size_t retired() const { return retired_count_.load(std::memory_order_relaxed); }
 
   private:
     QuiescentStateTracker* tracker_;
     std::atomic<const T*> current_;
     std::deque<std::pair<std::uint64_t, std::unique_ptr<const T>>> retired_;
+    std::atomic<std::size_t> retired_count_{0};
 };
 
 } // namespace siit

@@ -79,6 +79,8 @@ class TranslationState {
     // Frees the retired versions that no reader can still hold; waits for readers when `wait`.
     // Returns how many versions are still retired.
     std::size_t reclaim(bool wait);
+    // Any thread, no lock: how many versions are retired and not yet freed (Published::retired).
+    std::size_t retired() const { return published_.retired(); }
 
   private:
     // Publishes unless the version breaks check_translation; returns its problems.
