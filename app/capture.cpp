@@ -84,11 +84,20 @@ bool compile_filter(int linktype, std::uint32_t snaplen, const std::string& text
 
 CaptureRequest parse_capture_request(const nlohmann::json& request) {
     CaptureRequest out;
+    for (const auto& [key, value] : request.items())
+        if (key != "command" && key != "version" && key != "port" && key != "direction" &&
+            key != "filter" && key != "count" && key != "duration" && key != "snaplen")
+            throw std::invalid_argument("unknown field \"" + key +
+                                        "\" (port, direction, filter, count, duration, snaplen)");
     const auto text = [&](const char* key, std::string& into) {
         if (!request.contains(key)) return;
         if (!request[key].is_string())
             throw std::invalid_argument(std::string(key) + " must be a string");
         into = request[key].get<std::string>();
+        // libpcap and the port names are C strings: a NUL would cut what siitd checks short of
+        // what was asked.
+        if (into.find('\0') != std::string::npos)
+            throw std::invalid_argument(std::string(key) + " must not contain a NUL character");
     };
     text("port", out.port);
     text("direction", out.direction);
@@ -102,8 +111,9 @@ CaptureRequest parse_capture_request(const nlohmann::json& request) {
         out.count = request["count"].get<std::uint64_t>();
     }
     if (request.contains("duration")) {
-        if (!request["duration"].is_number() || !std::isfinite(request["duration"].get<double>()) ||
-            request["duration"].get<double>() < 0 || request["duration"].get<double>() > 86400)
+        const auto& duration = request["duration"];
+        if (!duration.is_number() || !std::isfinite(duration.get<double>()) ||
+            std::signbit(duration.get<double>()) || duration.get<double>() > 86400)
             throw std::invalid_argument("duration must be a number of seconds from 0 to 86400");
         out.duration_seconds = request["duration"].get<double>();
     }
@@ -212,23 +222,33 @@ void* Capture::run_trampoline(void* self) {
 }
 
 // The client's end of the stream: sends whole buffers, waiting while the client reads (the
-// workers never wait: the ring fills and the capture loses pairs meanwhile).
+// workers never wait: the ring fills and the capture loses pairs meanwhile). A client that takes
+// nothing for `stall_limit_ms` is cut off: it would hold the one capture slot for good.
 struct Capture::Stream {
     int fd;
     const std::atomic<bool>& stop;
+    std::uint32_t stall_limit_ms;
     bool open = true;
+    bool cut_off = false;
 
     void send_all(const std::string& bytes) {
         std::size_t done = 0;
+        auto last_progress = std::chrono::steady_clock::now();
         while (open && done < bytes.size()) {
             const ssize_t n =
                 ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
             if (n > 0) {
                 done += static_cast<std::size_t>(n);
+                last_progress = std::chrono::steady_clock::now();
             } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
                 pollfd p{fd, POLLOUT, 0};
                 poll(&p, 1, 100);
                 if (stop.load()) open = false;
+                if (std::chrono::steady_clock::now() - last_progress >
+                    std::chrono::milliseconds(stall_limit_ms)) {
+                    open = false;
+                    cut_off = true;
+                }
             } else {
                 open = false; // the client went away
             }
@@ -246,7 +266,8 @@ struct Capture::Stream {
 
 void Capture::run() {
     CaptureSession& session = *session_;
-    Stream stream{fd_, stop_};
+    const int fd = fd_;
+    Stream stream{fd, stop_, stall_limit_ms_};
     const std::uint64_t hz = rte_get_tsc_hz();
     const std::uint64_t tsc0 = rte_get_tsc_cycles();
     const std::uint64_t epoch0 = realtime_ns();
@@ -336,13 +357,23 @@ void Capture::run() {
         pcapng::append_interface_statistics(out, statistics);
     }
     stream.send_all(out);
-    shutdown(fd_, SHUT_WR);
-    close(fd_);
-    fd_ = -1;
-    RTE_LOG(INFO, USER1, "siitd: capture ended: %llu pairs written, %llu lost\n",
-            static_cast<unsigned long long>(pairs), static_cast<unsigned long long>(lost));
+    if (stream.cut_off) {
+        if (cut_off_) cut_off_->fetch_add(1, std::memory_order_relaxed);
+        RTE_LOG(WARNING, USER1,
+                "siitd: capture cut off: its reader took nothing for %u ms "
+                "(control.client-timeout-ms); %llu pairs written, %llu lost\n",
+                stall_limit_ms_, static_cast<unsigned long long>(pairs),
+                static_cast<unsigned long long>(lost));
+    } else {
+        RTE_LOG(INFO, USER1, "siitd: capture ended: %llu pairs written, %llu lost\n",
+                static_cast<unsigned long long>(pairs), static_cast<unsigned long long>(lost));
+    }
+    // The slot is free before the client sees the end of its stream: a capture asked for right
+    // after this one ended is never refused as "already running".
     release_session();
     running_.store(false);
+    shutdown(fd, SHUT_WR);
+    close(fd);
 }
 
 void Capture::release_session() {

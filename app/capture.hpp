@@ -56,6 +56,12 @@ class Capture {
     void serve(int fd, std::string reply);
     // Ends a running capture and waits for its thread (siitd stopping).
     void stop();
+    // A reader that takes nothing for `ms` is cut off and counted in `counter`
+    // (control.client-timeout-ms, ControlCounters::captures_cut_off).
+    void limit_stalls(std::uint32_t ms, std::atomic<std::uint64_t>* counter) {
+        stall_limit_ms_ = ms;
+        cut_off_ = counter;
+    }
 
   private:
     struct Stream;
@@ -74,6 +80,8 @@ class Capture {
     bool thread_started_ = false;
     std::atomic<bool> running_{false};
     std::atomic<bool> stop_{false};
+    std::uint32_t stall_limit_ms_ = 5000;
+    std::atomic<std::uint64_t>* cut_off_ = nullptr;
 };
 
 } // namespace siitd

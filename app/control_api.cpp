@@ -730,6 +730,9 @@ json ControlApi::stats(const std::string&, const json& request) {
         {"clients_refused_limit", control_.clients_refused_limit.load()},
         {"requests_oversized", control_.requests_oversized.load()},
         {"clients_timed_out", control_.clients_timed_out.load()},
+        {"requests_in_turn", control_.requests_in_turn.load()},
+        {"requests_abandoned", control_.requests_abandoned.load()},
+        {"captures_cut_off", control_.captures_cut_off.load()},
     };
     const siit::TranslationVersion* version = state_.snapshot();
     result["state"] = {

@@ -247,6 +247,8 @@ int main(int argc, char** argv) {
                                                           server->counters());
                 api->set_kernel_mirror(mirror.get());
                 api->set_capture(&capture, server.get());
+                capture.limit_stalls(config->control.client_timeout_ms,
+                                     &server->counters().captures_cut_off);
                 // The socket thread reads the running version as one more reader, after the
                 // workers' indexes.
                 api->set_reader(&qsbr, kControlReader);

@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -95,6 +97,12 @@ MHD_Result on_request(void* self, MHD_Connection* connection, const char* url, c
     return static_cast<MHD_Result>(MetricsServer::handle_request(self, connection, url, method));
 }
 
+// How many connections libmicrohttpd holds, for the limit.
+void on_connection(void* self, MHD_Connection*, void**, MHD_ConnectionNotificationCode code) {
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) static_cast<MetricsServer*>(self)->count_open(1);
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) static_cast<MetricsServer*>(self)->count_open(-1);
+}
+
 } // namespace
 
 MetricsServer::MetricsServer(MetricsListen listen, Page page)
@@ -125,26 +133,64 @@ bool MetricsServer::start(std::string& error) {
     socket_ = bind_listen(listen_, error);
     if (socket_ < 0) return false;
     bound_socket_file_ = listen_.kind == MetricsListen::Kind::unix_socket;
-    // One internal thread polls every connection; a scrape is one short request. The limits keep
-    // a client that connects and stays silent from holding the endpoint.
-    daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, nullptr, nullptr,
-                               &on_request, this, MHD_OPTION_LISTEN_SOCKET, socket_,
-                               MHD_OPTION_CONNECTION_LIMIT, 16u, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
-                               MHD_OPTION_END);
-    if (!daemon_) {
+    // libmicrohttpd's one internal thread polls every connection it is given; this server's own
+    // thread accepts them, so that beyond the limit a client is refused at once instead of
+    // waiting in the listen queue behind connections that say nothing.
+    daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+                                   MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC,
+                               0, nullptr, nullptr, &on_request, this, MHD_OPTION_CONNECTION_LIMIT,
+                               kMaxConnections, MHD_OPTION_CONNECTION_TIMEOUT, kIdleSeconds,
+                               MHD_OPTION_NOTIFY_CONNECTION, &on_connection, this, MHD_OPTION_END);
+    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (!daemon_ || wake_fd_ < 0) {
         error = "libmicrohttpd could not start on " + listen_.text;
         stop();
         return false;
     }
-    socket_ = -1; // MHD_stop_daemon closes it
+    accepting_ = std::thread([this] { accept_loop(); });
     return true;
 }
 
+void MetricsServer::accept_loop() {
+    // Beyond the limit: an answer, not a wait (Prometheus records the failed scrape and retries).
+    static const std::string busy =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+        "Content-Length: 33\r\nConnection: close\r\n\r\n"
+        "too many connections; try again\r\n";
+    for (;;) {
+        pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {socket_, POLLIN, 0}};
+        if (poll(fds, 2, -1) < 0 && errno != EINTR) return;
+        if (fds[0].revents & POLLIN) return;
+        if (!(fds[1].revents & POLLIN)) continue;
+        sockaddr_storage peer{};
+        socklen_t length = sizeof peer;
+        const int fd = accept4(socket_, reinterpret_cast<sockaddr*>(&peer), &length,
+                               SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) continue;
+        if (open_.load() >= kMaxConnections) {
+            ++refused_limit_;
+            [[maybe_unused]] const auto n =
+                send(fd, busy.data(), busy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            close(fd);
+            continue;
+        }
+        // libmicrohttpd closes it, also when it refuses it.
+        MHD_add_connection(daemon_, fd, reinterpret_cast<sockaddr*>(&peer), length);
+    }
+}
+
 void MetricsServer::stop() {
+    if (accepting_.joinable()) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const auto n = write(wake_fd_, &one, sizeof one);
+        accepting_.join();
+    }
     if (daemon_) MHD_stop_daemon(daemon_);
     daemon_ = nullptr;
     if (socket_ >= 0) close(socket_);
     socket_ = -1;
+    if (wake_fd_ >= 0) close(wake_fd_);
+    wake_fd_ = -1;
     // Only the socket file this server made: a failed start leaves whatever was there.
     if (bound_socket_file_) unlink(listen_.text.c_str());
     bound_socket_file_ = false;
