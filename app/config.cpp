@@ -417,7 +417,8 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
         problems.add(input.field.empty() ? "(file)" : input.field, input.reason);
         return std::nullopt;
     }
-    const json root = std::move(*input.value);
+    json root = std::move(*input.value);
+    const siit::control::ReleaseJson release{root};
     if (!root.is_object()) {
         problems.add("(file)", "must be a JSON object");
         return std::nullopt;

@@ -66,7 +66,9 @@ std::vector<siit::EamtChange> parse_changes(const json& items, siit::EamtChange:
             siit::EamtChange change;
             change.kind = kind;
             bool ok = true;
-            for (const auto& [key, value] : item.items()) {
+            for (const auto& pair : item.items()) {
+                const std::string& key = pair.key();
+                const json& value = pair.value();
                 const std::string text = value.is_string() ? value.get<std::string>() : "";
                 if (key == "ipv4") {
                     change.prefix4 = siit::Ipv4Prefix::parse(text);
@@ -164,7 +166,7 @@ ControlApi::ControlApi(const Config& running, std::string config_file,
     file_view_.identity = siit::control::file_identity(config_file_);
     file_view_.readable = file_view_.identity.has_value();
     file_view_.settings = translation_to_json(running_.translation, nullptr).dump();
-    file_view_.eamt_digest = running_digest();
+    file_view_.eamt_digest = state_.table()->digest();
 }
 
 std::optional<std::string> ControlApi::handle_at_once(const std::string& text, uid_t uid) {
@@ -185,24 +187,6 @@ std::optional<std::string> ControlApi::handle_at_once(const std::string& text, u
     return reply;
 }
 
-void ControlApi::after_change() {
-    running_digest();
-}
-
-std::string ControlApi::running_digest() {
-    // The table is held by the version; a copy of its pointer keeps it for the cache.
-    std::shared_ptr<const siit::EamTable> table = state_.snapshot()->eamt;
-    {
-        std::lock_guard lock(shared_mutex_);
-        if (digest_table_ == table) return digest_;
-    }
-    std::string digest = siit::eamt_digest(table->entries());
-    std::lock_guard lock(shared_mutex_);
-    digest_table_ = std::move(table);
-    digest_ = digest;
-    return digest;
-}
-
 ControlApi::FileView ControlApi::view_of(const Config& file,
                                          std::optional<siit::control::FileIdentity> identity) {
     FileView view;
@@ -215,7 +199,7 @@ ControlApi::FileView ControlApi::view_of(const Config& file,
     view.settings = translation_to_json(file.translation, nullptr).dump();
     std::vector<std::string> errors;
     const auto table = siit::EamTable::build(file.eamt, errors);
-    view.eamt_digest = table ? siit::eamt_digest(table->entries()) : "";
+    view.eamt_digest = table ? table->digest() : "";
     Config keys = file; // the table is not a top-level key: leave it out of the comparison
     keys.eamt.clear();
     const json now = config_to_json(running_), then = config_to_json(keys);
@@ -241,7 +225,7 @@ json ControlApi::unsaved_changes() {
         }
     }
     const std::string settings = translation_to_json(snapshot().config, nullptr).dump();
-    const std::string digest = running_digest();
+    const std::string digest = snapshot().eamt->digest();
     std::lock_guard lock(shared_mutex_);
     if (!file_view_.readable) return nullptr;
     return file_view_.restart_keys_differ || file_view_.settings != settings ||
@@ -252,16 +236,18 @@ bool ControlApi::privileged_peer(uid_t uid) {
     return uid == 0 || uid == geteuid();
 }
 
-std::string ControlApi::handle(const std::string& text, uid_t uid) {
+std::string ControlApi::handle(std::string text, uid_t uid) {
     json reply = {{"version", kControlApiVersion}};
     std::string command = "(unparsed)";
     const Command* found = nullptr;
     std::string changed;
     try {
         auto input = siit::control::parse_json_input(text);
+        std::string().swap(text);
         if (!input.value)
             throw Refusal{"request refused: " + siit::control::json_input_problem(input), {}};
-        const json request = std::move(*input.value);
+        json request = std::move(*input.value);
+        const siit::control::ReleaseJson release{request};
         if (!request.is_object()) throw Refusal{"request must be a JSON object", {}};
         if (request.contains("version") && request["version"] != kControlApiVersion)
             throw Refusal{"API version " + request["version"].dump() +
@@ -290,7 +276,6 @@ std::string ControlApi::handle(const std::string& text, uid_t uid) {
             reply["result"] = (this->*found->handler)(command, request);
             changed = describe_change(before, snapshot());
             if (!wrote_.empty()) changed += "; wrote " + wrote_;
-            after_change();
         }
         reply["ok"] = true;
     } catch (const Refusal& r) {
@@ -303,7 +288,9 @@ std::string ControlApi::handle(const std::string& text, uid_t uid) {
     }
     // The audit trail: every change and every refusal, with who asked.
     const bool ok = reply["ok"].get<bool>();
-    if (!ok || (found && found->access != Access::read)) {
+    // (Who the peer is costs a look-up in the user database: only for a line that is logged.)
+    if ((!ok || (found && found->access != Access::read)) &&
+        rte_log_can_log(RTE_LOGTYPE_USER1, RTE_LOG_INFO)) {
         std::string detail = ok ? changed : "refused: " + reply["error"].get<std::string>();
         if (!ok && reply.contains("errors"))
             for (const auto& e : reply["errors"])
@@ -535,18 +522,19 @@ json ControlApi::status(const std::string&, const json&) {
                 next_hops[usable ? "resolved" : "unresolved"] =
                     next_hops[usable ? "resolved" : "unresolved"].get<int>() + 1;
             }
-    return {
-        {"siitd", SIITD_VERSION},
-        {"uptime-seconds", std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::steady_clock::now() - started_)
-                               .count()},
-        {"ports", ports},
-        {"workers", workers},
-        {"eamt",
-         {{"entries", entries.size()}, {"version", version->serial}, {"digest", running_digest()}}},
-        {"unsaved-changes", unsaved},
-        {"next-hops", next_hops},
-        {"drops-since-last-look", drops_since_last_look()}};
+    return {{"siitd", SIITD_VERSION},
+            {"uptime-seconds", std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::steady_clock::now() - started_)
+                                   .count()},
+            {"ports", ports},
+            {"workers", workers},
+            {"eamt",
+             {{"entries", entries.size()},
+              {"version", version->serial},
+              {"digest", version->eamt->digest()}}},
+            {"unsaved-changes", unsaved},
+            {"next-hops", next_hops},
+            {"drops-since-last-look", drops_since_last_look()}};
 }
 
 // The five drop counters that grew most since the previous `status` (since start, the first
@@ -856,7 +844,6 @@ std::vector<std::string> ControlApi::reload() {
     if (server_) server_->set_busy_with("the reload of " + config_file_);
     try {
         apply_config(read_config_file());
-        after_change();
     } catch (const Refusal& r) {
         errors = r.errors.empty() ? std::vector<std::string>{r.message} : r.errors;
     }

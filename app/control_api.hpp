@@ -54,7 +54,8 @@ class ControlApi {
                const Dataplane& dataplane, const ControlCounters& control);
     // One request line in, one reply line out; never throws. `uid` is the peer's (SO_PEERCRED).
     // The control worker's entry (ControlServer::Handlers::in_turn): any command.
-    std::string handle(const std::string& request, uid_t uid);
+    // The request's text is freed once parsed: a 60 MB one does not stay beside its parse.
+    std::string handle(std::string request, uid_t uid);
     // The socket thread's entry (Handlers::at_once): the reply, when the request is small and its
     // command runs at once (Lane::at_once; `status` only while siitd's file is as last read);
     // nothing otherwise. Reads the running version as a reader of `readers` (index `reader`),
@@ -69,9 +70,6 @@ class ControlApi {
     // changed then: the running version keeps working), empty when it was applied. Logged like a
     // control change.
     std::vector<std::string> reload();
-    // The control worker's tick: what a change leaves to do (the running table's digest, for
-    // `status`), done before the next request.
-    void after_change();
     // What siitd's command line overrides in the file (--socket), applied to a reloaded file
     // too, so that a reload does not see them as changes.
     void set_command_line(std::function<void(Config&)> overrides) {
@@ -151,8 +149,6 @@ class ControlApi {
     bool file_view_fresh() const;
     // Whether the running version differs from the file: true, false, or null (unreadable).
     nlohmann::json unsaved_changes();
-    // The digest of the running table, computed once per table.
-    std::string running_digest();
 
     // The running version's settings and table, held so that they outlive its publication.
     TranslationSnapshot snapshot() const;
@@ -188,11 +184,9 @@ class ControlApi {
     std::string wrote_;
 
     // Guards what both control threads touch: the `stats` baseline, what `status` saw last, the
-    // link watch, the file's view and the digest cache.
+    // link watch and the file's view.
     mutable std::mutex shared_mutex_;
     FileView file_view_;
-    std::shared_ptr<const siit::EamTable> digest_table_;
-    std::string digest_;
     siit::QuiescentStateTracker* readers_ = nullptr;
     unsigned reader_ = 0;
 };

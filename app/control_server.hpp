@@ -50,7 +50,7 @@ class ControlServer {
         // grows with the table or the file).
         std::function<std::optional<std::string>(const std::string& request, uid_t uid)> at_once;
         // On the control worker, one request at a time, in the order they arrived.
-        std::function<std::string(const std::string& request, uid_t uid)> in_turn;
+        std::function<std::string(std::string request, uid_t uid)> in_turn;
         // About ten times a second: on the socket thread, and on the control worker between
         // requests (a SIGHUP reload, the reclamation of old versions).
         std::function<void()> socket_tick, worker_tick;

@@ -231,8 +231,8 @@ int main(int argc, char** argv) {
                 handlers.at_once = [&api](const std::string& request, uid_t uid) {
                     return api->handle_at_once(request, uid);
                 };
-                handlers.in_turn = [&api](const std::string& request, uid_t uid) {
-                    return api->handle(request, uid);
+                handlers.in_turn = [&api](std::string request, uid_t uid) {
+                    return api->handle(std::move(request), uid);
                 };
                 handlers.socket_tick = [&api] { api->poll_links(); };
                 // The control worker is the only writer of the translation state: it reloads,

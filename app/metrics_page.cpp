@@ -50,13 +50,10 @@ void MetricsPage::observe(const siit::TranslationVersion& version) {
         std::lock_guard lock(mutex_);
         if (version.serial == eamt_version_) return;
     }
-    // The digest of a large table takes a while: computed outside the lock, once per version.
-    const auto& entries = version.eamt->entries();
-    std::string digest = siit::eamt_digest(entries);
     std::lock_guard lock(mutex_);
     eamt_version_ = version.serial;
-    eamt_entries_ = entries.size();
-    eamt_digest_ = std::move(digest);
+    eamt_entries_ = version.eamt->entries().size();
+    eamt_digest_ = version.eamt->digest();
     eamt_changed_unix_ = unix_now();
 }
 

@@ -52,14 +52,18 @@ inline bool json_nests_deeper_than(const std::string& text, int max_depth) {
 
 namespace detail {
 
-// A SAX pass over text already known to be valid JSON, looking for a key given twice in one
-// object; it builds nothing. (nlohmann's callback parser could do this while building, but its
+// The first SAX pass over a text, building nothing: the first key given twice in one object, and
+// the length of every array in the order the arrays open, so that the second pass can give each
+// its exact room. (nlohmann's callback parser could find duplicates while building, but its
 // end_object searches the whole parent for discarded values: quadratic in a list of a million
-// objects.)
-class DuplicateKeyFinder {
+// objects. And its DOM grows arrays by doubling: a request of 31 million small values would peak
+// at half as much again as it ends.)
+class FirstPass {
   public:
     using json = nlohmann::json;
     std::string duplicate; // the first key given twice, as a path ("ports[1].name")
+    std::vector<std::size_t> array_lengths; // in the order the arrays open
+    std::string syntax_error;               // not JSON: why
 
     bool null() { return element_done(); }
     bool boolean(bool) { return element_done(); }
@@ -75,32 +79,35 @@ class DuplicateKeyFinder {
     bool key(json::string_t& key) {
         Frame& top = frames_.back();
         top.key = key;
-        if (top.keys.insert(key).second) return true;
-        duplicate = path();
-        return false; // stop: one is enough
+        if (!top.keys.insert(key).second && duplicate.empty()) duplicate = path();
+        return true; // on to the end: a syntax error later in the text is the first thing to say
     }
     bool end_object() {
         frames_.pop_back();
         return element_done();
     }
     bool start_array(std::size_t) {
-        frames_.push_back({true, 0, {}, {}});
+        frames_.push_back({true, 0, array_lengths.size(), {}, {}});
+        array_lengths.push_back(0);
         return true;
     }
     bool end_array() {
+        array_lengths[frames_.back().array_number] = frames_.back().index;
         frames_.pop_back();
         return element_done();
     }
-    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+        syntax_error = e.what();
         return false;
     }
 
   private:
     struct Frame {
         bool array = false;
-        std::size_t index = 0;      // arrays: the element being read
-        std::string key;            // objects: the key being read
-        std::set<std::string> keys; // objects: the keys seen so far
+        std::size_t index = 0;        // arrays: the element being read
+        std::size_t array_number = 0; // arrays: its place in array_lengths
+        std::string key;              // objects: the key being read
+        std::set<std::string> keys;   // objects: the keys seen so far
     };
     bool element_done() {
         if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
@@ -119,11 +126,77 @@ class DuplicateKeyFinder {
     std::vector<Frame> frames_;
 };
 
+// The second pass: the value itself, each array reserved at the length the first pass found
+// (so an element's address stays put while its own elements are added).
+class Builder {
+  public:
+    using json = nlohmann::json;
+    Builder(json& root, const std::vector<std::size_t>& array_lengths)
+        : root_(root), array_lengths_(array_lengths) {}
+
+    bool null() { return place(nullptr) != nullptr; }
+    bool boolean(bool v) { return place(v) != nullptr; }
+    bool number_integer(json::number_integer_t v) { return place(v) != nullptr; }
+    bool number_unsigned(json::number_unsigned_t v) { return place(v) != nullptr; }
+    bool number_float(json::number_float_t v, const json::string_t&) { return place(v) != nullptr; }
+    bool string(json::string_t& v) { return place(std::move(v)) != nullptr; }
+    bool binary(json::binary_t& v) { return place(json::binary(std::move(v))) != nullptr; }
+    bool start_object(std::size_t) {
+        stack_.push_back(place(json::value_t::object));
+        return true;
+    }
+    bool key(json::string_t& key) {
+        element_ = &stack_.back()->get_ref<json::object_t&>()[key];
+        return true;
+    }
+    bool end_object() {
+        stack_.pop_back();
+        return true;
+    }
+    bool start_array(std::size_t) {
+        json* array = place(json::value_t::array);
+        const std::size_t n = next_array_ < array_lengths_.size() ? array_lengths_[next_array_] : 0;
+        ++next_array_;
+        array->get_ref<json::array_t&>().reserve(n);
+        stack_.push_back(array);
+        return true;
+    }
+    bool end_array() {
+        stack_.pop_back();
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+        return false;
+    }
+
+  private:
+    template <typename Value> json* place(Value&& value) {
+        if (stack_.empty()) {
+            root_ = json(std::forward<Value>(value));
+            return &root_;
+        }
+        json& top = *stack_.back();
+        if (top.is_array()) {
+            auto& elements = top.get_ref<json::array_t&>();
+            elements.emplace_back(std::forward<Value>(value));
+            return &elements.back();
+        }
+        *element_ = json(std::forward<Value>(value));
+        return element_;
+    }
+    json& root_;
+    const std::vector<std::size_t>& array_lengths_;
+    std::size_t next_array_ = 0;
+    std::vector<json*> stack_;
+    json* element_ = nullptr;
+};
+
 } // namespace detail
 
 // Parses `text`: refused when it is not JSON, nests deeper than `max_depth`, or gives a key
 // twice in one object (`field` then names the key's place, as "ports[1].name"). Linear in the
-// text's length: a million-entry EAMT is one request.
+// text's length: a million-entry EAMT is one request; its value costs what nlohmann::json's
+// values cost (16 bytes each, and what strings and objects hold), never twice that.
 inline JsonInput parse_json_input(const std::string& text, int max_depth = kMaxJsonDepth) {
     using nlohmann::json;
     JsonInput result;
@@ -131,23 +204,47 @@ inline JsonInput parse_json_input(const std::string& text, int max_depth = kMaxJ
         result.reason = "nests deeper than " + std::to_string(max_depth) + " levels";
         return result;
     }
-    json value;
-    try {
-        value = json::parse(text);
-    } catch (const json::exception& e) { // a syntax error, or a number too large (1e99999)
-        result.reason = std::string("not valid JSON: ") + e.what();
+    detail::FirstPass first;
+    // (A syntax error, or a number too large: 1e99999.)
+    if (!json::sax_parse(text, &first) || !first.syntax_error.empty()) {
+        result.reason = "not valid JSON: " + first.syntax_error;
         return result;
     }
-    detail::DuplicateKeyFinder finder;
-    json::sax_parse(text, &finder);
-    if (!finder.duplicate.empty()) {
-        result.field = finder.duplicate;
+    if (!first.duplicate.empty()) {
+        result.field = first.duplicate;
         result.reason = "given twice (each key may appear once per object)";
         return result;
     }
+    json value;
+    detail::Builder builder(value, first.array_lengths);
+    json::sax_parse(text, &builder);
     result.value = std::move(value);
     return result;
 }
+
+// Frees `value` leaves first. nlohmann::json destroys a container without recursing by moving all
+// of its elements into a stack of its own first: a list of 31 million values would need twice its
+// memory just to go away. Emptied from the leaves up, no container it destroys holds anything.
+// Recursion is bounded by the nesting parse_json_input allows.
+inline void release_json(nlohmann::json& value) {
+    if (value.is_array()) {
+        auto& elements = value.get_ref<nlohmann::json::array_t&>();
+        for (auto& element : elements)
+            release_json(element);
+        nlohmann::json::array_t().swap(elements);
+    } else if (value.is_object()) {
+        auto& members = value.get_ref<nlohmann::json::object_t&>();
+        for (auto& member : members)
+            release_json(member.second);
+        nlohmann::json::object_t().swap(members);
+    }
+}
+
+// Calls release_json on a value when it goes out of scope, whatever the way out.
+struct ReleaseJson {
+    nlohmann::json& value;
+    ~ReleaseJson() { release_json(value); }
+};
 
 // The refusal as one line: "FIELD: REASON", or the reason alone when no field is known.
 inline std::string json_input_problem(const JsonInput& input) {

@@ -130,6 +130,7 @@ std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries,
         used6[e.prefix6.length] = true;
     }
     if (problems.any()) return nullptr;
+    table->digest_ = eamt_digest(table->entries_);
     // dataplane-bench: prefetching is neutral at 100k entries (10 MiB, mostly in the last-level
     // cache) and saves a quarter to a half of the worker's time at 1M (90 MiB).
     table->prefetch_worthwhile_ = table->memory_bytes() > kPrefetchWorthwhileBytes;
@@ -222,12 +223,21 @@ EamTable::with_changes(const std::vector<EamtChange>& changes,
 }
 
 std::string eamt_digest(const std::vector<EamEntry>& entries) {
+    // Byte by byte over each entry's binary form: 22 bytes an entry, a million in tens of
+    // milliseconds (the table's build computes it once; `status` and the metrics only read it).
     std::uint64_t hash = 0xcbf29ce484222325ull;
-    for (const auto& e : entries)
-        for (const char c : e.prefix4.to_string() + " " + e.prefix6.to_string() + "\n") {
-            hash ^= static_cast<unsigned char>(c);
-            hash *= 0x100000001b3ull;
-        }
+    const auto mix = [&hash](std::uint8_t byte) {
+        hash ^= byte;
+        hash *= 0x100000001b3ull;
+    };
+    for (const auto& e : entries) {
+        for (int shift = 24; shift >= 0; shift -= 8)
+            mix(static_cast<std::uint8_t>(e.prefix4.address.value >> shift));
+        mix(e.prefix4.length);
+        for (const std::uint8_t byte : e.prefix6.address.bytes)
+            mix(byte);
+        mix(e.prefix6.length);
+    }
     char text[17];
     std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
     return text;

@@ -94,6 +94,8 @@ class EamTable final : public EamLookup {
                                                       std::vector<std::string>& errors) const;
     // Every entry, sorted by IPv4 prefix then length.
     const std::vector<EamEntry>& entries() const { return entries_; }
+    // eamt_digest(entries()), computed once when the table is built.
+    const std::string& digest() const { return digest_; }
     // Bytes this version occupies (entries and both hash tables).
     std::size_t memory_bytes() const;
 
@@ -138,6 +140,7 @@ class EamTable final : public EamLookup {
     }
 
     std::vector<EamEntry> entries_;
+    std::string digest_;
     std::vector<std::uint64_t>
         table4_; // masked value << 32 | length << 24 | index; all ones: empty
     std::vector<Slot6> table6_;
@@ -199,9 +202,10 @@ inline const EamEntry* EamTable::lookup6(const std::uint8_t* address) const {
     return nullptr;
 }
 
-// FNV-1a over a table's entries in order (EamTable::entries() are sorted, so the order they were
-// loaded in does not matter): two tables with the same digest hold the same entries, so operators
-// compare boxes, or a box with its file, at a glance. 16 hex digits.
+// FNV-1a (64 bits) over a table's entries in order, each as its IPv4 address (4 bytes, network
+// order), its length, its IPv6 address (16 bytes) and its length (EamTable::entries() are
+// sorted, so the order they were loaded in does not matter): two tables with the same digest hold
+// the same entries, so operators compare boxes, or a box with its file, at a glance. 16 hex digits.
 std::string eamt_digest(const std::vector<EamEntry>& entries);
 
 } // namespace siit

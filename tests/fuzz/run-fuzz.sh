@@ -13,6 +13,9 @@
 #   bash tests/fuzz/run-fuzz.sh build-fuzz 3600 control_api
 # (a named target runs the full SECONDS). Findings are left in BUILD_DIR as crash-* files.
 set -euo pipefail
+# Allocation sites four frames deep: enough to place a finding, and a fraction of the cost of
+# recording thirty for every allocation.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}malloc_context_size=4"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$1"
 out=$(cd "$1" && pwd) # absolute: each target runs from inside it
@@ -28,6 +31,7 @@ mkdir -p "$out/obj"
 # DPDK's headers as system headers: their warnings are not ours.
 dpdk_cflags=$(pkg-config --cflags libdpdk libnl-route-3.0 libmicrohttpd libpcap | sed 's/-I/-isystem /g')
 cxx=(clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+     -fsanitize-coverage-allowlist="$root/tests/fuzz/coverage.allowlist"
      -I"$root/lib" -I"$root/app" -I"$root/ctl" -I"$root/tests/support" -DSIITD_VERSION='"fuzz"')
 lib_sources=("$root"/lib/siit/*.cpp "$root"/lib/control/*.cpp)
 app_sources=()
@@ -52,7 +56,7 @@ build_target() { # target
     config) sources=("${lib_sources[@]}" "$root/app/config.cpp") ;;
     jool_import) sources=("${lib_sources[@]}" "$root/app/config.cpp" "$root/ctl/jool_import.cpp") ;;
     tayga_import) sources=("${lib_sources[@]}" "$root/app/config.cpp" "$root/ctl/tayga_import.cpp") ;;
-    eamt_file) sources=("$root/ctl/eamt_file.cpp" "$root/ctl/input_file.cpp") ;;
+    eamt_file) sources=("$root/ctl/eamt_file.cpp" "$root/ctl/input_file.cpp" "$root/lib/control/regular_file.cpp") ;;
     pcapng) sources=("$root/lib/control/pcapng.cpp") ;;
     control_api)
       sources=("${lib_sources[@]}" "${app_sources[@]}")

@@ -39,3 +39,41 @@ TEST_CASE("json input: malformed text is refused with the parser's reason", "[js
     CHECK_FALSE(huge.value);
     CHECK_THAT(huge.reason, Catch::Contains("number overflow"));
 }
+
+TEST_CASE("json input: the value is what nlohmann::json parses, arrays at their exact length",
+          "[json]") {
+    const char* texts[] = {
+        "null",
+        "true",
+        "-7",
+        "18446744073709551615",
+        "2.5",
+        "\"s\\u00e9\"",
+        "[]",
+        "{}",
+        R"({"a": [1, [2, [3, []]], {"b": [null, false, -1.5e3]}], "c": {"d": {}}, "e": "x"})",
+        R"([[1, 2], [], [[], [{}]], {"k": [1, 2, 3]}])",
+    };
+    for (const char* text : texts) {
+        const auto input = parse_json_input(text);
+        REQUIRE(input.value);
+        CHECK(*input.value == nlohmann::json::parse(text));
+        CHECK(input.value->dump() == nlohmann::json::parse(text).dump());
+    }
+    std::string many = "[";
+    for (int i = 0; i < 10000; ++i)
+        many += std::to_string(i) + (i + 1 < 10000 ? "," : "]");
+    const auto big = parse_json_input(many);
+    REQUIRE(big.value);
+    CHECK(big.value->size() == 10000);
+    // Reserved at its length, not grown by doubling.
+    CHECK(big.value->get_ref<const nlohmann::json::array_t&>().capacity() == 10000);
+    CHECK((*big.value)[9999] == 9999);
+}
+
+TEST_CASE("json input: a syntax error after a repeated key is reported as the syntax error",
+          "[json]") {
+    const auto both = parse_json_input(R"({"a": 1, "a": 2, )");
+    CHECK_FALSE(both.value);
+    CHECK_THAT(both.reason, Catch::StartsWith("not valid JSON"));
+}
