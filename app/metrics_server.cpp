@@ -19,6 +19,10 @@ namespace siitd {
 
 namespace {
 
+// Room in the kernel for connections not yet accepted: more than the connection limit, so that
+// every client beyond it meets the limit's refusal instead of a queue the kernel keeps.
+constexpr int kListenBacklog = 128;
+
 // A socket bound to `listen` and listening; -1 with the reason when that fails.
 int bind_listen(const MetricsListen& listen, std::string& error) {
     const auto fail = [&error](const std::string& what, int fd) {
@@ -44,7 +48,7 @@ int bind_listen(const MetricsListen& listen, std::string& error) {
         std::strncpy(address.sun_path, listen.text.c_str(), sizeof address.sun_path - 1);
         if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
             return fail("bind " + listen.text, fd);
-        if (::listen(fd, 16) != 0) {
+        if (::listen(fd, kListenBacklog) != 0) {
             unlink(listen.text.c_str()); // the socket file this bind just made
             return fail("listen " + listen.text, fd);
         }
@@ -73,7 +77,7 @@ int bind_listen(const MetricsListen& listen, std::string& error) {
     if (v6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof yes);
     if (bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0)
         return fail("bind " + listen.text, fd);
-    if (::listen(fd, 16) != 0) return fail("listen " + listen.text, fd);
+    if (::listen(fd, kListenBacklog) != 0) return fail("listen " + listen.text, fd);
     return fd;
 }
 
@@ -97,9 +101,9 @@ MHD_Result on_request(void* self, MHD_Connection* connection, const char* url, c
     return static_cast<MHD_Result>(MetricsServer::handle_request(self, connection, url, method));
 }
 
-// How many connections libmicrohttpd holds, for the limit.
+// How many connections libmicrohttpd holds, for the limit: counted when handed over (its own
+// "started" comes later, on its thread), uncounted when it closes one.
 void on_connection(void* self, MHD_Connection*, void**, MHD_ConnectionNotificationCode code) {
-    if (code == MHD_CONNECTION_NOTIFY_STARTED) static_cast<MetricsServer*>(self)->count_open(1);
     if (code == MHD_CONNECTION_NOTIFY_CLOSED) static_cast<MetricsServer*>(self)->count_open(-1);
 }
 
@@ -175,7 +179,9 @@ void MetricsServer::accept_loop() {
             continue;
         }
         // libmicrohttpd closes it, also when it refuses it.
-        MHD_add_connection(daemon_, fd, reinterpret_cast<sockaddr*>(&peer), length);
+        count_open(1);
+        if (MHD_add_connection(daemon_, fd, reinterpret_cast<sockaddr*>(&peer), length) != MHD_YES)
+            count_open(-1);
     }
 }
 

@@ -65,6 +65,33 @@ eamt_follows() {
 check "an EAMT change shows on the page within 2 s (entries, digest)" within_2s eamt_follows
 check "another path is 404" bash -c "fetch http://127.0.0.1:$PORT/ 2>&1 | grep -q 'HTTP Error 404'"
 check "another method is 405" bash -c "fetch http://127.0.0.1:$PORT/metrics POST 2>&1 | grep -q 'HTTP Error 405'"
+# Idle clients cannot blind the monitoring: 16 connections that say nothing, then a scrape; 64
+# held, and the next is answered 503 at once; 2 s later the idle ones are gone.
+idle_clients() { # count: prints how long the scrape took, or its refusal
+  ip netns exec "$NS" /usr/bin/python3 - "$1" "$PORT" <<'PY'
+import socket, sys, time, urllib.request, urllib.error
+idle = [socket.create_connection(("127.0.0.1", int(sys.argv[2]))) for _ in range(int(sys.argv[1]))]
+time.sleep(0.2)
+start = time.monotonic()
+try:
+    with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[2]}/metrics", timeout=10) as r:
+        r.read()
+    print("scraped in %.3f s" % (time.monotonic() - start))
+except urllib.error.HTTPError as e:
+    print("refused %d in %.3f s" % (e.code, time.monotonic() - start))
+time.sleep(2.5)
+closed = sum(1 for s in idle if s.recv(1) == b"")
+print(f"closed by siitd after 2.5 s idle: {closed} of {len(idle)}")
+PY
+}
+idle_clients 16 >"$E2E_TMP/idle16.txt"; sed 's/^/    16 idle connections: /' "$E2E_TMP/idle16.txt"
+check "with 16 idle connections held, a scrape answers within 1 s" \
+  grep -qE '^scraped in 0\.[0-9]+ s$' "$E2E_TMP/idle16.txt"
+check "... and siitd closes the idle ones after 2 s" grep -qx "closed by siitd after 2.5 s idle: 16 of 16" "$E2E_TMP/idle16.txt"
+idle_clients 64 >"$E2E_TMP/idle64.txt"; sed 's/^/    64 idle connections: /' "$E2E_TMP/idle64.txt"
+check "with 64 held, the next is refused 503 at once, not queued" \
+  grep -qE '^refused 503 in 0\.[0-9]+ s$' "$E2E_TMP/idle64.txt"
+check "... and a scrape after the idle ones are gone answers" bash -c "fetch http://127.0.0.1:$PORT/metrics | grep -q siitd_build_info"
 
 # A real Prometheus scrapes siitd, and answers a query about one of its counters.
 mkdir -p "$E2E_TMP/prometheus"

@@ -358,6 +358,25 @@ TEST_CASE("control API: the command registry and docs/control-api.md list the sa
     CHECK(registry == documented);
 }
 
+TEST_CASE("control API: docs/control-api.md lists the commands answered at once, as the "
+          "registry does",
+          "[control]") {
+    std::set<std::string> registry, documented;
+    for (const auto& c : ControlApi::commands())
+        if (c.lane == Lane::at_once) registry.insert(c.name);
+    std::ifstream doc(SIIT_DOCS_DIR "/control-api.md");
+    REQUIRE(doc);
+    const std::string lead = "Answered at once on the socket thread: ";
+    std::string line;
+    while (std::getline(doc, line))
+        if (line.rfind(lead, 0) == 0) {
+            for (std::size_t at = line.find('`'); at != std::string::npos;
+                 at = line.find('`', line.find('`', at + 1) + 1))
+                documented.insert(line.substr(at + 1, line.find('`', at + 1) - at - 1));
+        }
+    CHECK(registry == documented);
+}
+
 TEST_CASE("control API: capture's fields are checked before anything is captured", "[control]") {
     const CaptureRequest defaults = parse_capture_request(json::object());
     CHECK(defaults.port.empty());
@@ -394,6 +413,12 @@ TEST_CASE("control API: capture's fields are checked before anything is captured
     CHECK(refusal({{"duration", -1}}) == "duration must be a number of seconds from 0 to 86400");
     CHECK(refusal({{"snaplen", 63}}) == "snaplen must be from 64 to 9216 bytes");
     CHECK(refusal({{"snaplen", 9217}}) == "snaplen must be from 64 to 9216 bytes");
+    CHECK(refusal({{"duration", -0.0}}) == "duration must be a number of seconds from 0 to 86400");
+    CHECK(refusal({{"filter", std::string("tcp\0 and and", 12)}}) ==
+          "filter must not contain a NUL character");
+    CHECK(refusal({{"count", 1}, {"colour", "red"}}) ==
+          "unknown field \"colour\" (port, direction, filter, count, duration, snaplen)");
+    CHECK(refusal({{"command", "capture"}, {"version", 1}}) == "accepted");
 }
 
 TEST_CASE("control API: capture shows traffic: root or siitd's user only, and only where a "
