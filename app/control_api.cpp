@@ -70,24 +70,20 @@ std::vector<siit::EamtChange> parse_changes(const json& items, siit::EamtChange:
                 const std::string& key = pair.key();
                 const json& value = pair.value();
                 const std::string text = value.is_string() ? value.get<std::string>() : "";
+                // One side of the entry: its prefix, or the problem with it.
+                const auto side = [&](auto& slot, auto parse, const char* family) {
+                    slot = parse(text);
+                    if (slot) return;
+                    problems.add_made([&] {
+                        return where() + "'" + value.dump() + "' is not an " + family +
+                               " prefix (host bits must be zero)";
+                    });
+                    ok = false;
+                };
                 if (key == "ipv4") {
-                    change.prefix4 = siit::Ipv4Prefix::parse(text);
-                    if (!change.prefix4) {
-                        problems.add_made([&] {
-                            return where() + "'" + value.dump() +
-                                   "' is not an IPv4 prefix (host bits must be zero)";
-                        });
-                        ok = false;
-                    }
+                    side(change.prefix4, &siit::Ipv4Prefix::parse, "IPv4");
                 } else if (key == "ipv6") {
-                    change.prefix6 = siit::Ipv6Prefix::parse(text);
-                    if (!change.prefix6) {
-                        problems.add_made([&] {
-                            return where() + "'" + value.dump() +
-                                   "' is not an IPv6 prefix (host bits must be zero)";
-                        });
-                        ok = false;
-                    }
+                    side(change.prefix6, &siit::Ipv6Prefix::parse, "IPv6");
                 } else {
                     problems.add_made([&] { return where() + "unknown field \"" + key + "\""; });
                     ok = false;
