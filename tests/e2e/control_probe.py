@@ -80,19 +80,28 @@ elif command == "during-replace":
     done = threading.Event()
     result = {}
 
+    sent = threading.Event()
+
     def replace():
         try:
-            reply, elapsed = ask(body, timeout=300)
+            s = connect(300)
+            start = time.monotonic()
+            s.sendall(body)
+            sent.set()  # siitd has read all but a socket buffer of it
+            reply, elapsed = json.loads(read_line(s)), time.monotonic() - start
+            s.close()
             result.update(replace_ok=reply["ok"], replace_seconds=elapsed,
                           entries=reply.get("result"), error=reply.get("error"))
         except Exception as e:
             result.update(replace_ok=False, error=repr(e))
         finally:
+            sent.set()
             done.set()
 
     worker = threading.Thread(target=replace)
     worker.start()
-    time.sleep(0.3)  # the request is on its way, its parse begun
+    sent.wait()
+    time.sleep(0.2)  # the request is whole and on the control worker
     # Clients that ask for something the control worker answers in turn, and leave at once.
     for _ in range(5):
         s = connect()
@@ -109,9 +118,14 @@ elif command == "during-replace":
                 result["refused"] = reply
         time.sleep(0.01)
     worker.join()
-    stats, _ = ask({"command": "stats"})
-    result.update(slowest=slowest, asked_during=asked, body_bytes=len(body),
-                  abandoned=stats["result"]["control"]["requests_abandoned"])
+    # The worker takes the five up after the replace's reply has gone: give it a moment.
+    for _ in range(40):
+        stats, _ = ask({"command": "stats"})
+        abandoned = stats["result"]["control"]["requests_abandoned"]
+        if abandoned >= 5:
+            break
+        time.sleep(0.05)
+    result.update(slowest=slowest, asked_during=asked, body_bytes=len(body), abandoned=abandoned)
     out(result)
 
 elif command == "captures":
