@@ -158,7 +158,7 @@ ControlApi::ControlApi(const Config& running, std::string config_file,
     running_.eamt.clear();
     running_.eamt.shrink_to_fit();
     // The file holds what siitd started from, as far as anybody can tell without reading it
-    // again: the running version, whose digest is computed once here.
+    // again: the running version (its table's digest was computed when it was built).
     file_view_.identity = siit::control::file_identity(config_file_);
     file_view_.readable = file_view_.identity.has_value();
     file_view_.settings = translation_to_json(running_.translation, nullptr).dump();
