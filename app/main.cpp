@@ -16,21 +16,21 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "capture.hpp"
-#include "config.hpp"
-#include "control_api.hpp"
-#include "control_server.hpp"
-#include "dataplane.hpp"
-#include "driver_plugins.hpp"
-#include "kernel_addresses.hpp"
-#include "kernel_mirror.hpp"
-#include "log_stream.hpp"
-#include "metrics_page.hpp"
-#include "metrics_server.hpp"
-#include "port_environment.hpp"
-#include "rcu_qsbr.hpp"
+#include "api/control_api.hpp"
+#include "api/server.hpp"
+#include "capture/capture.hpp"
+#include "config/config_file.hpp"
+#include "dataplane/dataplane.hpp"
+#include "dataplane/rcu_qsbr.hpp"
+#include "dataplane/worker.hpp"
+#include "kernel/addresses.hpp"
+#include "kernel/mirror.hpp"
+#include "observe/log_stream.hpp"
+#include "observe/metrics_page.hpp"
+#include "observe/metrics_server.hpp"
+#include "ports/driver_plugins.hpp"
+#include "ports/environment.hpp"
 #include "siit/translation_state.hpp"
-#include "worker.hpp"
 
 namespace {
 

@@ -69,8 +69,8 @@ build build-tsan tests/stress-tests --buildtype=debugoptimized -Db_lto=false -Db
 
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1
-run_catch "unit (release)" build/tests/unit-tests
-run_catch "unit (asan+ubsan)" build-sanitize/tests/unit-tests
+run_catch "lib (release)" build/tests/lib-tests
+run_catch "lib (asan+ubsan)" build-sanitize/tests/lib-tests
 run_catch "app (release)" build/tests/app-tests
 run_catch "app (asan+ubsan)" build-sanitize/tests/app-tests
 run_catch "ctl (release)" build/tests/ctl-tests
@@ -78,6 +78,16 @@ run_catch "ctl (asan+ubsan)" build-sanitize/tests/ctl-tests
 export TSAN_OPTIONS=halt_on_error=1
 run_catch "stress (tsan)" build-tsan/tests/stress-tests
 run_catch "stress (asan+ubsan)" build-sanitize/tests/stress-tests
+
+# The tree against its READMEs: the layout table, each source folder's README.md, the include
+# order of app/'s rooms.
+layout_log=$(mktemp)
+/usr/bin/python3 tests/layout/layout_test.py | tee "$layout_log" | grep -v '^ok layout'
+lp=; lf=
+read -r lp lf < <(sed -n 's/^layout: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$layout_log")
+if [ -z "${lp:-}" ]; then lp=0; lf=1; echo "layout: the check printed no total"; fi
+passed=$((passed + lp)); failed=$((failed + lf))
+rm -f "$layout_log"
 
 # Golden pcaps: every scenario under pcaps/ through the real siitd on net_pcap; then again with
 # the workers' staged pipeline (EAMT lookups prefetched a burst ahead) forced on, which siitd

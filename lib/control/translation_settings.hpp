@@ -4,7 +4,8 @@
 // `global.get`/`global.set` (siitctl get/set/unset and their completion), siitctl import-jool
 // and the settings tables of the README and docs/siitd.conf.md all follow this one table; a unit
 // test checks the two documents against it. None of these settings needs a restart: every one
-// is applied live, as one atomic change (the top-level keys that do need one: app/config.cpp).
+// is applied live, as one atomic change (the top-level keys that do need one:
+// app/config/config_file.cpp).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "siit/config.hpp"
+#include "siit/translator_config.hpp"
 
 namespace siit::control {
 

@@ -5,8 +5,8 @@
 
 #include <optional>
 
-#include "siit/config.hpp"
 #include "siit/eam.hpp"
+#include "siit/translator_config.hpp"
 
 namespace siit {
 

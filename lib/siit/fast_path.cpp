@@ -6,7 +6,7 @@
 // with no fragmentation; both addresses translatable; not hairpinned. Anything else, and every
 // drop or error, is "not taken": the packet is left untouched and the full translation
 // (translate_4to6.cpp, translate_6to4.cpp) handles it, so every rule keeps one home. Both paths
-// give byte-identical output, which tests/unit/test_fast_path.cpp checks on random packets built
+// give byte-identical output, which tests/lib/test_fast_path.cpp checks on random packets built
 // around these edges and on mutations of them, and tests/fuzz/fuzz_translate.cpp on every input.
 //
 // For EAMTs larger than the caches, a worker makes the fast path's lookups ahead for a whole burst

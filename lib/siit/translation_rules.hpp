@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "siit/config.hpp"
+#include "siit/translator_config.hpp"
 
 namespace siit {
 

@@ -24,10 +24,10 @@
 #include <string>
 #include <vector>
 
-#include "siit/config.hpp"
 #include "siit/eamt.hpp"
 #include "siit/published.hpp"
 #include "siit/qsbr.hpp"
+#include "siit/translator_config.hpp"
 
 namespace siit {
 

@@ -10,11 +10,11 @@
 #include <optional>
 
 #include "siit/bytes.hpp"
-#include "siit/config.hpp"
 #include "siit/counters.hpp"
 #include "siit/eam.hpp"
 #include "siit/eamt.hpp"
 #include "siit/headers.hpp"
+#include "siit/translator_config.hpp"
 
 namespace siit {
 

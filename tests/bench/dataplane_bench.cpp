@@ -1,8 +1,8 @@
-// siitd throughput: the real worker loop (app/dataplane.cpp) on a net_ring port, fed by the main
-// lcore with a fixed mix of pre-built 64-byte frames (UDP 4->6 to EAMT addresses, UDP 6->4 from
-// EAMT to pool6 addresses). Every frame siitd sends is restored from its template and fed again,
-// so the feeder does the same work for both measurements. Then, on the same rings with the same
-// feeder, plain DPDK I/O forwarding (rx_burst -> tx_burst, no translation) as the figure to
+// siitd throughput: the real worker loop (app/dataplane/dataplane.cpp) on a net_ring port, fed by
+// the main lcore with a fixed mix of pre-built 64-byte frames (UDP 4->6 to EAMT addresses, UDP 6->4
+// from EAMT to pool6 addresses). Every frame siitd sends is restored from its template and fed
+// again, so the feeder does the same work for both measurements. Then, on the same rings with the
+// same feeder, plain DPDK I/O forwarding (rx_burst -> tx_burst, no translation) as the figure to
 // compare with, and a floor: fixed headers written where translation writes them, with no
 // translation (what any translator pays in memory traffic, so that what is left is the
 // translation's own cost). A benchmark: it prints Mpps and ns per packet, it asserts nothing.
@@ -35,7 +35,7 @@
 #include <thread>
 #include <vector>
 
-#include "dataplane.hpp"
+#include "dataplane/dataplane.hpp"
 #include "packet_builder.hpp"
 #include "random_eamt.hpp"
 #include "siit/bytes.hpp"

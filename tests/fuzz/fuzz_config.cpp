@@ -1,13 +1,14 @@
-// libFuzzer target: siitd's configuration file parser (app/config.cpp), the one that reads the file
-// at start, `--check-config` and `config.apply`. Any text must be refused with reasons or accepted;
-// an accepted one must survive its own round trip: config_to_json reads back to the same file.
+// libFuzzer target: siitd's configuration file parser (app/config/config_file.cpp), the one that
+// reads the file at start, `--check-config` and `config.apply`. Any text must be refused with
+// reasons or accepted; an accepted one must survive its own round trip: config_to_json reads back
+// to the same file.
 #include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "config.hpp"
+#include "config/config_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);

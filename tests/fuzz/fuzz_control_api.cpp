@@ -1,4 +1,4 @@
-// libFuzzer target: the control API's request handling (app/control_api.cpp) with a real
+// libFuzzer target: the control API's request handling (app/api/control_api.cpp) with a real
 // TranslationState, no socket and no EAL. The input's first byte picks the peer (root or a group
 // member), the rest is request lines. Every request must get a reply that is one JSON object, and
 // after the input's requests the running configuration must still be one siitd starts from: the
@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "control_api.hpp"
+#include "api/control_api.hpp"
 
 namespace {
 

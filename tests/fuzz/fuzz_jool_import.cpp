@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
+#include "config/config_file.hpp"
 #include "control/json_input.hpp"
 #include "jool_import.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
+#include "config/config_file.hpp"
 #include "tayga_import.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (AddressSanitizer + UBSan) and runs each for a bounded
+# Builds the libFuzzer targets with clang (AddressSanitizer + UBSan) through meson and runs each for a bounded
 # time. Usage: run-fuzz.sh BUILD_DIR SECONDS [TARGET...]
 #   translate    the translator (lib/), seeded with every fixture input; runs SECONDS
-#   config       siitd's configuration parser (app/config.cpp), seeded with every shipped config
-#   control_api  the control API's requests, with a real TranslationState (app/control_api.cpp)
+#   config       siitd's configuration parser (app/config/config_file.cpp), seeded with every shipped config
+#   control_api  the control API's requests, with a real TranslationState (app/api/control_api.cpp)
 #   jool_import  siitctl's Jool importer behind the strict JSON reader (ctl/jool_import.cpp)
 #   tayga_import siitctl's TAYGA importer (ctl/tayga_import.cpp)
 #   eamt_file    siitctl's EAMT file formats (ctl/eamt_file.cpp)
@@ -12,6 +12,7 @@
 # test command stays brief. A longer run of one target, for example an hour of the control API:
 #   bash tests/fuzz/run-fuzz.sh build-fuzz 3600 control_api
 # (a named target runs the full SECONDS). Findings are left in BUILD_DIR as crash-* files.
+# The targets are meson's (tests/fuzz/meson.build), in a clang build in BUILD_DIR.
 set -euo pipefail
 # Allocation sites four frames deep: enough to place a finding, and a fraction of the cost of
 # recording thirty for every allocation.
@@ -27,46 +28,17 @@ if [ "${#targets[@]}" -eq 0 ]; then
   targets=(translate config control_api jool_import tayga_import eamt_file pcapng)
   named=0
 fi
-mkdir -p "$out/obj"
-# DPDK's headers as system headers: their warnings are not ours.
-dpdk_cflags=$(pkg-config --cflags libdpdk libnl-route-3.0 libmicrohttpd libpcap | sed 's/-I/-isystem /g')
-cxx=(clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-     -fsanitize-coverage-allowlist="$root/tests/fuzz/coverage.allowlist"
-     -I"$root/lib" -I"$root/app" -I"$root/ctl" -I"$root/tests/support" -DSIITD_VERSION='"fuzz"')
-lib_sources=("$root"/lib/siit/*.cpp "$root"/lib/control/*.cpp)
-app_sources=()
-for f in "$root"/app/*.cpp; do [ "$(basename "$f")" = main.cpp ] || app_sources+=("$f"); done
-
-# Every source once, two at a time (the fuzz targets share most of them): $out/obj/DIR_NAME.o.
-object() { echo "$out/obj/$(basename "$(dirname "$1")")_$(basename "$1" .cpp).o"; }
-compile_all() {
-  local f
-  for f in "$@"; do echo "$f"; done | sort -u | xargs -P 2 -I{} bash -c '
-    src={}; o="$0/obj/$(basename "$(dirname "$src")")_$(basename "$src" .cpp).o"
-    # shellcheck disable=SC2086 # the flags are several words
-    exec "${@:1}" -c "$src" -o "$o"' "$out" "${cxx[@]}" $dpdk_cflags
-}
-objects() { local f; for f in "$@"; do object "$f"; done; }
-
-build_target() { # target
-  local target=$1 bin=$out/fuzz_$1
-  local -a sources libs=()
-  case $target in
-    translate) sources=("${lib_sources[@]}") ;;
-    config) sources=("${lib_sources[@]}" "$root/app/config.cpp") ;;
-    jool_import) sources=("${lib_sources[@]}" "$root/app/config.cpp" "$root/ctl/jool_import.cpp") ;;
-    tayga_import) sources=("${lib_sources[@]}" "$root/app/config.cpp" "$root/ctl/tayga_import.cpp") ;;
-    eamt_file) sources=("$root/ctl/eamt_file.cpp" "$root/ctl/input_file.cpp" "$root/lib/control/regular_file.cpp") ;;
-    pcapng) sources=("$root/lib/control/pcapng.cpp") ;;
-    control_api)
-      sources=("${lib_sources[@]}" "${app_sources[@]}")
-      # shellcheck disable=SC2207 # pkg-config prints several flags
-      libs=($(pkg-config --libs libdpdk libnl-route-3.0 libmicrohttpd libpcap)) ;;
-    *) echo "run-fuzz.sh: no target '$target'" >&2; return 2 ;;
-  esac
-  sources+=("$root/tests/fuzz/fuzz_$target.cpp")
-  "${cxx[@]}" $(objects "${sources[@]}") -o "$bin" "${libs[@]}"
-}
+for target in "${targets[@]}"; do
+  [ -f "$root/tests/fuzz/fuzz_$target.cpp" ] || { echo "run-fuzz.sh: no target '$target'" >&2; exit 2; }
+done
+# A meson build of its own with clang, the sanitizers and libFuzzer (meson_options.txt's fuzz):
+# tests/fuzz/meson.build says what each target links.
+if [ ! -f "$out/build.ninja" ]; then
+  CXX=clang++-14 meson setup "$out" "$root" -Dfuzz=true -Dman=disabled -Db_sanitize=address,undefined \
+    -Db_lundef=false -Db_lto=false -Dwerror=false -Doptimization=1 -Ddebug=true >"$out/setup.log" 2>&1 \
+    || { cat "$out/setup.log"; exit 1; }
+fi
+ninja -C "$out" "${targets[@]/#/tests/fuzz/fuzz_}" >"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
 
 seed_target() { # target corpus-dir
   local target=$1 corpus=$2
@@ -96,11 +68,8 @@ PY
   esac
 }
 
-all_sources=("$root"/tests/fuzz/fuzz_*.cpp "${lib_sources[@]}" "${app_sources[@]}" "$root"/ctl/{eamt_file,input_file,jool_import,tayga_import}.cpp)
-compile_all "${all_sources[@]}"
 status=0
 for target in "${targets[@]}"; do
-  build_target "$target"
   corpus=$out/corpus-$target
   mkdir -p "$corpus"
   seed_target "$target" "$corpus"
@@ -109,7 +78,7 @@ for target in "${targets[@]}"; do
     time_limit=$((seconds / 2)); [ "$time_limit" -ge 5 ] || time_limit=5
   fi
   log=$out/fuzz_$target.log
-  if (cd "$out" && "./fuzz_$target" -max_total_time="$time_limit" -max_len="$([ "$target" = translate ] && echo 2000 || echo 4096)" -timeout=20 \
+  if (cd "$out" && "./tests/fuzz/fuzz_$target" -max_total_time="$time_limit" -max_len="$([ "$target" = translate ] && echo 2000 || echo 4096)" -timeout=20 \
         -print_final_stats=1 "corpus-$target" >"$log" 2>&1); then
     echo "fuzz $target (${time_limit}s): $(grep -E 'stat::number_of_executed_units' "$log" | awk '{print $2}') executions, no finding"
   else

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "rcu_qsbr.hpp"
+#include "dataplane/rcu_qsbr.hpp"
 #include "siit/eamt.hpp"
 #include "siit/translation_state.hpp"
 

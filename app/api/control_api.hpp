@@ -1,0 +1,194 @@
+// The control socket's operations (docs/control-api.md): EAMT, pool6, denylist4, pool6791, the
+// global settings, counters and the configuration, each turned from a JSON request into a change of
+// the running TranslationState or a JSON reply. Runs on the control thread only.
+//
+// Every command is one row of a registry (control_api.cpp's kCommands): its name, its handler, and
+// what it may do. Reading needs only a connection (the socket's group membership); changes are
+// logged with the peer and what changed; the commands that replace a whole table or configuration,
+// or write a file, also need the peer to be root or siitd's own user (docs/security.md).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/audit.hpp"
+#include "api/server.hpp"
+#include "capture/capture.hpp"
+#include "config/config_file.hpp"
+#include "control/regular_file.hpp"
+#include "dataplane/dataplane.hpp"
+#include "kernel/mirror.hpp"
+#include "ports/link.hpp"
+#include "siit/translation_state.hpp"
+
+namespace siitd {
+
+inline constexpr int kControlApiVersion = 1;
+
+// What a command may do, and so who may send it.
+enum class Access : std::uint8_t {
+    read,      // shows something: any peer the socket lets in
+    change,    // changes the running version: any peer the socket lets in; logged
+    privileged // replaces a whole table or configuration, writes a file, or shows the traffic
+               // itself: root or siitd's user
+};
+
+// Where a command runs (api/server.hpp): at once on the socket thread, when its cost stays
+// small whatever the size of the table or the file; otherwise in turn on the control worker, as
+// every change does.
+enum class Lane : std::uint8_t { at_once, in_turn };
+
+class ControlApi {
+  public:
+    // `running` is the configuration siitd started from (`config_file`, where `config save` writes
+    // by default); its translation part is replaced by the live one whenever it is shown or saved.
+    ControlApi(const Config& running, std::string config_file, siit::TranslationState& state,
+               const Dataplane& dataplane, const ControlCounters& control);
+    // One request line in, one reply line out; never throws. `uid` is the peer's (SO_PEERCRED).
+    // The control worker's entry (ControlServer::Handlers::in_turn): any command.
+    // The request's text is freed once parsed: a 60 MB one does not stay beside its parse.
+    std::string handle(std::string request, uid_t uid);
+    // The socket thread's entry (Handlers::at_once): the reply, when the request is small and its
+    // command runs at once (Lane::at_once; `status` only while siitd's file is as last read);
+    // nothing otherwise. Reads the running version as a reader of `readers` (index `reader`),
+    // online only while it answers, so that the control worker never frees what it reads.
+    std::optional<std::string> handle_at_once(const std::string& request, uid_t uid);
+    void set_reader(siit::QuiescentStateTracker* readers, unsigned reader) {
+        readers_ = readers;
+        reader_ = reader;
+    }
+    // SIGHUP and `systemctl reload`: the configuration file siitd started from, read again and
+    // applied as config.apply applies one, in one atomic change. Returns the refusals (nothing
+    // changed then: the running version keeps working), empty when it was applied. Logged like a
+    // control change.
+    std::vector<std::string> reload();
+    // What siitd's command line overrides in the file (--socket), applied to a reloaded file
+    // too, so that a reload does not see them as changes.
+    void set_command_line(std::function<void(Config&)> overrides) {
+        command_line_ = std::move(overrides);
+    }
+    // The control thread's tick: logs the ports' link changes (LinkWatch).
+    void poll_links() {
+        std::lock_guard lock(shared_mutex_);
+        link_watch_.poll();
+    }
+    // Serves `capture`: sessions from `capture`, streamed on connections `server` hands over.
+    void set_capture(Capture* capture, ControlServer* server) {
+        capture_ = capture;
+        server_ = server;
+    }
+    // Serves `neighbours` and `routes` from the kernel mirror (none: empty lists).
+    void set_kernel_mirror(KernelMirror* mirror) { mirror_ = mirror; }
+    // Whether `uid` may send privileged commands: root, or the user siitd runs as.
+    static bool privileged_peer(uid_t uid);
+
+    using Handler = nlohmann::json (ControlApi::*)(const std::string& command,
+                                                   const nlohmann::json& request);
+    struct Command {
+        const char* name;
+        Access access;
+        Lane lane;
+        Handler handler;
+    };
+    // Every command, for the registry's lookup and for tests and docs that list them.
+    static const std::vector<Command>& commands();
+
+  private:
+    nlohmann::json version(const std::string&, const nlohmann::json&);
+    nlohmann::json eamt_change(const std::string& command, const nlohmann::json& request);
+    nlohmann::json eamt_replace(const std::string&, const nlohmann::json& request);
+    nlohmann::json eamt_flush(const std::string&, const nlohmann::json&);
+    nlohmann::json eamt_list(const std::string&, const nlohmann::json& request);
+    nlohmann::json eamt_lookup(const std::string&, const nlohmann::json& request);
+    nlohmann::json pool6_get(const std::string&, const nlohmann::json&);
+    nlohmann::json setting_set(const std::string& command, const nlohmann::json& request);
+    nlohmann::json global_get(const std::string&, const nlohmann::json& request);
+    nlohmann::json denylist4_list(const std::string&, const nlohmann::json&);
+    nlohmann::json denylist4_flush(const std::string&, const nlohmann::json&);
+    nlohmann::json denylist4_change(const std::string& command, const nlohmann::json& request);
+    nlohmann::json pool6791_list(const std::string&, const nlohmann::json&);
+    nlohmann::json pool6791_change(const std::string& command, const nlohmann::json& request);
+    nlohmann::json stats(const std::string&, const nlohmann::json& request);
+    nlohmann::json kernel_view(const std::string& command, const nlohmann::json&);
+    nlohmann::json ports(const std::string&, const nlohmann::json& request);
+    nlohmann::json status(const std::string&, const nlohmann::json&);
+    nlohmann::json capture(const std::string&, const nlohmann::json& request);
+    nlohmann::json drops_since_last_look();
+    nlohmann::json config_show(const std::string&, const nlohmann::json&);
+    nlohmann::json config_apply(const std::string&, const nlohmann::json& request);
+    nlohmann::json translation_apply(const std::string&, const nlohmann::json& request);
+    nlohmann::json config_save(const std::string&, const nlohmann::json& request);
+    nlohmann::json config_diff(const std::string&, const nlohmann::json&);
+    // The file siitd started from, read again (control/regular_file.hpp's rule, at most
+    // config_file_limit) and parsed, with the command line's overrides; throws its problems.
+    // Records what it found as the file's view.
+    Config read_config_file();
+
+    // What siitd knows of its file without reading it again: the identity of the version last
+    // read and a fingerprint of what it held, so that `status` can say whether the running
+    // version differs from it in constant time, and re-reads only when the file changed.
+    struct FileView {
+        std::optional<siit::control::FileIdentity> identity; // empty: cannot be seen
+        bool readable = false;            // false: refused (its reason in `problem`)
+        std::string problem;              // why not, for `config diff`
+        std::string settings;             // its translation settings, as JSON text
+        std::string eamt_digest;          // eamt_digest of its table
+        bool restart_keys_differ = false; // it changes something that needs a restart
+    };
+    // The view of `file` (identity `identity`) against the running configuration.
+    FileView view_of(const Config& file, std::optional<siit::control::FileIdentity> identity);
+    // Whether the file is still the version last read (a stat, no read).
+    bool file_view_fresh() const;
+    // Whether the running version differs from the file: true, false, or null (unreadable).
+    nlohmann::json unsaved_changes();
+
+    // The running version's settings and table, held so that they outlive its publication.
+    TranslationSnapshot snapshot() const;
+    // Changes the running version through TranslationState::update (the edit runs under its
+    // writer lock, on copies); throws the refusal (a bad EAMT, a version siitd could not start
+    // from, or whatever the edit itself refuses).
+    void change(const std::function<void(siit::TranslationEdit&)>& edit);
+    // config.apply's rule: the translation of `config` replaces the running one, refused whole
+    // (throws) when any setting that needs a restart differs from the running one.
+    void apply_config(const Config& config);
+    // Puts `config` in place of the edit's settings, keeping the ports' MTUs (not settings).
+    static void replace_settings(siit::TranslationEdit& edit, siit::TranslatorConfig config);
+    // The running configuration, translation included.
+    Config running() const;
+
+    Config running_;
+    std::string config_file_;
+    siit::TranslationState& state_;
+    const Dataplane& dataplane_;
+    const ControlCounters& control_;
+    KernelMirror* mirror_ = nullptr;
+    Capture* capture_ = nullptr;
+    ControlServer* server_ = nullptr;
+    LinkWatch link_watch_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    std::function<void(Config&)> command_line_;
+    // `stats --reset` moves this baseline; workers' counters are never written by this thread.
+    std::vector<std::pair<std::string, std::uint64_t>> baseline_;
+    // The counters' totals at the last `status`, for its "top drops since the last look".
+    std::vector<std::pair<std::string, std::uint64_t>> status_seen_;
+    std::chrono::steady_clock::time_point status_seen_at_ = started_;
+    // What the last change wrote besides the translation (config.save: the file), for the log.
+    std::string wrote_;
+
+    // Guards what both control threads touch: the `stats` baseline, what `status` saw last, the
+    // link watch and the file's view.
+    mutable std::mutex shared_mutex_;
+    FileView file_view_;
+    siit::QuiescentStateTracker* readers_ = nullptr;
+    unsigned reader_ = 0;
+};
+
+} // namespace siitd

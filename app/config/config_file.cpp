@@ -1,0 +1,662 @@
+// JSON configuration parsing; see config.hpp. The schema is documented in docs/siitd.conf.md.
+#include "config/config_file.hpp"
+
+#include <arpa/inet.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "control/json_input.hpp"
+#include "control/translation_settings.hpp"
+#include "siit/problem_cap.hpp"
+#include "siit/translation_rules.hpp"
+
+namespace siitd {
+
+namespace {
+
+using nlohmann::json;
+
+// Collects problems as "FILE: FIELD: REASON".
+class Problems {
+  public:
+    Problems(const std::string& file, std::vector<std::string>& out) : file_(file), cap_(out) {}
+    void add(const std::string& field, const std::string& reason) {
+        cap_.add_made([&] { return file_ + ": " + field + ": " + reason; });
+    }
+    // A problem already written as "FIELD: REASON".
+    void add(const std::string& line) {
+        cap_.add_made([&] { return file_ + ": " + line; });
+    }
+    bool any() const { return cap_.any(); }
+
+  private:
+    const std::string& file_;
+    siit::ProblemCap cap_; // a file of a million bad entries lists the first hundred
+};
+
+// Exactly "aa:bb:cc:dd:ee:ff": six pairs of hex digits and five colons, nothing else (no sign,
+// no spaces, no single digits), so that what the file says is what siitd uses.
+std::optional<std::array<std::uint8_t, 6>> parse_mac(const std::string& text) {
+    if (text.size() != 17) return std::nullopt;
+    const auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::array<std::uint8_t, 6> mac{};
+    for (std::size_t i = 0; i < 6; ++i) {
+        const int high = hex(text[3 * i]), low = hex(text[3 * i + 1]);
+        if (high < 0 || low < 0 || (i < 5 && text[3 * i + 2] != ':')) return std::nullopt;
+        mac[i] = static_cast<std::uint8_t>(high << 4 | low);
+    }
+    return mac;
+}
+
+// Typed field readers: each reports a wrong type or value under the field's full name.
+// Whether every item of the list `value` is a whole number: nlohmann converts 1.5 to 1 silently.
+bool whole_numbers(const json& value) {
+    for (const auto& item : value)
+        if (!item.is_number_integer()) return false;
+    return true;
+}
+
+template <typename T>
+bool read(const json& object, const char* key, const std::string& path, T& out,
+          Problems& problems) {
+    if (!object.contains(key)) return false;
+    const json& value = object.at(key);
+    bool right_type = true;
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+        right_type = value.is_number_integer();
+    else if constexpr (std::is_same_v<T, std::vector<std::int64_t>>)
+        right_type = value.is_array() && whole_numbers(value);
+    try {
+        if (right_type) {
+            out = value.get<T>();
+            return true;
+        }
+    } catch (const json::exception&) {
+    }
+    problems.add(path + key,
+                 std::string("wrong type (expected ") +
+                     (std::is_same_v<T, bool>                        ? "true or false"
+                      : std::is_integral_v<T>                        ? "a whole number"
+                      : std::is_same_v<T, std::string>               ? "a string"
+                      : std::is_same_v<T, std::vector<std::int64_t>> ? "a list of whole numbers"
+                                                                     : "a list of strings") +
+                     ")");
+    return false;
+}
+
+template <typename T>
+void read_number(const json& object, const char* key, const std::string& path, T& out,
+                 std::uint64_t min, std::uint64_t max, Problems& problems) {
+    std::int64_t value = 0;
+    if (!read(object, key, path, value, problems)) return;
+    if (value < static_cast<std::int64_t>(min) || static_cast<std::uint64_t>(value) > max) {
+        problems.add(path + key,
+                     "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        return;
+    }
+    out = static_cast<T>(value);
+}
+
+// The settings that name one of a few choices: each name once, for reading and for writing.
+template <typename T> using Choices = std::initializer_list<std::pair<const char*, T>>;
+const Choices<Config::EamtPrefetch> kEamtPrefetchModes = {{"auto", Config::EamtPrefetch::automatic},
+                                                          {"always", Config::EamtPrefetch::always},
+                                                          {"never", Config::EamtPrefetch::never}};
+
+// A setting that names one of `choices`: "must be a, b or c" otherwise.
+template <typename T>
+void read_choice(const json& object, const char* key, const std::string& path, Choices<T> choices,
+                 T& out, Problems& problems) {
+    std::string text;
+    if (!read(object, key, path, text, problems)) return;
+    std::string names;
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        const auto& [name, value] = choices.begin()[i];
+        if (text == name) {
+            out = value;
+            return;
+        }
+        names += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(name);
+    }
+    problems.add(path + key, "must be " + names);
+}
+
+// The name of `value` among `choices`.
+template <typename T> const char* choice_name(Choices<T> choices, T value) {
+    for (const auto& [name, v] : choices)
+        if (v == value) return name;
+    return "";
+}
+
+void reject_unknown(const json& object, const std::string& path,
+                    std::initializer_list<const char*> known, Problems& problems) {
+    for (const auto& [key, value] : object.items()) {
+        bool ok = false;
+        for (const char* k : known)
+            ok |= key == k;
+        if (!ok) problems.add(path + key, "unknown setting");
+    }
+}
+
+// The EAMT's entries, each {"ipv4": prefix, "ipv6": prefix} and nothing else.
+void parse_eamt(const json& list, const std::string& path, std::vector<siit::EamEntry>& eamt,
+                Problems& problems) {
+    if (!list.is_array()) {
+        problems.add(path, "must be a list of {\"ipv4\": ..., \"ipv6\": ...}");
+        return;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const json& e = list[i];
+        const std::string where = path + "[" + std::to_string(i) + "]";
+        std::string v4, v6;
+        if (e.is_object()) reject_unknown(e, where + ".", {"ipv4", "ipv6"}, problems);
+        if (!e.is_object() || !read(e, "ipv4", where + ".", v4, problems) ||
+            !read(e, "ipv6", where + ".", v6, problems)) {
+            problems.add(where, "needs \"ipv4\" and \"ipv6\" prefixes");
+            continue;
+        }
+        const auto p4 = siit::Ipv4Prefix::parse(v4);
+        const auto p6 = siit::Ipv6Prefix::parse(v6);
+        if (!p4)
+            problems.add(where + ".ipv4",
+                         "'" + v4 + "' is not an IPv4 prefix (host bits must be zero)");
+        if (!p6)
+            problems.add(where + ".ipv6",
+                         "'" + v6 + "' is not an IPv6 prefix (host bits must be zero)");
+        if (p4 && p6) eamt.push_back({*p4, *p6});
+    }
+}
+
+void parse_translation(const json& given, const std::string& path, siit::TranslatorConfig& x,
+                       std::optional<std::vector<siit::EamEntry>>& eamt, Problems& problems) {
+    if (!given.is_object()) {
+        problems.add(path.substr(0, path.size() - 1), "must be an object");
+        return;
+    }
+    // Every key is "eamt" or one of the settings table's (lib/control/translation_settings.cpp);
+    // null puts a setting back to its default (the control socket's way to unset it).
+    for (const auto& [key, value] : given.items()) {
+        if (key == "eamt") {
+            eamt.emplace();
+            if (!value.is_null()) parse_eamt(value, path + "eamt", *eamt, problems);
+        } else if (const auto* setting = siit::control::find_translation_setting(key)) {
+            if (value.is_null())
+                setting->reset(x);
+            else if (const auto refusal = setting->read(value, x))
+                problems.add(path + key, *refusal);
+        } else {
+            problems.add(path + key, "unknown setting");
+        }
+    }
+}
+
+void parse_control(const json& c, ControlConfig& control, Problems& problems) {
+    const std::string path = "control.";
+    if (!c.is_object()) {
+        problems.add("control", "must be an object");
+        return;
+    }
+    reject_unknown(c, path,
+                   {"socket", "owner", "group", "mode", "max-clients", "max-message-bytes",
+                    "client-timeout-ms", "save-directory"},
+                   problems);
+    if (read(c, "socket", path, control.socket, problems) &&
+        (control.socket.empty() || control.socket.size() >= 108))
+        problems.add(path + "socket", "must be a path of 1 to 107 characters");
+    // The names are looked up here, so that --check-config finds a typo before a start does.
+    if (read(c, "owner", path, control.owner, problems) && !getpwnam(control.owner.c_str()))
+        problems.add(path + "owner", "no user '" + control.owner + "' on this machine");
+    if (read(c, "group", path, control.group, problems) && !getgrnam(control.group.c_str()))
+        problems.add(path + "group", "no group '" + control.group + "' on this machine");
+    std::string mode;
+    if (read(c, "mode", path, mode, problems)) {
+        char* end = nullptr;
+        const unsigned long value = std::strtoul(mode.c_str(), &end, 8);
+        if (mode.empty() || *end != '\0' || value > 0777)
+            problems.add(path + "mode", "'" + mode + "' is not an octal file mode like \"0660\"");
+        else
+            control.mode = static_cast<std::uint32_t>(value);
+    }
+    read_number(c, "max-clients", path, control.max_clients, 1, 10000, problems);
+    read_number(c, "max-message-bytes", path, control.max_message_bytes, 4096, 1u << 30, problems);
+    read_number(c, "client-timeout-ms", path, control.client_timeout_ms, 10, 3600000, problems);
+    if (read(c, "save-directory", path, control.save_directory, problems)) {
+        struct stat st {};
+        if (control.save_directory.empty() || control.save_directory[0] != '/')
+            problems.add(path + "save-directory", "must be an absolute path");
+        else if (stat(control.save_directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+            problems.add(path + "save-directory",
+                         "'" + control.save_directory + "' is not a directory");
+    }
+}
+
+void parse_port(const json& p, std::size_t index, Config& config, Problems& problems) {
+    const std::string path = "ports[" + std::to_string(index) + "].";
+    if (!p.is_object()) {
+        problems.add("ports[" + std::to_string(index) + "]", "must be an object");
+        return;
+    }
+    reject_unknown(p, path,
+                   {"name", "device", "role", "next-hop-mac", "mac", "mtu", "rx-queues",
+                    "kernel-interface", "next-hop", "addresses"},
+                   problems);
+    PortConfig port;
+    port.name = "port" + std::to_string(index);
+    read(p, "name", path, port.name, problems);
+    if (!read(p, "device", path, port.device, problems))
+        problems.add(path + "device", "missing (a PCI address or vdev name)");
+    std::string text;
+    if (read(p, "role", path, text, problems)) {
+        if (text == "ipv4")
+            port.role = PortRole::ipv4;
+        else if (text == "ipv6")
+            port.role = PortRole::ipv6;
+        else if (text == "both")
+            port.role = PortRole::both;
+        else
+            problems.add(path + "role", "must be ipv4, ipv6 or both");
+    }
+    if (read(p, "next-hop-mac", path, text, problems)) {
+        if (const auto mac = parse_mac(text))
+            port.next_hop_mac = *mac;
+        else
+            problems.add(path + "next-hop-mac",
+                         "'" + text + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+    }
+    if (read(p, "mac", path, text, problems)) {
+        const auto mac = parse_mac(text);
+        if (!mac)
+            problems.add(path + "mac", "'" + text + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+        else if ((*mac)[0] & 1)
+            problems.add(path + "mac", "'" + text +
+                                           "' is a multicast address; frames cannot come "
+                                           "from one (the first octet's low bit is set)");
+        else if (*mac == std::array<std::uint8_t, 6>{})
+            problems.add(path + "mac", "00:00:00:00:00:00 cannot be a source address");
+        else
+            port.mac = *mac;
+    }
+    read_number(p, "mtu", path, port.mtu, 1280, 9600, problems);
+    read_number(p, "rx-queues", path, port.rx_queues, 1, 64, problems);
+    if (read(p, "kernel-interface", path, port.kernel_interface, problems) &&
+        (port.kernel_interface.empty() || port.kernel_interface.size() > 15 ||
+         port.kernel_interface.find_first_of("/ :") != std::string::npos))
+        problems.add(path + "kernel-interface",
+                     "'" + port.kernel_interface + "' is not an interface name (1-15 characters)");
+    if (!port.kernel_interface.empty() && port.device.rfind("net_tun", 0) == 0)
+        problems.add(path + "kernel-interface",
+                     "a net_tun port is a kernel interface already: the kernel routes into it");
+    if (read(p, "next-hop", path, port.next_hop, problems)) {
+        if (port.next_hop != "kernel" && !siit::Ipv4Address::parse(port.next_hop) &&
+            !siit::Ipv6Address::parse(port.next_hop))
+            problems.add(path + "next-hop",
+                         "'" + port.next_hop + "' is neither an IP address nor \"kernel\"");
+        if (port.kernel_interface.empty())
+            problems.add(path + "next-hop",
+                         "needs kernel-interface (the kernel resolves the next hop there)");
+        if (p.contains("next-hop-mac"))
+            problems.add(path + "next-hop", "give next-hop (resolved) or next-hop-mac, not both");
+    }
+    if (read(p, "addresses", path, port.addresses, problems)) {
+        if (port.kernel_interface.empty())
+            problems.add(path + "addresses", "needs kernel-interface (they are given to it)");
+        for (const auto& text : port.addresses)
+            if (!parse_interface_address(text))
+                problems.add(path + "addresses",
+                             "'" + text +
+                                 "' is not an address with its prefix length, like 192.0.2.1/24 "
+                                 "or 2001:db8::1/64");
+    }
+    config.ports.push_back(port);
+}
+
+} // namespace
+
+std::vector<std::string> eal_vdevs(const std::vector<std::string>& eal_args) {
+    std::vector<std::string> vdevs;
+    for (std::size_t i = 0; i < eal_args.size(); ++i) {
+        if (eal_args[i] == "--vdev" && i + 1 < eal_args.size())
+            vdevs.push_back(eal_args[i + 1]);
+        else if (eal_args[i].rfind("--vdev=", 0) == 0)
+            vdevs.push_back(eal_args[i].substr(7));
+    }
+    return vdevs;
+}
+
+std::string vdev_interface(const std::vector<std::string>& eal_args, const std::string& device) {
+    if (device.rfind("net_af_packet", 0) != 0 && device.rfind("net_af_xdp", 0) != 0) return "";
+    for (const std::string& vdev : eal_vdevs(eal_args)) {
+        if (vdev.substr(0, vdev.find(',')) != device) continue;
+        for (std::size_t at = vdev.find(','); at != std::string::npos; at = vdev.find(',', at + 1))
+            if (vdev.compare(at + 1, 6, "iface=") == 0)
+                return vdev.substr(at + 7, vdev.find(',', at + 1) - (at + 7));
+    }
+    return "";
+}
+
+std::optional<InterfaceAddress> parse_interface_address(const std::string& text) {
+    const auto slash = text.find('/');
+    if (slash == std::string::npos || slash + 1 == text.size() || slash + 4 < text.size())
+        return std::nullopt;
+    const std::string length_text = text.substr(slash + 1);
+    if (length_text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    const int length = std::stoi(length_text);
+    InterfaceAddress a;
+    a.length = static_cast<std::uint8_t>(length);
+    if (const auto v4 = siit::Ipv4Address::parse(text.substr(0, slash))) {
+        a.ipv4 = *v4;
+        return length <= 32 ? std::optional(a) : std::nullopt;
+    }
+    if (const auto v6 = siit::Ipv6Address::parse(text.substr(0, slash))) {
+        a.ipv6 = *v6;
+        return length <= 128 ? std::optional(a) : std::nullopt;
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+const TopLevelKey kTopLevelKeys[] = {
+    {"eal", "list of strings", "`[]`", true,
+     "DPDK EAL options, as on a DPDK command line: cores (`-l 0-3`), memory (hugepages with "
+     "`--file-prefix siitd`, which lets `dpdk-dumpcap` attach; or `--no-huge -m 512 "
+     "--no-shconf`, where only `siitctl capture` can), devices (`--vdev "
+     "net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap`, PCI allow list `-a 0000:03:00.0`)"},
+    {"ports", "list of ports", "required", true,
+     "see below; one port of role `both` (one-armed), or one `ipv4` and one `ipv6` (two-armed)"},
+    {"translation", "object", "required", false,
+     "see below; needs `pool6` or at least one EAMT entry; changes live (`siitctl config apply`)"},
+    {"burst", "1-256", "32", true, "packets per RX burst"},
+    {"mbufs", "1023-16777215", "8191", true,
+     "mbufs in each pool: one pool per NUMA socket that has ports, on that socket (virtual "
+     "ports: one pool); `siitctl stats` shows how many are in use, summed"},
+    {"eamt-prefetch", "`auto`, `always`, `never`", "`auto`", true,
+     "whether workers take each burst in stages, prefetching its EAMT lookups before translating "
+     "it: `auto` when the table outgrows the caches (its arrays over 4 MiB: from about 33 000 "
+     "entries), where it saves a quarter to a half of the worker's time (`docs/dataplane.md`); "
+     "`always` and `never` force it on or off. The output is the same either way"},
+    {"icmp-errors-per-second", "0-1000000", "1000", true,
+     "ICMP errors each worker may generate per second (token bucket, RFC 4443 §2.4(f)); 0: none "
+     "(RFC 7915 §4.4, §5.4)"},
+    {"icmp-error-burst", "1-100000", "50", true, "token bucket depth"},
+    {"kernel-packets-per-second", "1-10000000", "10000", true,
+     "frames each worker hands to the box's kernel interfaces per second (ARP, NDP, routing "
+     "protocols, traffic to the box's addresses; token bucket): a flood to the box is dropped "
+     "here, counted `drop_kernel_rate_limited`, and cannot starve translation"},
+    {"kernel-packet-burst", "1-1000000", "1000", true, "its token bucket depth"},
+    {"control", "object", "see below", true, "the control socket siitctl talks to"},
+    {"metrics", "`\"IPV4:PORT\"`, `\"[IPV6]:PORT\"`, an absolute path, or null", "null (off)", true,
+     "where siitd serves its counters, ports, workers and EAMT to Prometheus (text format, `GET "
+     "/metrics`): a TCP address and port, or a Unix socket it creates (`docs/operations.md`). "
+     "Anyone who can connect can read them: prefer a loopback address or a socket"},
+};
+
+} // namespace
+
+std::span<const TopLevelKey> top_level_keys() {
+    return kTopLevelKeys;
+}
+
+std::optional<Config> parse_config(const std::string& text, const std::string& file,
+                                   std::vector<std::string>& errors) {
+    Problems problems(file, errors);
+    auto input = siit::control::parse_json_input(text);
+    if (!input.value) {
+        problems.add(input.field.empty() ? "(file)" : input.field, input.reason);
+        return std::nullopt;
+    }
+    json root = std::move(*input.value);
+    const siit::control::ReleaseJson release{root};
+    if (!root.is_object()) {
+        problems.add("(file)", "must be a JSON object");
+        return std::nullopt;
+    }
+    for (const auto& item : root.items()) {
+        const std::string& key = item.key();
+        if (std::none_of(std::begin(kTopLevelKeys), std::end(kTopLevelKeys),
+                         [&key](const TopLevelKey& k) { return k.name == key; }))
+            problems.add(key, "unknown setting");
+    }
+    Config config;
+    read(root, "eal", "", config.eal_args, problems);
+    read_number(root, "burst", "", config.burst, 1, 256, problems);
+    read_number(root, "mbufs", "", config.mbufs, 1023, (1u << 24) - 1, problems);
+    read_choice(root, "eamt-prefetch", "", kEamtPrefetchModes, config.eamt_prefetch, problems);
+    read_number(root, "icmp-errors-per-second", "", config.icmp_errors_per_second, 0, 1000000,
+                problems);
+    read_number(root, "icmp-error-burst", "", config.icmp_error_burst, 1, 100000, problems);
+    read_number(root, "kernel-packets-per-second", "", config.kernel_packets_per_second, 1,
+                10000000, problems);
+    read_number(root, "kernel-packet-burst", "", config.kernel_packet_burst, 1, 1000000, problems);
+    if (!root.contains("ports") || !root["ports"].is_array() || root["ports"].empty())
+        problems.add("ports", "needs a list of at least one port");
+    else
+        for (std::size_t i = 0; i < root["ports"].size(); ++i)
+            parse_port(root["ports"][i], i, config, problems);
+    if (root.contains("translation")) {
+        std::optional<std::vector<siit::EamEntry>> eamt;
+        parse_translation(root["translation"], "translation.", config.translation, eamt, problems);
+        if (eamt) config.eamt = std::move(*eamt);
+    }
+    if (root.contains("control")) parse_control(root["control"], config.control, problems);
+    if (root.contains("metrics") && !root["metrics"].is_null()) {
+        std::string error;
+        if (!root["metrics"].is_string())
+            problems.add("metrics", "must be a string (an address and port, or a path) or null");
+        else if (!parse_metrics_listen(root["metrics"].get<std::string>(), config.metrics, error))
+            problems.add("metrics", error);
+    }
+    // The rules every running version keeps too (control commands, config.apply).
+    for (const auto& line : siit::check_translation(config.translation, config.eamt.size()))
+        problems.add(line);
+
+    // Topology: one port of role "both", or one "ipv4" and one "ipv6".
+    unsigned v4 = 0, v6 = 0, both = 0;
+    for (const auto& p : config.ports)
+        (p.role == PortRole::ipv4 ? v4 : p.role == PortRole::ipv6 ? v6 : both)++;
+    if (config.ports.size() > kMaxPorts)
+        problems.add("ports", "at most " + std::to_string(kMaxPorts) + " ports");
+    if (!config.ports.empty() &&
+        !((both == 1 && v4 == 0 && v6 == 0) || (both == 0 && v4 == 1 && v6 == 1)))
+        problems.add("ports", "one port with role \"both\" (one-armed), or one \"ipv4\" and one "
+                              "\"ipv6\" port (two-armed)");
+    if (problems.any()) return std::nullopt;
+    return config;
+}
+
+std::size_t config_file_limit(std::uint32_t max_message_bytes) {
+    return std::max<std::size_t>(siit::control::kMaxConfigFileBytes, max_message_bytes);
+}
+
+std::optional<Config> load_config(const std::string& file, std::vector<std::string>& errors,
+                                  std::size_t limit, siit::control::FileIdentity* identity) {
+    auto read = siit::control::read_regular_file(file, limit, "siitd reads of its configuration");
+    if (!read.text) {
+        errors.push_back(read.problem);
+        return std::nullopt;
+    }
+    if (identity) *identity = read.identity;
+    return parse_config(*read.text, file, errors);
+}
+
+bool overlay_translation(const json& translation, const std::string& where,
+                         siit::TranslatorConfig& config,
+                         std::optional<std::vector<siit::EamEntry>>& eamt,
+                         std::vector<std::string>& errors) {
+    const std::size_t before = errors.size();
+    Problems problems(where, errors);
+    parse_translation(translation, "", config, eamt, problems);
+    return errors.size() == before;
+}
+
+std::string mac_to_string(const std::array<std::uint8_t, 6>& mac) {
+    char text[18];
+    std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+                  mac[3], mac[4], mac[5]);
+    return text;
+}
+
+json translation_to_json(const siit::TranslatorConfig& x, const std::vector<siit::EamEntry>* eamt) {
+    json t = json::object();
+    for (const auto& setting : siit::control::translation_settings())
+        t[std::string(setting.name)] = setting.write(x);
+    if (eamt) {
+        t["eamt"] = json::array();
+        for (const auto& e : *eamt)
+            t["eamt"].push_back({{"ipv4", e.prefix4.to_string()}, {"ipv6", e.prefix6.to_string()}});
+    }
+    return t;
+}
+
+namespace {
+
+// `value` without the members `defaults` has with the same value, objects compared member by
+// member (a port's fields, the translation's settings, control's), lists as a whole.
+json without(const json& value, const json& defaults) {
+    if (!value.is_object() || !defaults.is_object()) return value;
+    json out = json::object();
+    for (const auto& [key, item] : value.items()) {
+        if (!defaults.contains(key)) {
+            out[key] = item;
+        } else if (item.is_object()) {
+            json inner = without(item, defaults[key]);
+            if (!inner.empty()) out[key] = std::move(inner);
+        } else if (item != defaults[key]) {
+            out[key] = item;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+json config_to_json_without_defaults(const Config& config) {
+    Config defaults;
+    defaults.ports = config.ports; // compared one by one below
+    json out = without(config_to_json(config), config_to_json(defaults));
+    // What every file says: its EAL options, its ports (each without its default fields) and its
+    // translation's addresses.
+    const json full = config_to_json(config);
+    out["eal"] = full["eal"];
+    out["ports"] = json::array();
+    for (std::size_t i = 0; i < config.ports.size(); ++i) {
+        PortConfig plain;
+        plain.name = config.ports[i].name;
+        plain.device = config.ports[i].device;
+        Config one;
+        one.ports = {plain};
+        json port = without(full["ports"][i], config_to_json(one)["ports"][0]);
+        port["name"] = plain.name;
+        port["device"] = plain.device;
+        out["ports"].push_back(port);
+    }
+    if (!out.contains("translation")) out["translation"] = json::object();
+    for (const char* kept : {"pool6", "eamt"})
+        if (full["translation"].contains(kept))
+            out["translation"][kept] = full["translation"][kept];
+    return out;
+}
+
+json config_to_json(const Config& config) {
+    json root = json::object();
+    root["eal"] = config.eal_args;
+    root["ports"] = json::array();
+    for (const auto& p : config.ports) {
+        json port = {{"name", p.name},
+                     {"device", p.device},
+                     {"role", p.role == PortRole::ipv4   ? "ipv4"
+                              : p.role == PortRole::ipv6 ? "ipv6"
+                                                         : "both"},
+                     {"next-hop-mac", mac_to_string(p.next_hop_mac)},
+                     {"mtu", p.mtu},
+                     {"rx-queues", p.rx_queues}};
+        if (p.mac) port["mac"] = mac_to_string(*p.mac);
+        if (!p.kernel_interface.empty()) port["kernel-interface"] = p.kernel_interface;
+        if (!p.addresses.empty()) port["addresses"] = p.addresses;
+        if (!p.next_hop.empty()) {
+            port["next-hop"] = p.next_hop;
+            port.erase("next-hop-mac");
+        }
+        root["ports"].push_back(port);
+    }
+    // Unset optional settings are left out: null means "back to the default" only on the socket.
+    json translation = translation_to_json(config.translation, &config.eamt);
+    for (auto it = translation.begin(); it != translation.end();)
+        it = it->is_null() ? translation.erase(it) : std::next(it);
+    root["translation"] = translation;
+    root["burst"] = config.burst;
+    root["mbufs"] = config.mbufs;
+    root["eamt-prefetch"] = choice_name(kEamtPrefetchModes, config.eamt_prefetch);
+    root["icmp-errors-per-second"] = config.icmp_errors_per_second;
+    root["icmp-error-burst"] = config.icmp_error_burst;
+    root["kernel-packets-per-second"] = config.kernel_packets_per_second;
+    root["kernel-packet-burst"] = config.kernel_packet_burst;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", config.control.mode);
+    root["control"] = {{"socket", config.control.socket},
+                       {"mode", mode},
+                       {"max-clients", config.control.max_clients},
+                       {"max-message-bytes", config.control.max_message_bytes},
+                       {"client-timeout-ms", config.control.client_timeout_ms}};
+    if (!config.control.owner.empty()) root["control"]["owner"] = config.control.owner;
+    if (!config.control.group.empty()) root["control"]["group"] = config.control.group;
+    if (!config.control.save_directory.empty())
+        root["control"]["save-directory"] = config.control.save_directory;
+    root["metrics"] =
+        config.metrics.kind == MetricsListen::Kind::off ? json(nullptr) : json(config.metrics.text);
+    return root;
+}
+
+bool parse_metrics_listen(const std::string& text, MetricsListen& listen, std::string& error) {
+    MetricsListen parsed;
+    parsed.text = text;
+    if (!text.empty() && text[0] == '/') {
+        if (text.size() >= 108) { // sockaddr_un's sun_path, with its terminating zero
+            error = "'" + text + "': a Unix socket path has at most 107 bytes";
+            return false;
+        }
+        parsed.kind = MetricsListen::Kind::unix_socket;
+        listen = parsed;
+        return true;
+    }
+    const std::size_t colon = text.rfind(':');
+    const auto bad = [&] {
+        error = "'" + text +
+                "' is not an address and port (\"127.0.0.1:9417\", \"[::1]:9417\") nor an "
+                "absolute path";
+        return false;
+    };
+    if (colon == std::string::npos || colon + 1 == text.size()) return bad();
+    std::string address = text.substr(0, colon);
+    const std::string port = text.substr(colon + 1);
+    const bool bracketed = address.size() >= 2 && address.front() == '[' && address.back() == ']';
+    if (bracketed) address = address.substr(1, address.size() - 2);
+    unsigned char bytes[16];
+    const bool v4 = !bracketed && inet_pton(AF_INET, address.c_str(), bytes) == 1;
+    const bool v6 = bracketed && inet_pton(AF_INET6, address.c_str(), bytes) == 1;
+    if (!v4 && !v6) return bad();
+    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return bad();
+    const unsigned long number = std::stoul(port);
+    if (number < 1 || number > 65535) {
+        error = "'" + text + "': the port must be 1-65535";
+        return false;
+    }
+    parsed.kind = MetricsListen::Kind::tcp;
+    parsed.address = address;
+    parsed.port = static_cast<std::uint16_t>(number);
+    listen = parsed;
+    return true;
+}
+
+} // namespace siitd
