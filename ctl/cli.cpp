@@ -56,7 +56,8 @@ int request(const Options& o, const json& req, const std::function<void(const js
 }
 
 std::size_t request_limit(const Options& o) {
-    const json reply = call(o.socket, {{"command", "version"}}, o.timeout_ms);
+    const json reply =
+        call(o.socket, protocol::make_request(protocol::Command::version), o.timeout_ms);
     const json result = reply.value("result", json::object());
     return result.is_object() && result.contains("max-message-bytes") &&
                    result["max-message-bytes"].is_number_unsigned()
@@ -64,12 +65,10 @@ std::size_t request_limit(const Options& o) {
                : std::size_t{64} << 20; // siitd's default
 }
 
-std::function<int()> Cli::simple(const std::string& command, json extra) const {
+std::function<int()> Cli::simple(protocol::Command command, json extra) const {
     const Options* o = &options;
     return [o, command, extra] {
-        json req = extra;
-        req["command"] = command;
-        return request(*o, req, [](const json& r) {
+        return request(*o, protocol::make_request(command, extra), [](const json& r) {
             if (r.is_object() && r.contains("changed"))
                 std::cout << "done: " << r["changed"].dump() << " changed\n";
             else

@@ -14,7 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "control/protocol.hpp"
+
 namespace siitctl {
+
+// The control protocol siitctl speaks (lib/control/protocol.hpp): its commands and fields.
+namespace protocol = siit::control;
 
 // Exit statuses (docs/siitctl.md): 0 done.
 inline constexpr int kExitRefused = 1, kExitUsage = 2, kExitUnreachable = 3;
@@ -39,7 +44,7 @@ class Cli {
         sub->callback([this, f] { action = f; });
     }
     // An action that sends `command` (with the fields of `extra`) and prints the answer plainly.
-    std::function<int()> simple(const std::string& command,
+    std::function<int()> simple(protocol::Command command,
                                 nlohmann::json extra = nlohmann::json::object()) const;
     // Storage for one group's arguments that lives as long as the command line: CLI11 writes the
     // parsed values through references to it.

@@ -50,11 +50,13 @@ int run_capture(const Options& o, const CaptureArgs& a) {
         std::cerr << "siitctl: capture: give -w FILE.pcapng, or -w - to pipe into `tshark -r -`\n";
         return kExitUsage;
     }
-    json req = {{"command", "capture"}, {"direction", a.direction}, {"snaplen", a.snaplen}};
-    if (!a.port.empty()) req["port"] = a.port;
-    if (!a.filter.empty()) req["filter"] = a.filter;
-    if (a.count) req["count"] = a.count;
-    if (a.duration > 0) req["duration"] = a.duration;
+    json req = protocol::make_request(
+        protocol::Command::capture,
+        {{protocol::field::direction, a.direction}, {protocol::field::snaplen, a.snaplen}});
+    if (!a.port.empty()) req[protocol::field::port] = a.port;
+    if (!a.filter.empty()) req[protocol::field::filter] = a.filter;
+    if (a.count) req[protocol::field::count] = a.count;
+    if (a.duration > 0) req[protocol::field::duration] = a.duration;
 
     int out = STDOUT_FILENO;
     const bool to_file = !a.output.empty() && a.output != "-";

@@ -67,10 +67,13 @@ void add_eamt_commands(Cli& cli) {
     eamt_add->add_option("IPV6-PREFIX", v6, "e.g. 2001:db8:1::/120 (a bare address is a /128)")
         ->required();
     cli.on(eamt_add, [&] {
-        return request(o, {{"command", "eamt.add"}, {"entries", {{{"ipv4", v4}, {"ipv6", v6}}}}},
-                       [](const json& r) {
-                           std::cout << "added; the EAMT has " << r["entries"] << " entries\n";
-                       });
+        return request(
+            o,
+            protocol::make_request(protocol::Command::eamt_add,
+                                   {{protocol::field::entries, {{{"ipv4", v4}, {"ipv6", v6}}}}}),
+            [](const json& r) {
+                std::cout << "added; the EAMT has " << r["entries"] << " entries\n";
+            });
     });
     auto* eamt_remove = eamt->add_subcommand(
         "remove", "remove the entry with this IPv4 or IPv6 prefix (or exactly this pair)");
@@ -80,9 +83,12 @@ void add_eamt_commands(Cli& cli) {
         json e = json::object();
         e[looks_ipv6(v4) ? "ipv6" : "ipv4"] = v4;
         if (!v6.empty()) e["ipv6"] = v6;
-        return request(o, {{"command", "eamt.remove"}, {"entries", {e}}}, [](const json& r) {
-            std::cout << "removed; the EAMT has " << r["entries"] << " entries\n";
-        });
+        return request(o,
+                       protocol::make_request(protocol::Command::eamt_remove,
+                                              {{protocol::field::entries, {e}}}),
+                       [](const json& r) {
+                           std::cout << "removed; the EAMT has " << r["entries"] << " entries\n";
+                       });
     });
     auto* eamt_list = eamt->add_subcommand("list", "print the entries (all of them, page by page)");
     eamt_list->add_option("--offset", offset, "start at this entry (0 is the first)");
@@ -96,9 +102,11 @@ void add_eamt_commands(Cli& cli) {
             json result;
             Options quiet = o;
             quiet.json_output = false;
-            const int rc =
-                request(quiet, {{"command", "eamt.list"}, {"offset", at}, {"limit", page}},
-                        [&](const json& r) { result = r; });
+            const int rc = request(quiet,
+                                   protocol::make_request(protocol::Command::eamt_list,
+                                                          {{protocol::field::offset, at},
+                                                           {protocol::field::limit, page}}),
+                                   [&](const json& r) { result = r; });
             if (rc != 0) return rc;
             total = result["total"].get<std::size_t>();
             for (const auto& e : result["entries"])
@@ -116,7 +124,7 @@ void add_eamt_commands(Cli& cli) {
         return 0;
     });
     cli.on(eamt->add_subcommand("flush", "remove every entry"), [&] {
-        return request(o, {{"command", "eamt.flush"}}, [](const json& r) {
+        return request(o, protocol::make_request(protocol::Command::eamt_flush), [](const json& r) {
             std::cout << "flushed " << r["removed"] << " entries\n";
         });
     });
@@ -128,16 +136,20 @@ void add_eamt_commands(Cli& cli) {
                      "file, or lines 'IPV4-PREFIX IPV6-PREFIX' ('-': standard input)")
         ->required();
     cli.on(eamt_replace, [&] {
-        return request(
-            o,
-            {{"command", "eamt.replace"},
-             {"entries", parse_eamt_file(read_input_file(file, request_limit(o)), file)}},
-            [](const json& r) {
-                std::cout << "replaced; the EAMT has " << r["entries"] << " entries\n";
-            });
+        return request(o,
+                       protocol::make_request(
+                           protocol::Command::eamt_replace,
+                           {{protocol::field::entries,
+                             parse_eamt_file(read_input_file(file, request_limit(o)), file)}}),
+                       [](const json& r) {
+                           std::cout << "replaced; the EAMT has " << r["entries"] << " entries\n";
+                       });
     });
     auto lookup_action = [&] {
-        return request(o, {{"command", "eamt.lookup"}, {"address", address}}, print_lookup);
+        return request(o,
+                       protocol::make_request(protocol::Command::eamt_lookup,
+                                              {{protocol::field::address, address}}),
+                       print_lookup);
     };
     auto* eamt_lookup =
         eamt->add_subcommand("lookup", "what ADDRESS translates to, and by which entry (or pool6)");

@@ -69,7 +69,9 @@ int import_file(const Options& o, const std::string& file, const ImportOptions& 
         return 0;
     }
     if (!options.output.empty()) return write_configuration(options.output, translation);
-    return request(o, {{"command", "translation.apply"}, {"translation", translation}},
+    return request(o,
+                   protocol::make_request(protocol::Command::translation_apply,
+                                          {{protocol::field::translation, translation}}),
                    [](const json& r) {
                        std::cout << "imported; the EAMT has " << r["entries"] << " entries\n";
                    });

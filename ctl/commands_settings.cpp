@@ -33,9 +33,9 @@ json setting_value(const std::string& text) {
 }
 
 // An action that prints the list `command` answers with, one item a line.
-std::function<int()> list_action(const Options& o, const char* command) {
+std::function<int()> list_action(const Options& o, protocol::Command command) {
     return [&o, command] {
-        return request(o, {{"command", command}}, [](const json& r) {
+        return request(o, protocol::make_request(command), [](const json& r) {
             for (const auto& item : r)
                 std::cout << item.get<std::string>() << "\n";
         });
@@ -59,37 +59,53 @@ void add_setting_commands(Cli& cli) {
     // pool6
     auto* pool6 = app.add_subcommand("pool6", "the RFC 6052 prefix (pool6)");
     pool6->require_subcommand(1);
-    cli.on(pool6->add_subcommand("get", "print pool6"), cli.simple("pool6.get"));
+    cli.on(pool6->add_subcommand("get", "print pool6"), cli.simple(protocol::Command::pool6_get));
     auto* pool6_set = pool6->add_subcommand("set", "set pool6 (length 32, 40, 48, 56, 64 or 96)");
     pool6_set->add_option("PREFIX", prefix, "e.g. 64:ff9b::/96")->required();
-    cli.on(pool6_set, [&] { return cli.simple("pool6.set", {{"prefix", prefix}})(); });
+    cli.on(pool6_set, [&] {
+        return cli.simple(protocol::Command::pool6_set, {{protocol::field::prefix, prefix}})();
+    });
     cli.on(pool6->add_subcommand("unset", "remove pool6 (only the EAMT translates)"),
-           cli.simple("pool6.set", {{"prefix", nullptr}}));
+           cli.simple(protocol::Command::pool6_set, {{protocol::field::prefix, nullptr}}));
 
     // denylist4
     auto* deny = app.add_subcommand("denylist4", "IPv4 prefixes pool6 never translates");
     deny->require_subcommand(1);
-    cli.on(deny->add_subcommand("list", "print denylist4"), list_action(o, "denylist4.list"));
+    cli.on(deny->add_subcommand("list", "print denylist4"),
+           list_action(o, protocol::Command::denylist4_list));
     auto* deny_add = deny->add_subcommand("add", "add IPv4 prefixes (all or none)");
     deny_add->add_option("PREFIX", prefixes, "e.g. 192.0.2.0/24")->required();
-    cli.on(deny_add, [&] { return cli.simple("denylist4.add", {{"prefixes", prefixes}})(); });
+    cli.on(deny_add, [&] {
+        return cli.simple(protocol::Command::denylist4_add,
+                          {{protocol::field::prefixes, prefixes}})();
+    });
     auto* deny_remove = deny->add_subcommand("remove", "remove IPv4 prefixes (all or none)");
     deny_remove->add_option("PREFIX", prefixes, "as listed")->required();
-    cli.on(deny_remove, [&] { return cli.simple("denylist4.remove", {{"prefixes", prefixes}})(); });
-    cli.on(deny->add_subcommand("flush", "empty denylist4"), cli.simple("denylist4.flush"));
+    cli.on(deny_remove, [&] {
+        return cli.simple(protocol::Command::denylist4_remove,
+                          {{protocol::field::prefixes, prefixes}})();
+    });
+    cli.on(deny->add_subcommand("flush", "empty denylist4"),
+           cli.simple(protocol::Command::denylist4_flush));
 
     // pool6791
     auto* p6791 = app.add_subcommand(
         "pool6791", "RFC 6791 addresses: the source of translated ICMP errors whose source has no "
                     "form in the other family (one IPv4 and one IPv6 address)");
     p6791->require_subcommand(1);
-    cli.on(p6791->add_subcommand("list", "print the addresses"), list_action(o, "pool6791.list"));
+    cli.on(p6791->add_subcommand("list", "print the addresses"),
+           list_action(o, protocol::Command::pool6791_list));
     auto* p6791_add = p6791->add_subcommand("add", "set the address of ADDRESS's family");
     p6791_add->add_option("ADDRESS", address, "an IPv4 or IPv6 address")->required();
-    cli.on(p6791_add, [&] { return cli.simple("pool6791.add", {{"address", address}})(); });
+    cli.on(p6791_add, [&] {
+        return cli.simple(protocol::Command::pool6791_add, {{protocol::field::address, address}})();
+    });
     auto* p6791_remove = p6791->add_subcommand("remove", "unset ADDRESS");
     p6791_remove->add_option("ADDRESS", address, "as listed")->required();
-    cli.on(p6791_remove, [&] { return cli.simple("pool6791.remove", {{"address", address}})(); });
+    cli.on(p6791_remove, [&] {
+        return cli.simple(protocol::Command::pool6791_remove,
+                          {{protocol::field::address, address}})();
+    });
 
     // global settings: their names, and what each takes, from the settings table
     std::vector<std::string> names;
@@ -101,8 +117,8 @@ void add_setting_commands(Cli& cli) {
     auto* get = app.add_subcommand("get", "print every translation setting, or NAME's");
     get->add_option("NAME", name, "a setting (docs/siitd.conf.md):" + described);
     cli.on(get, [&] {
-        json req = {{"command", "global.get"}};
-        if (!name.empty()) req["name"] = name;
+        json req = protocol::make_request(protocol::Command::global_get);
+        if (!name.empty()) req[protocol::field::name] = name;
         return request(o, req, [&](const json& r) {
             if (!name.empty()) {
                 std::cout << show(r) << "\n";
@@ -121,7 +137,9 @@ void add_setting_commands(Cli& cli) {
         ->required();
     cli.on(set, [&] {
         return request(o,
-                       {{"command", "global.set"}, {"name", name}, {"value", setting_value(value)}},
+                       protocol::make_request(protocol::Command::global_set,
+                                              {{protocol::field::name, name},
+                                               {protocol::field::value, setting_value(value)}}),
                        [&](const json& r) { std::cout << name << " " << show(r) << "\n"; });
     });
     auto* unset = app.add_subcommand("unset", "put one translation setting back to its default");
@@ -129,7 +147,10 @@ void add_setting_commands(Cli& cli) {
     for (const CLI::App* command : {get, set, unset})
         cli.completion_words[command] = names;
     cli.on(unset, [&] {
-        return request(o, {{"command", "global.set"}, {"name", name}, {"value", nullptr}},
+        return request(o,
+                       protocol::make_request(
+                           protocol::Command::global_set,
+                           {{protocol::field::name, name}, {protocol::field::value, nullptr}}),
                        [&](const json& r) { std::cout << name << " " << show(r) << "\n"; });
     });
 }

@@ -100,52 +100,82 @@ void refuse_if(const std::vector<std::string>& errors) {
     if (!errors.empty()) throw Refusal{"refused; nothing was changed", errors};
 }
 
-const char* access_name(Access access) {
-    return access == Access::read ? "read" : access == Access::change ? "change" : "privileged";
-}
-
 } // namespace
 
-const std::vector<ControlApi::Command>& ControlApi::commands() {
-    static const std::vector<Command> registry = {
-        {"version", Access::read, Lane::at_once, &ControlApi::version},
+const std::array<ControlApi::Command, siit::control::kCommandCount>& ControlApi::commands() {
+    using enum siit::control::Command;
+    using Api = ControlApi;
+    using siit::EamtChange;
+    // One handler per command of the protocol (lib/control/protocol.hpp), in its order; a handler
+    // is told what it needs (which change), never the command's name.
+    static const std::array<Command, siit::control::kCommandCount> rows = {{
+        {version, [](Api& a, const json& r) { return a.version(r); }},
         // EAMT (RFC 7757).
-        {"eamt.add", Access::change, Lane::in_turn, &ControlApi::eamt_change},
-        {"eamt.remove", Access::change, Lane::in_turn, &ControlApi::eamt_change},
-        {"eamt.replace", Access::privileged, Lane::in_turn, &ControlApi::eamt_replace},
-        {"eamt.flush", Access::privileged, Lane::in_turn, &ControlApi::eamt_flush},
-        {"eamt.list", Access::read, Lane::in_turn, &ControlApi::eamt_list},
-        {"eamt.lookup", Access::read, Lane::at_once, &ControlApi::eamt_lookup},
+        {eamt_add, [](Api& a, const json& r) { return a.eamt_change(EamtChange::Kind::add, r); }},
+        {eamt_remove,
+         [](Api& a, const json& r) { return a.eamt_change(EamtChange::Kind::remove, r); }},
+        {eamt_replace, [](Api& a, const json& r) { return a.eamt_replace(r); }},
+        {eamt_flush, [](Api& a, const json& r) { return a.eamt_flush(r); }},
+        {eamt_list, [](Api& a, const json& r) { return a.eamt_list(r); }},
+        {eamt_lookup, [](Api& a, const json& r) { return a.eamt_lookup(r); }},
         // pool6 (RFC 6052) and the other settings.
-        {"pool6.get", Access::read, Lane::at_once, &ControlApi::pool6_get},
-        {"pool6.set", Access::change, Lane::in_turn, &ControlApi::setting_set},
-        {"global.get", Access::read, Lane::at_once, &ControlApi::global_get},
-        {"global.set", Access::change, Lane::in_turn, &ControlApi::setting_set},
+        {pool6_get, [](Api& a, const json& r) { return a.pool6_get(r); }},
+        {pool6_set,
+         [](Api& a, const json& r) {
+             return a.setting_set("pool6", field(r, siit::control::field::prefix));
+         }},
+        {global_get, [](Api& a, const json& r) { return a.global_get(r); }},
+        {global_set,
+         [](Api& a, const json& r) {
+             return a.setting_set(string_field(r, siit::control::field::name),
+                                  field(r, siit::control::field::value));
+         }},
         // denylist4: IPv4 prefixes pool6 never translates.
-        {"denylist4.list", Access::read, Lane::at_once, &ControlApi::denylist4_list},
-        {"denylist4.add", Access::change, Lane::in_turn, &ControlApi::denylist4_change},
-        {"denylist4.remove", Access::change, Lane::in_turn, &ControlApi::denylist4_change},
-        {"denylist4.flush", Access::privileged, Lane::in_turn, &ControlApi::denylist4_flush},
+        {denylist4_list, [](Api& a, const json& r) { return a.denylist4_list(r); }},
+        {denylist4_add, [](Api& a, const json& r) { return a.denylist4_change(true, r); }},
+        {denylist4_remove, [](Api& a, const json& r) { return a.denylist4_change(false, r); }},
+        {denylist4_flush, [](Api& a, const json& r) { return a.denylist4_flush(r); }},
         // pool6791 (RFC 6791): one address per family.
-        {"pool6791.list", Access::read, Lane::at_once, &ControlApi::pool6791_list},
-        {"pool6791.add", Access::change, Lane::in_turn, &ControlApi::pool6791_change},
-        {"pool6791.remove", Access::change, Lane::in_turn, &ControlApi::pool6791_change},
+        {pool6791_list, [](Api& a, const json& r) { return a.pool6791_list(r); }},
+        {pool6791_add, [](Api& a, const json& r) { return a.pool6791_change(true, r); }},
+        {pool6791_remove, [](Api& a, const json& r) { return a.pool6791_change(false, r); }},
         // Counters, and what siitd learned from the kernel.
-        {"stats", Access::read, Lane::at_once, &ControlApi::stats},
-        {"neighbours", Access::read, Lane::at_once, &ControlApi::kernel_view},
-        {"routes", Access::read, Lane::at_once, &ControlApi::kernel_view},
-        {"addresses", Access::read, Lane::at_once, &ControlApi::kernel_view},
-        {"ports", Access::read, Lane::at_once, &ControlApi::ports},
-        {"status", Access::read, Lane::at_once, &ControlApi::status},
+        {stats, [](Api& a, const json& r) { return a.stats(r); }},
+        {neighbours,
+         [](Api& a, const json&) {
+             return a.mirror_ ? a.mirror_->neighbours_json() : json::array();
+         }},
+        {routes,
+         [](Api& a, const json&) { return a.mirror_ ? a.mirror_->routes_json() : json::array(); }},
+        {addresses,
+         [](Api& a, const json&) {
+             return a.mirror_ ? a.mirror_->addresses_json() : json::array();
+         }},
+        {ports, [](Api& a, const json& r) { return a.ports(r); }},
+        {status, [](Api& a, const json& r) { return a.status(r); }},
         // Shows the traffic itself, as tcpdump does for root only.
-        {"capture", Access::privileged, Lane::in_turn, &ControlApi::capture},
+        {capture, [](Api& a, const json& r) { return a.capture(r); }},
         // The configuration as a whole.
-        {"config.show", Access::read, Lane::in_turn, &ControlApi::config_show},
-        {"config.apply", Access::privileged, Lane::in_turn, &ControlApi::config_apply},
-        {"translation.apply", Access::privileged, Lane::in_turn, &ControlApi::translation_apply},
-        {"config.save", Access::privileged, Lane::in_turn, &ControlApi::config_save},
-        {"config.diff", Access::read, Lane::in_turn, &ControlApi::config_diff},
-    };
+        {config_show, [](Api& a, const json&) { return config_to_json(a.running()); }},
+        {config_apply, [](Api& a, const json& r) { return a.config_apply(r); }},
+        {translation_apply, [](Api& a, const json& r) { return a.translation_apply(r); }},
+        {config_save, [](Api& a, const json& r) { return a.config_save(r); }},
+        {config_diff, [](Api& a, const json& r) { return a.config_diff(r); }},
+    }};
+    // Indexed by command, whatever the order above; a command without a handler is a build that
+    // must not run (every test that sends a request stops here first).
+    static const auto registry = [] {
+        std::array<Command, siit::control::kCommandCount> by_id{};
+        for (const Command& row : rows)
+            by_id[static_cast<std::size_t>(row.id)] = row;
+        for (std::size_t i = 0; i < by_id.size(); ++i)
+            if (!by_id[i].handler || static_cast<std::size_t>(by_id[i].id) != i) {
+                std::fprintf(stderr, "siitd: control command %s has no handler\n",
+                             siit::control::command_specs()[i].name);
+                std::abort();
+            }
+        return by_id;
+    }();
     return registry;
 }
 
@@ -168,14 +198,15 @@ ControlApi::ControlApi(const Config& running, std::string config_file,
 std::optional<std::string> ControlApi::handle_at_once(const std::string& text, uid_t uid) {
     // A request that is not JSON, or names no known command, is refused at once: cheaply.
     const json request = json::parse(text, nullptr, false);
-    if (request.is_object() && request.contains("command") && request["command"].is_string()) {
-        const std::string command = request["command"].get<std::string>();
-        for (const Command& c : commands())
-            if (command == c.name) {
-                if (c.lane == Lane::in_turn) return std::nullopt;
-                // `status` re-reads a file that changed: that is the control worker's to do.
-                if (c.handler == &ControlApi::status && !file_view_fresh()) return std::nullopt;
-            }
+    namespace protocol = siit::control;
+    if (request.is_object() && request.contains(protocol::field::command) &&
+        request[protocol::field::command].is_string()) {
+        const auto* spec =
+            protocol::find_command(request[protocol::field::command].get<std::string>());
+        if (spec && spec->lane == Lane::in_turn) return std::nullopt;
+        // `status` re-reads a file that changed: that is the control worker's to do.
+        if (spec && spec->id == protocol::Command::status && !file_view_fresh())
+            return std::nullopt;
     }
     if (readers_) readers_->online(reader_);
     std::string reply = handle(text, uid);
@@ -233,7 +264,8 @@ bool ControlApi::privileged_peer(uid_t uid) {
 }
 
 std::string ControlApi::handle(std::string text, uid_t uid) {
-    json reply = {{"version", kControlApiVersion}};
+    namespace protocol = siit::control;
+    json reply = {{protocol::field::version, protocol::kProtocolVersion}};
     std::string command = "(unparsed)";
     const Command* found = nullptr;
     std::string changed;
@@ -245,31 +277,34 @@ std::string ControlApi::handle(std::string text, uid_t uid) {
         json request = std::move(*input.value);
         const siit::control::ReleaseJson release{request};
         if (!request.is_object()) throw Refusal{"request must be a JSON object", {}};
-        if (request.contains("version") && request["version"] != kControlApiVersion)
-            throw Refusal{"API version " + request["version"].dump() +
+        if (request.contains(protocol::field::version) &&
+            request[protocol::field::version] != protocol::kProtocolVersion)
+            throw Refusal{"API version " + request[protocol::field::version].dump() +
                               " is not spoken here (siitd speaks version " +
-                              std::to_string(kControlApiVersion) + ")",
+                              std::to_string(protocol::kProtocolVersion) + ")",
                           {}};
-        command = string_field(request, "command");
-        for (const Command& c : commands())
-            if (command == c.name) found = &c;
-        if (!found)
+        command = string_field(request, protocol::field::command);
+        const protocol::CommandSpec* spec = protocol::find_command(command);
+        if (!spec)
             throw Refusal{"unknown command '" + command + "' (docs/control-api.md lists them)", {}};
-        if (found->access == Access::privileged && !privileged_peer(uid))
+        found = &commands()[static_cast<std::size_t>(spec->id)];
+        if (const auto unknown = protocol::unknown_field(*spec, request))
+            throw Refusal{protocol::unknown_field_problem(*spec, *unknown), {}};
+        if (spec->access == Access::privileged && !privileged_peer(uid))
             throw Refusal{command + " needs root or siitd's own user (uid " +
                               std::to_string(geteuid()) + "): " +
-                              (found->handler == &ControlApi::capture
+                              (spec->id == protocol::Command::capture
                                    ? "it shows the traffic itself, as tcpdump does for root only"
                                    : "it replaces a whole table or configuration, or writes a "
                                      "file") +
                               "; members of control.group may make every other change",
                           {}};
-        if (found->access == Access::read) {
-            reply["result"] = (this->*found->handler)(command, request);
+        if (spec->access == Access::read) {
+            reply["result"] = found->handler(*this, request);
         } else {
             const TranslationSnapshot before = snapshot();
             wrote_.clear();
-            reply["result"] = (this->*found->handler)(command, request);
+            reply["result"] = found->handler(*this, request);
             changed = describe_change(before, snapshot());
             if (!wrote_.empty()) changed += "; wrote " + wrote_;
         }
@@ -285,20 +320,21 @@ std::string ControlApi::handle(std::string text, uid_t uid) {
     // The audit trail: every change and every refusal, with who asked.
     const bool ok = reply["ok"].get<bool>();
     // (Who the peer is costs a look-up in the user database: only for a line that is logged.)
-    if ((!ok || (found && found->access != Access::read)) &&
+    if ((!ok || (found && found->spec().access != Access::read)) &&
         rte_log_can_log(RTE_LOGTYPE_USER1, RTE_LOG_INFO)) {
         std::string detail = ok ? changed : "refused: " + reply["error"].get<std::string>();
         if (!ok && reply.contains("errors"))
             for (const auto& e : reply["errors"])
                 detail += "; " + e.get<std::string>();
         RTE_LOG(INFO, USER1, "siitd: control: %s: %s (%s): %s\n", describe_peer(uid).c_str(),
-                command.c_str(), found ? access_name(found->access) : "unknown", detail.c_str());
+                command.c_str(), found ? protocol::access_name(found->spec().access) : "unknown",
+                detail.c_str());
     }
     return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 // The connection becomes the capture's stream once this reply is on its way (capture.hpp).
-json ControlApi::capture(const std::string&, const json& request) {
+json ControlApi::capture(const json& request) {
     if (!capture_ || !server_) throw Refusal{"capture is not available in this siitd", {}};
     json described;
     try {
@@ -335,23 +371,21 @@ Config ControlApi::running() const {
     return config;
 }
 
-json ControlApi::version(const std::string&, const json&) {
-    return {{"api", kControlApiVersion},
+json ControlApi::version(const json&) {
+    return {{"api", siit::control::kProtocolVersion},
             {"siitd", SIITD_VERSION},
             // What a client may send: siitctl bounds the files it reads by it.
             {"max-message-bytes", running_.control.max_message_bytes}};
 }
 
-json ControlApi::eamt_change(const std::string& command, const json& request) {
-    const auto kind =
-        command == "eamt.add" ? siit::EamtChange::Kind::add : siit::EamtChange::Kind::remove;
+json ControlApi::eamt_change(siit::EamtChange::Kind kind, const json& request) {
     auto changes = parse_changes(array_field(request, "entries"), kind);
     const std::size_t count = changes.size();
     change([&](siit::TranslationEdit& e) { e.eamt_changes = std::move(changes); });
     return {{"changed", count}, {"entries", state_.table()->entries().size()}};
 }
 
-json ControlApi::eamt_replace(const std::string&, const json& request) {
+json ControlApi::eamt_replace(const json& request) {
     auto changes = parse_changes(array_field(request, "entries"), siit::EamtChange::Kind::add);
     std::vector<siit::EamEntry> entries;
     entries.reserve(changes.size());
@@ -372,21 +406,19 @@ json ControlApi::eamt_replace(const std::string&, const json& request) {
     return {{"entries", state_.table()->entries().size()}};
 }
 
-json ControlApi::eamt_flush(const std::string&, const json&) {
+json ControlApi::eamt_flush(const json&) {
     const std::size_t before = state_.table()->entries().size();
     change([](siit::TranslationEdit& e) { e.eamt.emplace(); });
     return {{"removed", before}};
 }
 
-json ControlApi::pool6_get(const std::string&, const json&) {
+json ControlApi::pool6_get(const json&) {
     const TranslationSnapshot now = snapshot();
     return {{"pool6", now.config.pool6 ? json(now.config.pool6->to_string()) : json(nullptr)}};
 }
 
-json ControlApi::setting_set(const std::string& command, const json& request) {
-    const std::string name = command == "pool6.set" ? "pool6" : string_field(request, "name");
+json ControlApi::setting_set(const std::string& name, const json& value) {
     if (name == "eamt") throw Refusal{"the EAMT is changed with eamt.add/remove/replace", {}};
-    const json value = command == "pool6.set" ? field(request, "prefix") : field(request, "value");
     json now;
     change([&](siit::TranslationEdit& e) {
         std::optional<std::vector<siit::EamEntry>> ignored;
@@ -398,7 +430,7 @@ json ControlApi::setting_set(const std::string& command, const json& request) {
     return now;
 }
 
-json ControlApi::global_get(const std::string&, const json& request) {
+json ControlApi::global_get(const json& request) {
     const json all = translation_to_json(snapshot().config, nullptr);
     if (!request.contains("name")) return all;
     const std::string name = string_field(request, "name");
@@ -407,11 +439,11 @@ json ControlApi::global_get(const std::string&, const json& request) {
     return all[name];
 }
 
-json ControlApi::denylist4_list(const std::string&, const json&) {
+json ControlApi::denylist4_list(const json&) {
     return translation_to_json(snapshot().config, nullptr)["denylist4"];
 }
 
-json ControlApi::denylist4_flush(const std::string&, const json&) {
+json ControlApi::denylist4_flush(const json&) {
     std::size_t removed = 0;
     change([&](siit::TranslationEdit& e) {
         removed = e.config.denylist4.size();
@@ -420,8 +452,7 @@ json ControlApi::denylist4_flush(const std::string&, const json&) {
     return {{"removed", removed}};
 }
 
-json ControlApi::denylist4_change(const std::string& command, const json& request) {
-    const bool add = command == "denylist4.add";
+json ControlApi::denylist4_change(bool add, const json& request) {
     const json& items = array_field(request, "prefixes");
     std::size_t prefixes = 0;
     change([&](siit::TranslationEdit& e) {
@@ -452,7 +483,7 @@ json ControlApi::denylist4_change(const std::string& command, const json& reques
     return {{"changed", items.size()}, {"prefixes", prefixes}};
 }
 
-json ControlApi::pool6791_list(const std::string&, const json&) {
+json ControlApi::pool6791_list(const json&) {
     const TranslationSnapshot now = snapshot();
     json list = json::array();
     if (now.config.pool6791v4) list.push_back(now.config.pool6791v4->to_string());
@@ -460,8 +491,7 @@ json ControlApi::pool6791_list(const std::string&, const json&) {
     return list;
 }
 
-json ControlApi::pool6791_change(const std::string& command, const json& request) {
-    const bool add = command == "pool6791.add";
+json ControlApi::pool6791_change(bool add, const json& request) {
     const std::string text = string_field(request, "address");
     // One address per family: add fills an empty place, remove empties the one holding `text`.
     const auto place = [&](auto& slot, const auto& address, const char* family) {
@@ -490,7 +520,7 @@ json ControlApi::pool6791_change(const std::string& command, const json& request
 // What an operator checks first, in one answer: version and uptime, ports up or down, workers and
 // their load, the EAMT's size and digest and whether the running version differs from the file,
 // and the kernel's next hops resolved or not.
-json ControlApi::status(const std::string&, const json&) {
+json ControlApi::status(const json&) {
     json ports = json::array();
     for (const Port& port : dataplane_.ports()) {
         const PortLink link = read_port_link(port.id, port.carrier_interface);
@@ -509,14 +539,8 @@ json ControlApi::status(const std::string&, const json&) {
     if (mirror_)
         for (const auto& n : mirror_->neighbours_json())
             if (n.value("next-hop", false)) {
-                const std::string state = n.value("state", "");
-                const bool usable = state.find("reachable") != std::string::npos ||
-                                    state.find("stale") != std::string::npos ||
-                                    state.find("delay") != std::string::npos ||
-                                    state.find("probe") != std::string::npos ||
-                                    state.find("permanent") != std::string::npos;
-                next_hops[usable ? "resolved" : "unresolved"] =
-                    next_hops[usable ? "resolved" : "unresolved"].get<int>() + 1;
+                const char* counted = n.value("usable", false) ? "resolved" : "unresolved";
+                next_hops[counted] = next_hops[counted].get<int>() + 1;
             }
     return {{"siitd", SIITD_VERSION},
             {"uptime-seconds", std::chrono::duration_cast<std::chrono::seconds>(
@@ -562,7 +586,7 @@ json ControlApi::drops_since_last_look() {
 
 // Each port as DPDK sees it: driver, device, NUMA socket, MAC, MTU, link, queues and the workers
 // that poll them; with "xstats": true, the driver's extended statistics too.
-json ControlApi::ports(const std::string&, const json& request) {
+json ControlApi::ports(const json& request) {
     const bool with_xstats = request.value("xstats", false);
     json list = json::array();
     const auto& plans = dataplane_.plans();
@@ -613,18 +637,7 @@ json ControlApi::ports(const std::string&, const json& request) {
     return list;
 }
 
-json ControlApi::kernel_view(const std::string& command, const json&) {
-    if (!mirror_) return json::array();
-    if (command == "neighbours") return mirror_->neighbours_json();
-    if (command == "routes") return mirror_->routes_json();
-    return mirror_->addresses_json();
-}
-
-json ControlApi::config_show(const std::string&, const json&) {
-    return config_to_json(running());
-}
-
-json ControlApi::translation_apply(const std::string&, const json& request) {
+json ControlApi::translation_apply(const json& request) {
     // Jool's atomic configuration semantics: what the object names changes, the rest stays.
     const json& translation = field(request, "translation");
     change([&](siit::TranslationEdit& e) {
@@ -635,7 +648,7 @@ json ControlApi::translation_apply(const std::string&, const json& request) {
     return {{"entries", state_.table()->entries().size()}};
 }
 
-json ControlApi::config_save(const std::string&, const json& request) {
+json ControlApi::config_save(const json& request) {
     const std::string path = request.contains("path") ? string_field(request, "path") : "";
     try {
         const Config saved = running();
@@ -655,7 +668,7 @@ json ControlApi::config_save(const std::string&, const json& request) {
     return {{"path", wrote_}};
 }
 
-json ControlApi::eamt_list(const std::string&, const json& request) {
+json ControlApi::eamt_list(const json& request) {
     const siit::EamTable* table = state_.table();
     const auto& entries = table->entries();
     std::size_t offset = 0, limit = 1000;
@@ -676,7 +689,7 @@ json ControlApi::eamt_list(const std::string&, const json& request) {
     return {{"total", entries.size()}, {"offset", offset}, {"entries", list}};
 }
 
-json ControlApi::eamt_lookup(const std::string&, const json& request) {
+json ControlApi::eamt_lookup(const json& request) {
     const siit::TranslationVersion* version = state_.snapshot();
     const std::string text = string_field(request, "address");
     json result = {{"address", text}};
@@ -700,7 +713,7 @@ json ControlApi::eamt_lookup(const std::string&, const json& request) {
     return result;
 }
 
-json ControlApi::stats(const std::string&, const json& request) {
+json ControlApi::stats(const json& request) {
     const auto totals = sum_stats(dataplane_.stats());
     std::lock_guard lock(shared_mutex_); // the baseline
     json counters = json::object();
@@ -782,7 +795,7 @@ json ControlApi::stats(const std::string&, const json& request) {
     return result;
 }
 
-json ControlApi::config_apply(const std::string&, const json& request) {
+json ControlApi::config_apply(const json& request) {
     const json& file = field(request, "config");
     std::vector<std::string> errors;
     const auto config = parse_config(file.dump(), "config", errors);
@@ -856,7 +869,7 @@ std::vector<std::string> ControlApi::reload() {
 
 // What the running version has that siitd's file does not: each top-level key that differs, and
 // the translation's changes as the control log words them (the file's value first).
-json ControlApi::config_diff(const std::string&, const json&) {
+json ControlApi::config_diff(const json&) {
     // Nothing differs, as far as the file's view can tell: no need to read it again.
     if (unsaved_changes() == json(false))
         return {{"file", config_file_}, {"differences", json::array()}};

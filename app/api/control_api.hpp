@@ -2,14 +2,16 @@
 // global settings, counters and the configuration, each turned from a JSON request into a change of
 // the running TranslationState or a JSON reply. Runs on the control thread only.
 //
-// Every command is one row of a registry (control_api.cpp's kCommands): its name, its handler, and
-// what it may do. Reading needs only a connection (the socket's group membership); changes are
-// logged with the peer and what changed; the commands that replace a whole table or configuration,
-// or write a file, also need the peer to be root or siitd's own user (docs/security.md).
+// Every command of the protocol (lib/control/protocol.hpp: its name, what it may do, its fields)
+// has one handler in the registry (commands()). Reading needs only a connection (the socket's group
+// membership); changes are logged with the peer and what changed; the commands that replace a whole
+// table or configuration, or write a file, also need the peer to be root or siitd's own user
+// (docs/security.md).
 #pragma once
 
 #include <sys/types.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -23,6 +25,7 @@
 #include "api/server.hpp"
 #include "capture/capture.hpp"
 #include "config/config_file.hpp"
+#include "control/protocol.hpp"
 #include "control/regular_file.hpp"
 #include "dataplane/dataplane.hpp"
 #include "kernel/mirror.hpp"
@@ -31,20 +34,8 @@
 
 namespace siitd {
 
-inline constexpr int kControlApiVersion = 1;
-
-// What a command may do, and so who may send it.
-enum class Access : std::uint8_t {
-    read,      // shows something: any peer the socket lets in
-    change,    // changes the running version: any peer the socket lets in; logged
-    privileged // replaces a whole table or configuration, writes a file, or shows the traffic
-               // itself: root or siitd's user
-};
-
-// Where a command runs (api/server.hpp): at once on the socket thread, when its cost stays
-// small whatever the size of the table or the file; otherwise in turn on the control worker, as
-// every change does.
-enum class Lane : std::uint8_t { at_once, in_turn };
+using siit::control::Access;
+using siit::control::Lane;
 
 class ControlApi {
   public:
@@ -90,43 +81,41 @@ class ControlApi {
     // Whether `uid` may send privileged commands: root, or the user siitd runs as.
     static bool privileged_peer(uid_t uid);
 
-    using Handler = nlohmann::json (ControlApi::*)(const std::string& command,
-                                                   const nlohmann::json& request);
+    // A command of the protocol (its name, access, lane and fields: lib/control/protocol.hpp)
+    // and the handler siitd runs for it.
+    using Handler = nlohmann::json (*)(ControlApi& api, const nlohmann::json& request);
     struct Command {
-        const char* name;
-        Access access;
-        Lane lane;
+        siit::control::Command id;
         Handler handler;
+        const siit::control::CommandSpec& spec() const { return siit::control::spec(id); }
     };
-    // Every command, for the registry's lookup and for tests and docs that list them.
-    static const std::vector<Command>& commands();
+    // Every command, indexed by siit::control::Command.
+    static const std::array<Command, siit::control::kCommandCount>& commands();
 
   private:
-    nlohmann::json version(const std::string&, const nlohmann::json&);
-    nlohmann::json eamt_change(const std::string& command, const nlohmann::json& request);
-    nlohmann::json eamt_replace(const std::string&, const nlohmann::json& request);
-    nlohmann::json eamt_flush(const std::string&, const nlohmann::json&);
-    nlohmann::json eamt_list(const std::string&, const nlohmann::json& request);
-    nlohmann::json eamt_lookup(const std::string&, const nlohmann::json& request);
-    nlohmann::json pool6_get(const std::string&, const nlohmann::json&);
-    nlohmann::json setting_set(const std::string& command, const nlohmann::json& request);
-    nlohmann::json global_get(const std::string&, const nlohmann::json& request);
-    nlohmann::json denylist4_list(const std::string&, const nlohmann::json&);
-    nlohmann::json denylist4_flush(const std::string&, const nlohmann::json&);
-    nlohmann::json denylist4_change(const std::string& command, const nlohmann::json& request);
-    nlohmann::json pool6791_list(const std::string&, const nlohmann::json&);
-    nlohmann::json pool6791_change(const std::string& command, const nlohmann::json& request);
-    nlohmann::json stats(const std::string&, const nlohmann::json& request);
-    nlohmann::json kernel_view(const std::string& command, const nlohmann::json&);
-    nlohmann::json ports(const std::string&, const nlohmann::json& request);
-    nlohmann::json status(const std::string&, const nlohmann::json&);
-    nlohmann::json capture(const std::string&, const nlohmann::json& request);
+    nlohmann::json version(const nlohmann::json&);
+    nlohmann::json eamt_change(siit::EamtChange::Kind kind, const nlohmann::json& request);
+    nlohmann::json eamt_replace(const nlohmann::json& request);
+    nlohmann::json eamt_flush(const nlohmann::json&);
+    nlohmann::json eamt_list(const nlohmann::json& request);
+    nlohmann::json eamt_lookup(const nlohmann::json& request);
+    nlohmann::json pool6_get(const nlohmann::json&);
+    nlohmann::json setting_set(const std::string& name, const nlohmann::json& value);
+    nlohmann::json global_get(const nlohmann::json& request);
+    nlohmann::json denylist4_list(const nlohmann::json&);
+    nlohmann::json denylist4_flush(const nlohmann::json&);
+    nlohmann::json denylist4_change(bool add, const nlohmann::json& request);
+    nlohmann::json pool6791_list(const nlohmann::json&);
+    nlohmann::json pool6791_change(bool add, const nlohmann::json& request);
+    nlohmann::json stats(const nlohmann::json& request);
+    nlohmann::json ports(const nlohmann::json& request);
+    nlohmann::json status(const nlohmann::json&);
+    nlohmann::json capture(const nlohmann::json& request);
     nlohmann::json drops_since_last_look();
-    nlohmann::json config_show(const std::string&, const nlohmann::json&);
-    nlohmann::json config_apply(const std::string&, const nlohmann::json& request);
-    nlohmann::json translation_apply(const std::string&, const nlohmann::json& request);
-    nlohmann::json config_save(const std::string&, const nlohmann::json& request);
-    nlohmann::json config_diff(const std::string&, const nlohmann::json&);
+    nlohmann::json config_apply(const nlohmann::json& request);
+    nlohmann::json translation_apply(const nlohmann::json& request);
+    nlohmann::json config_save(const nlohmann::json& request);
+    nlohmann::json config_diff(const nlohmann::json&);
     // The file siitd started from, read again (control/regular_file.hpp's rule, at most
     // config_file_limit) and parsed, with the command line's overrides; throws its problems.
     // Records what it found as the file's view.

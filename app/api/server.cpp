@@ -1,6 +1,8 @@
 // The control socket's transport; see api/server.hpp.
 #include "api/server.hpp"
 
+#include "control/protocol.hpp"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
@@ -33,7 +35,10 @@ std::uint64_t now_ms() {
 }
 
 std::string error_reply(const std::string& message) {
-    return nlohmann::json{{"version", 1}, {"ok", false}, {"error", message}}.dump() + "\n";
+    return nlohmann::json{
+               {"version", siit::control::kProtocolVersion}, {"ok", false}, {"error", message}}
+               .dump() +
+           "\n";
 }
 
 // Requests this large are answered on the control worker whatever their command: parsing them is

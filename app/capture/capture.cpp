@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "control/pcapng.hpp"
+#include "control/protocol.hpp"
 
 namespace siitd {
 
@@ -84,11 +85,12 @@ bool compile_filter(int linktype, std::uint32_t snaplen, const std::string& text
 
 CaptureRequest parse_capture_request(const nlohmann::json& request) {
     CaptureRequest out;
-    for (const auto& [key, value] : request.items())
-        if (key != "command" && key != "version" && key != "port" && key != "direction" &&
-            key != "filter" && key != "count" && key != "duration" && key != "snaplen")
-            throw std::invalid_argument("unknown field \"" + key +
-                                        "\" (port, direction, filter, count, duration, snaplen)");
+    namespace protocol = siit::control;
+    // The fields are the protocol's (lib/control/protocol.hpp): the socket refuses any other
+    // before this runs; a request handed here from elsewhere is held to the same.
+    const protocol::CommandSpec& spec = protocol::spec(protocol::Command::capture);
+    if (const auto unknown = protocol::unknown_field(spec, request))
+        throw std::invalid_argument(protocol::unknown_field_problem(spec, *unknown));
     const auto text = [&](const char* key, std::string& into) {
         if (!request.contains(key)) return;
         if (!request[key].is_string())
@@ -99,9 +101,9 @@ CaptureRequest parse_capture_request(const nlohmann::json& request) {
         if (into.find('\0') != std::string::npos)
             throw std::invalid_argument(std::string(key) + " must not contain a NUL character");
     };
-    text("port", out.port);
-    text("direction", out.direction);
-    text("filter", out.filter);
+    text(protocol::field::port, out.port);
+    text(protocol::field::direction, out.direction);
+    text(protocol::field::filter, out.filter);
     if (out.direction != "rx" && out.direction != "tx" && out.direction != "both")
         throw std::invalid_argument("direction must be rx, tx or both, not '" + out.direction +
                                     "'");

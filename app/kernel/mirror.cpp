@@ -32,6 +32,13 @@ namespace {
 constexpr int kUsableStates =
     NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP;
 
+// Whether the workers may send to this neighbour: a usable state and an Ethernet MAC. The one
+// test, for the next hops the workers read and for what `neighbours` and `status` report.
+bool usable_neighbour(rtnl_neigh* n) {
+    nl_addr* mac = rtnl_neigh_get_lladdr(n);
+    return (rtnl_neigh_get_state(n) & kUsableStates) && mac && nl_addr_get_len(mac) == 6;
+}
+
 std::string address_text(nl_addr* a) {
     char text[INET6_ADDRSTRLEN + 8];
     return a ? nl_addr2str(a, text, sizeof text) : "";
@@ -133,9 +140,7 @@ void KernelMirror::fill_routing(KernelRoutes& routing, int ifindex) {
         auto* n = reinterpret_cast<rtnl_neigh*>(o);
         nl_addr* mac = rtnl_neigh_get_lladdr(n);
         nl_addr* dst = rtnl_neigh_get_dst(n);
-        if (rtnl_neigh_get_ifindex(n) != ifindex || !(rtnl_neigh_get_state(n) & kUsableStates) ||
-            !mac || nl_addr_get_len(mac) != 6 || !dst)
-            continue;
+        if (rtnl_neigh_get_ifindex(n) != ifindex || !usable_neighbour(n) || !dst) continue;
         Mac m;
         std::memcpy(m.data(), nl_addr_get_binary_addr(mac), 6);
         const auto* bytes = static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(dst));
@@ -244,11 +249,10 @@ void KernelMirror::rebuild() {
             rtnl_neigh* n = rtnl_neigh_get(neighbours_, ifindexes_[i], wanted);
             nl_addr_put(wanted);
             if (!n) continue;
-            nl_addr* mac = rtnl_neigh_get_lladdr(n);
-            if ((rtnl_neigh_get_state(n) & kUsableStates) && mac && nl_addr_get_len(mac) == 6) {
+            if (usable_neighbour(n)) {
                 NextHop& hop = view->next_hop[ports_[i].port_index];
                 hop.resolved = true;
-                std::memcpy(hop.mac.data(), nl_addr_get_binary_addr(mac), 6);
+                std::memcpy(hop.mac.data(), nl_addr_get_binary_addr(rtnl_neigh_get_lladdr(n)), 6);
             }
             rtnl_neigh_put(n);
         }
@@ -330,6 +334,7 @@ nlohmann::json KernelMirror::neighbours_json() {
                             {"address", address},
                             {"mac", address_text(rtnl_neigh_get_lladdr(n))},
                             {"state", state_text(rtnl_neigh_get_state(n))},
+                            {"usable", usable_neighbour(n)},
                             {"next-hop", ports_[i].next_hop && *ports_[i].next_hop == address}});
         }
     }

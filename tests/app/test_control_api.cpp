@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -329,12 +330,11 @@ TEST_CASE("control API: each change is logged with the peer and what changed", "
 TEST_CASE("control API: the command registry and docs/control-api.md list the same commands, "
           "with the same access",
           "[control]") {
-    const auto access_name = [](Access a) {
-        return a == Access::read ? "read" : a == Access::change ? "change" : "privileged";
-    };
     std::set<std::string> registry, documented;
+    std::map<std::string, std::string> fields_cell; // a command's "fields" column
     for (const auto& c : ControlApi::commands())
-        registry.insert(std::string(c.name) + " " + access_name(c.access));
+        registry.insert(std::string(c.spec().name) + " " +
+                        siit::control::access_name(c.spec().access));
     std::ifstream doc(SIIT_DOCS_DIR "/control-api.md");
     REQUIRE(doc);
     std::string line;
@@ -349,13 +349,22 @@ TEST_CASE("control API: the command registry and docs/control-api.md list the sa
         std::string access = line.substr(second + 1, line.find('|', second + 1) - second - 1);
         access.erase(0, access.find_first_not_of(' '));
         access.erase(access.find_last_not_of(' ') + 1);
+        const std::size_t third = line.find('|', second + 1);
+        const std::string fields = line.substr(third + 1, line.find('|', third + 1) - third - 1);
         for (std::size_t at = cell.find('`'); at != std::string::npos;
              at = cell.find('`', cell.find('`', at + 1) + 1)) {
             const std::string name = cell.substr(at + 1, cell.find('`', at + 1) - at - 1);
             documented.insert(name + " " + access);
+            fields_cell[name] = fields;
         }
     }
     CHECK(registry == documented);
+    // Every field a command takes is documented in its row.
+    for (const auto& spec : siit::control::command_specs())
+        for (const char* field : spec.fields) {
+            INFO(spec.name << " takes " << field);
+            CHECK_THAT(fields_cell[spec.name], Catch::Contains(std::string("`") + field + "`"));
+        }
 }
 
 TEST_CASE("control API: docs/control-api.md lists the commands answered at once, as the "
@@ -363,7 +372,7 @@ TEST_CASE("control API: docs/control-api.md lists the commands answered at once,
           "[control]") {
     std::set<std::string> registry, documented;
     for (const auto& c : ControlApi::commands())
-        if (c.lane == Lane::at_once) registry.insert(c.name);
+        if (c.spec().lane == Lane::at_once) registry.insert(c.spec().name);
     std::ifstream doc(SIIT_DOCS_DIR "/control-api.md");
     REQUIRE(doc);
     const std::string lead = "Answered at once on the socket thread: ";
@@ -417,7 +426,8 @@ TEST_CASE("control API: capture's fields are checked before anything is captured
     CHECK(refusal({{"filter", std::string("tcp\0 and and", 12)}}) ==
           "filter must not contain a NUL character");
     CHECK(refusal({{"count", 1}, {"colour", "red"}}) ==
-          "unknown field \"colour\" (port, direction, filter, count, duration, snaplen)");
+          "unknown field \"colour\" (capture takes port, direction, filter, count, duration, "
+          "snaplen)");
     CHECK(refusal({{"command", "capture"}, {"version", 1}}) == "accepted");
 }
 
