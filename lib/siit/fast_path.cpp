@@ -78,9 +78,10 @@ SIIT_HOT bool map_4to6(const TranslatorConfig& config, const EamEntry* entry, st
     if (!config.pool6 ||
         detail::pool6_mapping(config, Ipv4Address{a}, {}) != detail::AddressMapping::pool6)
         return false;
-    if (config.pool6->length == 96) { // 64:ff9b::/96 and its kind: the address is the last word
-        out = load_wide6(config.pool6->address.bytes.data());
-        out.lo |= a;
+    if (config.pool6->length == 96) {
+        std::uint8_t embedded[16];
+        rfc6052_embed_96(config.pool6->address.bytes.data(), a, embedded);
+        out = load_wide6(embedded);
         return true;
     }
     const Ipv6Address embedded = rfc6052_embed(*config.pool6, Ipv4Address{a});
@@ -93,13 +94,8 @@ SIIT_HOT bool map_4to6(const TranslatorConfig& config, const EamEntry* entry, st
 SIIT_HOT bool pool6_ipv4(const TranslatorConfig& config, const std::uint8_t* p,
                          std::uint32_t& out) {
     if (!config.pool6) return false;
-    if (config.pool6->length == 96) {
-        // Two loads, not memcmp: the library's memcmp was a call on every 6->4 packet.
-        const std::uint8_t* prefix = config.pool6->address.bytes.data();
-        if (load64(p) != load64(prefix) || load32(p + 8) != load32(prefix + 8)) return false;
-        out = load32(p + 12);
-        return true;
-    }
+    if (config.pool6->length == 96)
+        return rfc6052_extract_96(config.pool6->address.bytes.data(), p, out);
     const auto v4 = rfc6052_extract(*config.pool6, Ipv6Address::from_bytes(p));
     if (!v4) return false;
     out = v4->value;
@@ -227,17 +223,9 @@ Counter Translator::fast_4to6(PacketBuffer& packet, const Table* eamt, const Pac
         return kNotTaken;
 
     // §4.5 and §4.2: the upper-layer checksum follows the pseudo-header.
-    const std::uint16_t added = wide6_pair_sum(src6, dst6);
-    Counter counter;
-    if (icmp) {
-        detail::icmp4_echo_to_icmp6(
-            l4, fold_sum(std::uint32_t{added} + ipv6_pseudo_tail_sum(l4_length, kProtoIcmp6)));
-        counter = Counter::translated_4to6_icmp_echo;
-    } else {
-        detail::adjust_l4_checksum(protocol, l4, l4_length, ipv4_pair_sum(src4, dst4), added);
-        counter =
-            protocol == kProtoTcp ? Counter::translated_4to6_tcp : Counter::translated_4to6_udp;
-    }
+    // (takes_transport saw the whole TCP or UDP header: the step cannot find it truncated.)
+    const Counter counter = detail::upper_layer_4to6(
+        protocol, l4, l4_length, l4_length, ipv4_pair_sum(src4, dst4), wide6_pair_sum(src6, dst6));
 
     // §4.1: Traffic Class from TOS (or zero), Flow Label zero, Hop Limit one less than the TTL.
     std::uint8_t* const out = l4 - kIpv6HeaderSize;
@@ -287,19 +275,9 @@ Counter Translator::fast_6to4(PacketBuffer& packet, const Table* eamt, const Pac
         return kNotTaken;
 
     // §5.5 and §5.2: the pseudo-header changes (ICMPv4 has none).
-    const std::uint16_t removed = wide6_pair_sum(load_wide6(in + 8), load_wide6(in + 24));
-    Counter counter;
-    if (icmp) {
-        detail::icmp6_echo_to_icmp4(
-            l4,
-            fold_sum(std::uint32_t{removed} + ipv6_pseudo_tail_sum(payload_length, kProtoIcmp6)));
-        counter = Counter::translated_6to4_icmp_echo;
-    } else {
-        detail::adjust_l4_checksum(protocol, l4, payload_length, removed,
-                                   ipv4_pair_sum(src4, dst4));
-        counter =
-            protocol == kProtoTcp ? Counter::translated_6to4_tcp : Counter::translated_6to4_udp;
-    }
+    const Counter counter = detail::upper_layer_6to4(
+        protocol, l4, payload_length, payload_length,
+        wide6_pair_sum(load_wide6(in + 8), load_wide6(in + 24)), ipv4_pair_sum(src4, dst4));
 
     // §5.1: TOS from the Traffic Class (or the configured one); DF and Identification by size.
     const auto total = static_cast<std::uint16_t>(kIpv4HeaderSize + payload_length);

@@ -168,16 +168,9 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
     if (inner4.fragment_offset == 0) {
         std::uint8_t* l4 = inner6 + inner_headers;
         const std::uint16_t added = ipv6_address_sum(inner6 + 8, inner6 + 24);
-        if (inner4.protocol == kProtoIcmp) {
-            if (copied >= 4 && is_icmp4_echo(l4[0]))
-                icmp4_echo_to_icmp6(
-                    l4, fold_sum(std::uint32_t{added} +
-                                 ipv6_pseudo_tail_sum(inner4.total_length - inner4.header_length,
-                                                      kProtoIcmp6)));
-        } else {
-            adjust_l4_checksum(inner4.protocol, l4, copied,
-                               ipv4_address_sum(inner + 12, inner + 16), added);
-        }
+        // (A truncated inner header keeps its checksum: the error is translated all the same.)
+        upper_layer_4to6(inner4.protocol, l4, copied, inner4.total_length - inner4.header_length,
+                         ipv4_address_sum(inner + 12, inner + 16), added);
     }
 
     Ipv4Info outer_for_header = outer;

@@ -164,15 +164,9 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
     if (inner6.fragment_offset == 0) {
         std::uint8_t* l4 = inner4 + kIpv4HeaderSize;
         const std::uint16_t removed = ipv6_address_sum(inner + 8, inner + 24);
-        if (inner6.protocol == kProtoIcmp6) {
-            if (copied >= 4 && is_icmp6_echo(l4[0]))
-                icmp6_echo_to_icmp4(
-                    l4, fold_sum(std::uint32_t{removed} +
-                                 ipv6_pseudo_tail_sum(inner_upper_length, kProtoIcmp6)));
-        } else {
-            adjust_l4_checksum(inner6.protocol, l4, copied, removed,
-                               ipv4_address_sum(inner4 + 12, inner4 + 16));
-        }
+        // (A truncated inner header keeps its checksum: the error is translated all the same.)
+        upper_layer_6to4(inner6.protocol, l4, copied, inner_upper_length, removed,
+                         ipv4_address_sum(inner4 + 12, inner4 + 16));
     }
 
     store16(icmp4 + 2, checksum_of(icmp4, message_length));

@@ -32,8 +32,8 @@ bool rfc6052_valid_length(unsigned length) {
 
 Ipv6Address rfc6052_embed(const Ipv6Prefix& prefix, Ipv4Address v4) {
     Ipv6Address out = prefix.address;
-    if (prefix.length == 96) { // the common case (64:ff9b::/96): the address is the last 4 bytes
-        v4.to_bytes(out.bytes.data() + 12);
+    if (prefix.length == 96) {
+        rfc6052_embed_96(prefix.address.bytes.data(), v4.value, out.bytes.data());
         return out;
     }
     for (unsigned i = prefix.length / 8; i < 16; ++i)
@@ -48,6 +48,12 @@ Ipv6Address rfc6052_embed(const Ipv6Prefix& prefix, Ipv4Address v4) {
 }
 
 std::optional<Ipv4Address> rfc6052_extract(const Ipv6Prefix& prefix, const Ipv6Address& v6) {
+    if (prefix.length == 96) {
+        std::uint32_t v4;
+        if (!rfc6052_extract_96(prefix.address.bytes.data(), v6.bytes.data(), v4))
+            return std::nullopt;
+        return Ipv4Address{v4};
+    }
     if (!prefix.contains(v6)) return std::nullopt;
     unsigned positions[4];
     embedding_positions(prefix.length, positions);

@@ -139,11 +139,7 @@ Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* a
     dst6->to_bytes(dst6_bytes);
     if (first_fragment) {
         const std::uint16_t added = ipv6_address_sum(src6_bytes, dst6_bytes);
-        if (icmp) {
-            icmp4_echo_to_icmp6(
-                l4, fold_sum(std::uint32_t{added} + ipv6_pseudo_tail_sum(l4_length, kProtoIcmp6)));
-            counter = Counter::translated_4to6_icmp_echo;
-        } else if (v4.protocol == kProtoUdp && l4_length >= 8 && load16(l4 + 6) == 0) {
+        if (v4.protocol == kProtoUdp && l4_length >= 8 && load16(l4 + 6) == 0) {
             // §4.5: IPv6 forbids a zero UDP checksum. Whole packets get one computed; fragments
             // cannot, since the rest of the datagram is not here.
             // Either way the sender learns why, as from any other discard (§4.4 code 13).
@@ -158,12 +154,9 @@ Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* a
             store16(l4 + 6, sum == 0 ? 0xffff : sum);
             counter = Counter::translated_4to6_udp;
         } else {
-            if (!adjust_l4_checksum(v4.protocol, l4, l4_length, ipv4_address_sum(in + 12, in + 16),
-                                    added))
-                return dropped(Counter::drop_l4_truncated);
-            counter = v4.protocol == kProtoTcp   ? Counter::translated_4to6_tcp
-                      : v4.protocol == kProtoUdp ? Counter::translated_4to6_udp
-                                                 : Counter::translated_4to6_other;
+            counter = upper_layer_4to6(v4.protocol, l4, l4_length, l4_length,
+                                       ipv4_address_sum(in + 12, in + 16), added);
+            if (counter == Counter::drop_l4_truncated) return dropped(counter);
         }
     }
 

@@ -88,20 +88,11 @@ Verdict Translator::translate_6to4_full(PacketBuffer& packet, PacketAllocator* a
     dst4->to_bytes(dst4_bytes);
     if (first_fragment) {
         const std::uint16_t removed = ipv6_address_sum(in + 8, in + 24);
-        if (icmp) {
-            icmp6_echo_to_icmp4(l4, fold_sum(std::uint32_t{removed} +
-                                             ipv6_pseudo_tail_sum(l4_length, kProtoIcmp6)));
-            counter = Counter::translated_6to4_icmp_echo;
-        } else if (v6.protocol == kProtoUdp && l4_length >= 8 && load16(l4 + 6) == 0) {
+        if (v6.protocol == kProtoUdp && l4_length >= 8 && load16(l4 + 6) == 0)
             return dropped(Counter::drop_udp6_checksum_zero);
-        } else {
-            if (!adjust_l4_checksum(v6.protocol, l4, l4_length, removed,
-                                    ipv4_address_sum(src4_bytes, dst4_bytes)))
-                return dropped(Counter::drop_l4_truncated);
-            counter = v6.protocol == kProtoTcp   ? Counter::translated_6to4_tcp
-                      : v6.protocol == kProtoUdp ? Counter::translated_6to4_udp
-                                                 : Counter::translated_6to4_other;
-        }
+        counter = upper_layer_6to4(v6.protocol, l4, l4_length, l4_length, removed,
+                                   ipv4_address_sum(src4_bytes, dst4_bytes));
+        if (counter == Counter::drop_l4_truncated) return dropped(counter);
     }
 
     std::uint8_t* const out = l4 - kIpv4HeaderSize;

@@ -199,6 +199,47 @@ inline bool is_icmp6_echo(std::uint8_t type) {
     return type == 128 || type == 129;
 }
 
+// RFC 7915 §4.5/§4.2 (4to6) and §5.5/§5.2 (6to4): the upper layer after the addresses changed,
+// the one step for the outer packet, the fast path and the inner packet of an ICMP error (§4.3,
+// §5.3). An echo becomes the other family's echo, its checksum gaining or losing the IPv6
+// pseudo-header (`upper_length` bytes of ICMPv6); TCP and UDP get RFC 1624 updates from
+// `removed` to `added` (the old and new address pairs' sums); anything else is left as it is.
+// `available` is how much of the upper layer is here. Returns the outcome's counter, or
+// drop_l4_truncated when a TCP or UDP header lacks its checksum field (the caller decides what a
+// truncated inner packet means). A UDP checksum of zero is the caller's to handle first.
+[[gnu::always_inline]] inline Counter upper_layer_4to6(std::uint8_t protocol, std::uint8_t* l4,
+                                                       std::uint32_t available,
+                                                       std::uint32_t upper_length,
+                                                       std::uint16_t removed, std::uint16_t added) {
+    if (protocol == kProtoIcmp) {
+        if (available >= 4 && is_icmp4_echo(l4[0]))
+            icmp4_echo_to_icmp6(l4, fold_sum(std::uint32_t{added} +
+                                             ipv6_pseudo_tail_sum(upper_length, kProtoIcmp6)));
+        return Counter::translated_4to6_icmp_echo;
+    }
+    if (!adjust_l4_checksum(protocol, l4, available, removed, added))
+        return Counter::drop_l4_truncated;
+    return protocol == kProtoTcp   ? Counter::translated_4to6_tcp
+           : protocol == kProtoUdp ? Counter::translated_4to6_udp
+                                   : Counter::translated_4to6_other;
+}
+[[gnu::always_inline]] inline Counter upper_layer_6to4(std::uint8_t protocol, std::uint8_t* l4,
+                                                       std::uint32_t available,
+                                                       std::uint32_t upper_length,
+                                                       std::uint16_t removed, std::uint16_t added) {
+    if (protocol == kProtoIcmp6) {
+        if (available >= 4 && is_icmp6_echo(l4[0]))
+            icmp6_echo_to_icmp4(l4, fold_sum(std::uint32_t{removed} +
+                                             ipv6_pseudo_tail_sum(upper_length, kProtoIcmp6)));
+        return Counter::translated_6to4_icmp_echo;
+    }
+    if (!adjust_l4_checksum(protocol, l4, available, removed, added))
+        return Counter::drop_l4_truncated;
+    return protocol == kProtoTcp   ? Counter::translated_6to4_tcp
+           : protocol == kProtoUdp ? Counter::translated_6to4_udp
+                                   : Counter::translated_6to4_other;
+}
+
 // The translator's own ICMP errors (RFC 7915 §4.4, §5.4, and the router duties of §4.1/§5.1):
 // `packet`, as received, becomes an error about itself addressed to its source. RFC 1812
 // §4.3.2.7: no error about an ICMP error or a non-first fragment; those become plain drops.
