@@ -201,16 +201,113 @@ void parse_translation(const json& given, const std::string& path, siit::Transla
     }
 }
 
+// A whole number's member, read and written through the key's row.
+#define SIITD_NUMBER(member)                                                                       \
+    [](const auto& s) -> std::uint64_t { return s.member; },                                       \
+        [](auto& s, std::uint64_t v) { s.member = static_cast<decltype(s.member)>(v); }
+
+const TopLevelKey kTopLevelKeys[] = {
+    {"eal", "list of strings", "`[]`", true,
+     "DPDK EAL options, as on a DPDK command line: cores (`-l 0-3`), memory (hugepages with "
+     "`--file-prefix siitd`, which lets `dpdk-dumpcap` attach; or `--no-huge -m 512 "
+     "--no-shconf`, where only `siitctl capture` can), devices (`--vdev "
+     "net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap`, PCI allow list `-a 0000:03:00.0`)"},
+    {"ports", "list of ports", "required", true,
+     "see below; one port of role `both` (one-armed), or one `ipv4` and one `ipv6` (two-armed)"},
+    {"translation", "object", "required", false,
+     "see below; needs `pool6` or at least one EAMT entry; changes live (`siitctl config apply`)"},
+    {"burst", "", "", true, "packets per RX burst", 1, 256, SIITD_NUMBER(burst)},
+    {"mbufs", "", "", true,
+     "mbufs in each pool: one pool per NUMA socket that has ports, on that socket (virtual "
+     "ports: one pool); `siitctl stats` shows how many are in use, summed",
+     1023, (1u << 24) - 1, SIITD_NUMBER(mbufs)},
+    {"eamt-prefetch", "`auto`, `always`, `never`", "`auto`", true,
+     "whether workers take each burst in stages, prefetching its EAMT lookups before translating "
+     "it: `auto` when the table outgrows the caches (its arrays over 4 MiB: from about 33 000 "
+     "entries), where it saves a quarter to a half of the worker's time (`docs/dataplane.md`); "
+     "`always` and `never` force it on or off. The output is the same either way"},
+    {"icmp-errors-per-second", "", "", true,
+     "ICMP errors each worker may generate per second (token bucket, RFC 4443 §2.4(f)); 0: none "
+     "(RFC 7915 §4.4, §5.4)",
+     0, 1000000, SIITD_NUMBER(icmp_errors_per_second)},
+    {"icmp-error-burst", "", "", true, "token bucket depth", 1, 100000,
+     SIITD_NUMBER(icmp_error_burst)},
+    {"kernel-packets-per-second", "", "", true,
+     "frames each worker hands to the box's kernel interfaces per second (ARP, NDP, routing "
+     "protocols, traffic to the box's addresses; token bucket): a flood to the box is dropped "
+     "here, counted `drop_kernel_rate_limited`, and cannot starve translation",
+     1, 10000000, SIITD_NUMBER(kernel_packets_per_second)},
+    {"kernel-packet-burst", "", "", true, "its token bucket depth", 1, 1000000,
+     SIITD_NUMBER(kernel_packet_burst)},
+    {"control", "object", "see below", true, "the control socket siitctl talks to"},
+    {"metrics", "`\"IPV4:PORT\"`, `\"[IPV6]:PORT\"`, an absolute path, or null", "null (off)", true,
+     "where siitd serves its counters, ports, workers and EAMT to Prometheus (text format, `GET "
+     "/metrics`): a TCP address and port, or a Unix socket it creates (`docs/operations.md`). "
+     "Anyone who can connect can read them: prefer a loopback address or a socket"},
+};
+
+const ControlKey kControlKeys[] = {
+    {"socket", "path", "`/run/siitd/siitd.sock`", true,
+     "the Unix socket (`siitd --socket` overrides it); its directory is created if missing"},
+    {"owner", "user name", "siitd's user", true,
+     "owner of the socket; `--check-config` refuses a user that does not exist"},
+    {"group", "group name", "siitd's group", true,
+     "the group allowed to use siitctl (every command but the privileged ones, "
+     "docs/security.md); `--check-config` refuses a group that does not exist"},
+    {"mode", "octal string", "`\"0660\"`", true, "the socket's permissions"},
+    {"max-clients", "", "", true, "connections served at once; more are refused with a reason", 1,
+     10000, SIITD_NUMBER(max_clients)},
+    {"max-message-bytes", "", "", true,
+     "the largest request (a million EAMT entries fit in the default)", 4096, 1u << 30,
+     SIITD_NUMBER(max_message_bytes)},
+    {"client-timeout-ms", "", "", true,
+     "time for a client to send a whole request (or read a reply) before it is disconnected; a "
+     "`siitctl capture` reader that takes nothing for this long is cut off too",
+     10, 3600000, SIITD_NUMBER(client_timeout_ms)},
+    {"save-directory", "absolute path of a directory", "none", true,
+     "where `siitctl config save FILE` may write besides the file siitd was started from (files "
+     "directly inside it, no symbolic links)"},
+};
+#undef SIITD_NUMBER
+
+// Reads every whole-number key of `keys` present in `object` into `section`.
+template <typename Section>
+void read_numbers(const json& object, const std::string& path,
+                  std::span<const FileKey<Section>> keys, Section& section, Problems& problems) {
+    for (const auto& key : keys)
+        if (key.set) {
+            std::uint64_t value = key.get(section);
+            read_number(object, key.name.data(), path, value, key.min, key.max, problems);
+            key.set(section, value);
+        }
+}
+
+// Writes every whole-number key of `keys` from `section` into `object`.
+template <typename Section>
+void write_numbers(json& object, std::span<const FileKey<Section>> keys, const Section& section) {
+    for (const auto& key : keys)
+        if (key.get) object[std::string(key.name)] = key.get(section);
+}
+
+// Refuses every key of `object` that `keys` does not name.
+template <typename Section>
+void reject_unknown_keys(const json& object, const std::string& path,
+                         std::span<const FileKey<Section>> keys, Problems& problems) {
+    for (const auto& item : object.items()) {
+        const std::string& name = item.key();
+        if (std::none_of(keys.begin(), keys.end(),
+                         [&name](const auto& k) { return k.name == name; }))
+            problems.add(path + name, "unknown setting");
+    }
+}
+
 void parse_control(const json& c, ControlConfig& control, Problems& problems) {
     const std::string path = "control.";
     if (!c.is_object()) {
         problems.add("control", "must be an object");
         return;
     }
-    reject_unknown(c, path,
-                   {"socket", "owner", "group", "mode", "max-clients", "max-message-bytes",
-                    "client-timeout-ms", "save-directory"},
-                   problems);
+    reject_unknown_keys(c, path, control_keys(), problems);
     if (read(c, "socket", path, control.socket, problems) &&
         (control.socket.empty() || control.socket.size() >= 108))
         problems.add(path + "socket", "must be a path of 1 to 107 characters");
@@ -228,9 +325,7 @@ void parse_control(const json& c, ControlConfig& control, Problems& problems) {
         else
             control.mode = static_cast<std::uint32_t>(value);
     }
-    read_number(c, "max-clients", path, control.max_clients, 1, 10000, problems);
-    read_number(c, "max-message-bytes", path, control.max_message_bytes, 4096, 1u << 30, problems);
-    read_number(c, "client-timeout-ms", path, control.client_timeout_ms, 10, 3600000, problems);
+    read_numbers(c, path, control_keys(), control, problems);
     if (read(c, "save-directory", path, control.save_directory, problems)) {
         struct stat st {};
         if (control.save_directory.empty() || control.save_directory[0] != '/')
@@ -365,47 +460,14 @@ std::optional<InterfaceAddress> parse_interface_address(const std::string& text)
     return std::nullopt;
 }
 
-namespace {
-
-const TopLevelKey kTopLevelKeys[] = {
-    {"eal", "list of strings", "`[]`", true,
-     "DPDK EAL options, as on a DPDK command line: cores (`-l 0-3`), memory (hugepages with "
-     "`--file-prefix siitd`, which lets `dpdk-dumpcap` attach; or `--no-huge -m 512 "
-     "--no-shconf`, where only `siitctl capture` can), devices (`--vdev "
-     "net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap`, PCI allow list `-a 0000:03:00.0`)"},
-    {"ports", "list of ports", "required", true,
-     "see below; one port of role `both` (one-armed), or one `ipv4` and one `ipv6` (two-armed)"},
-    {"translation", "object", "required", false,
-     "see below; needs `pool6` or at least one EAMT entry; changes live (`siitctl config apply`)"},
-    {"burst", "1-256", "32", true, "packets per RX burst"},
-    {"mbufs", "1023-16777215", "8191", true,
-     "mbufs in each pool: one pool per NUMA socket that has ports, on that socket (virtual "
-     "ports: one pool); `siitctl stats` shows how many are in use, summed"},
-    {"eamt-prefetch", "`auto`, `always`, `never`", "`auto`", true,
-     "whether workers take each burst in stages, prefetching its EAMT lookups before translating "
-     "it: `auto` when the table outgrows the caches (its arrays over 4 MiB: from about 33 000 "
-     "entries), where it saves a quarter to a half of the worker's time (`docs/dataplane.md`); "
-     "`always` and `never` force it on or off. The output is the same either way"},
-    {"icmp-errors-per-second", "0-1000000", "1000", true,
-     "ICMP errors each worker may generate per second (token bucket, RFC 4443 §2.4(f)); 0: none "
-     "(RFC 7915 §4.4, §5.4)"},
-    {"icmp-error-burst", "1-100000", "50", true, "token bucket depth"},
-    {"kernel-packets-per-second", "1-10000000", "10000", true,
-     "frames each worker hands to the box's kernel interfaces per second (ARP, NDP, routing "
-     "protocols, traffic to the box's addresses; token bucket): a flood to the box is dropped "
-     "here, counted `drop_kernel_rate_limited`, and cannot starve translation"},
-    {"kernel-packet-burst", "1-1000000", "1000", true, "its token bucket depth"},
-    {"control", "object", "see below", true, "the control socket siitctl talks to"},
-    {"metrics", "`\"IPV4:PORT\"`, `\"[IPV6]:PORT\"`, an absolute path, or null", "null (off)", true,
-     "where siitd serves its counters, ports, workers and EAMT to Prometheus (text format, `GET "
-     "/metrics`): a TCP address and port, or a Unix socket it creates (`docs/operations.md`). "
-     "Anyone who can connect can read them: prefer a loopback address or a socket"},
-};
-
-} // namespace
+namespace {} // namespace
 
 std::span<const TopLevelKey> top_level_keys() {
     return kTopLevelKeys;
+}
+
+std::span<const ControlKey> control_keys() {
+    return kControlKeys;
 }
 
 std::optional<Config> parse_config(const std::string& text, const std::string& file,
@@ -422,23 +484,11 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
         problems.add("(file)", "must be a JSON object");
         return std::nullopt;
     }
-    for (const auto& item : root.items()) {
-        const std::string& key = item.key();
-        if (std::none_of(std::begin(kTopLevelKeys), std::end(kTopLevelKeys),
-                         [&key](const TopLevelKey& k) { return k.name == key; }))
-            problems.add(key, "unknown setting");
-    }
+    reject_unknown_keys(root, "", top_level_keys(), problems);
     Config config;
     read(root, "eal", "", config.eal_args, problems);
-    read_number(root, "burst", "", config.burst, 1, 256, problems);
-    read_number(root, "mbufs", "", config.mbufs, 1023, (1u << 24) - 1, problems);
+    read_numbers(root, "", top_level_keys(), config, problems);
     read_choice(root, "eamt-prefetch", "", kEamtPrefetchModes, config.eamt_prefetch, problems);
-    read_number(root, "icmp-errors-per-second", "", config.icmp_errors_per_second, 0, 1000000,
-                problems);
-    read_number(root, "icmp-error-burst", "", config.icmp_error_burst, 1, 100000, problems);
-    read_number(root, "kernel-packets-per-second", "", config.kernel_packets_per_second, 1,
-                10000000, problems);
-    read_number(root, "kernel-packet-burst", "", config.kernel_packet_burst, 1, 1000000, problems);
     if (!root.contains("ports") || !root["ports"].is_array() || root["ports"].empty())
         problems.add("ports", "needs a list of at least one port");
     else
@@ -595,20 +645,12 @@ json config_to_json(const Config& config) {
     for (auto it = translation.begin(); it != translation.end();)
         it = it->is_null() ? translation.erase(it) : std::next(it);
     root["translation"] = translation;
-    root["burst"] = config.burst;
-    root["mbufs"] = config.mbufs;
+    write_numbers(root, top_level_keys(), config);
     root["eamt-prefetch"] = choice_name(kEamtPrefetchModes, config.eamt_prefetch);
-    root["icmp-errors-per-second"] = config.icmp_errors_per_second;
-    root["icmp-error-burst"] = config.icmp_error_burst;
-    root["kernel-packets-per-second"] = config.kernel_packets_per_second;
-    root["kernel-packet-burst"] = config.kernel_packet_burst;
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", config.control.mode);
-    root["control"] = {{"socket", config.control.socket},
-                       {"mode", mode},
-                       {"max-clients", config.control.max_clients},
-                       {"max-message-bytes", config.control.max_message_bytes},
-                       {"client-timeout-ms", config.control.client_timeout_ms}};
+    root["control"] = {{"socket", config.control.socket}, {"mode", mode}};
+    write_numbers(root["control"], control_keys(), config.control);
     if (!config.control.owner.empty()) root["control"]["owner"] = config.control.owner;
     if (!config.control.group.empty()) root["control"]["group"] = config.control.group;
     if (!config.control.save_directory.empty())

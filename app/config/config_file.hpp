@@ -114,11 +114,6 @@ std::optional<Config> load_config(const std::string& file, std::vector<std::stri
                                   std::size_t limit = config_file_limit(0),
                                   siit::control::FileIdentity* identity = nullptr);
 
-// The file's top-level keys, each declared once: what it takes, its default, whether changing it
-// needs a restart, and one line of documentation. The parser refuses any other key, config.apply
-// refuses a change to a key that needs a restart, and docs/siitd.conf.md's top-level table is
-// these rows (a unit test checks it, and that config_to_json writes exactly these keys). The
-// translation settings have their own table (lib/control/translation_settings.hpp).
 // A kernel interface's address, "192.0.2.1/24" or "2001:db8::1/64": unlike a prefix, its host
 // bits are the point.
 struct InterfaceAddress {
@@ -135,14 +130,39 @@ std::vector<std::string> eal_vdevs(const std::vector<std::string>& eal_args);
 // whose carrier is that port's link state; "" for any other port.
 std::string vdev_interface(const std::vector<std::string>& eal_args, const std::string& device);
 
-struct TopLevelKey {
+// A key of one section of the file (the top level, `control`), declared once: its name, what it
+// takes, its default, whether changing it needs a restart, and one line of documentation. A whole
+// number also names its range and its member: the parser reads it and refuses what is outside,
+// config_to_json writes it, and its values and default text come from those (key_values,
+// key_default), so that neither is ever written by hand.
+template <typename Section> struct FileKey {
     std::string_view name;
-    std::string_view values;
-    std::string_view default_text;
+    std::string_view values;       // what it takes; empty for a whole number ("MIN-MAX")
+    std::string_view default_text; // empty for a whole number (its default in Section{})
     bool needs_restart;
     std::string_view meaning;
+    std::uint64_t min = 0, max = 0;
+    std::uint64_t (*get)(const Section&) = nullptr;
+    void (*set)(Section&, std::uint64_t) = nullptr;
 };
+// The file's top-level keys. The parser refuses any other key, config.apply refuses a change to a
+// key that needs a restart, and docs/siitd.conf.md's top-level table is these rows (a unit test
+// checks it, and that config_to_json writes exactly these keys). The translation settings have
+// their own table (lib/control/translation_settings.hpp).
+using TopLevelKey = FileKey<Config>;
 std::span<const TopLevelKey> top_level_keys();
+// The `control` section's keys, likewise (docs/siitd.conf.md's Control table); they all need a
+// restart.
+using ControlKey = FileKey<ControlConfig>;
+std::span<const ControlKey> control_keys();
+// What a key takes and its default, as docs/siitd.conf.md writes them.
+template <typename Section> std::string key_values(const FileKey<Section>& key) {
+    return key.get ? std::to_string(key.min) + "-" + std::to_string(key.max)
+                   : std::string(key.values);
+}
+template <typename Section> std::string key_default(const FileKey<Section>& key) {
+    return key.get ? std::to_string(key.get(Section{})) : std::string(key.default_text);
+}
 
 // Applies the settings in `translation` (an object with the keys of the file's "translation"
 // section) on top of `config`; a key whose value is null goes back to its default. When the object

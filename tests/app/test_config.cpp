@@ -352,19 +352,52 @@ TEST_CASE("siitd config: the top-level table is what the parser, the writer and 
     CHECK_FALSE(parse_config(file_with(kPool6, R"("bursts": 8)"), "f.json", errors));
     CHECK(has(errors, "f.json: bursts: unknown setting"));
 
-    // docs/siitd.conf.md's top-level table is the table's rows, and nothing else.
-    std::ifstream in(SIIT_DOCS_DIR "/siitd.conf.md");
-    std::vector<std::string> section;
-    bool inside = false;
-    for (std::string line; std::getline(in, line);) {
-        if (line.rfind("## ", 0) == 0) inside = line == "## Top level";
-        if (inside && line.rfind("| `", 0) == 0) section.push_back(line);
+    // docs/siitd.conf.md's top-level and Control tables are the tables' rows, and nothing else.
+    const auto documented = [](const std::string& heading) {
+        std::ifstream in(SIIT_DOCS_DIR "/siitd.conf.md");
+        std::vector<std::string> section;
+        bool inside = false;
+        for (std::string line; std::getline(in, line);) {
+            if (line.rfind("## ", 0) == 0) inside = line == heading;
+            if (inside && line.rfind("| `", 0) == 0) section.push_back(line);
+        }
+        return section;
+    };
+    const auto rows = [](auto keys) {
+        std::vector<std::string> expected;
+        for (const auto& k : keys)
+            expected.push_back("| `" + std::string(k.name) + "` | " + key_values(k) + " | " +
+                               key_default(k) + " | " + std::string(k.meaning) + " |");
+        return expected;
+    };
+    CHECK(documented("## Top level") == rows(top_level_keys()));
+    CHECK(documented("## Control") == rows(control_keys()));
+}
+
+TEST_CASE("siitd config: a whole-number key outside its declared range is refused with the range, "
+          "and its default is what a file without it gets",
+          "[config]") {
+    std::vector<std::string> errors;
+    const auto plain = parse_config(file_with(kPool6), "f.json", errors);
+    REQUIRE(plain);
+    for (const auto& key : top_level_keys()) {
+        if (!key.get) continue;
+        INFO(key.name);
+        CHECK(std::to_string(key.get(*plain)) == key_default(key));
+        errors.clear();
+        const std::string above =
+            "\"" + std::string(key.name) + "\": " + std::to_string(key.max + 1);
+        CHECK_FALSE(parse_config(file_with(kPool6, above), "f.json", errors));
+        CHECK(has(errors, "f.json: " + std::string(key.name) + ": must be between " +
+                              std::to_string(key.min) + " and " + std::to_string(key.max)));
     }
-    std::vector<std::string> expected;
-    for (const auto& k : top_level_keys())
-        expected.push_back("| `" + std::string(k.name) + "` | " + std::string(k.values) + " | " +
-                           std::string(k.default_text) + " | " + std::string(k.meaning) + " |");
-    CHECK(section == expected);
+    errors.clear();
+    CHECK_FALSE(
+        parse_config(file_with(kPool6, R"("control": {"max-clients": 0})"), "f.json", errors));
+    CHECK(has(errors, "f.json: control.max-clients: must be between 1 and 10000"));
+    CHECK_FALSE(
+        parse_config(file_with(kPool6, R"("control": {"max-client": 5})"), "f.json", errors));
+    CHECK(has(errors, "f.json: control.max-client: unknown setting"));
 }
 
 TEST_CASE("siitd config: metrics is an address and port, a Unix socket path, or off", "[config]") {
