@@ -108,13 +108,8 @@ stop_siitd >/dev/null
 # starts, and its own user may send the privileged commands.
 UNPRIV=$E2E_TMP/unprivileged
 mkdir "$UNPRIV" && chown nobody:nogroup "$UNPRIV"
-/usr/bin/python3 - "$CONF/siitd.json" "$UNPRIV/siitd.json" "${PREFIX}u" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["eal"][c["eal"].index("--file-prefix") + 1] = sys.argv[3]
-c["control"] = {"group": "nogroup"}
-json.dump(c, open(sys.argv[2], "w"))
-PY
+edit_config "$CONF/siitd.json" "c['eal'][c['eal'].index('--file-prefix') + 1] = '${PREFIX}u'
+c['control'] = {'group': 'nogroup'}" "$UNPRIV/siitd.json"
 chown nobody:nogroup "$UNPRIV/siitd.json"
 "${MEMBER[@]}" "$SIITD" --config "$UNPRIV/siitd.json" --socket "$UNPRIV/siitd.sock" --log-level info \
   >"$UNPRIV/out" 2>&1 &

@@ -112,15 +112,9 @@ check "SIGTERM with a stalled capture stops siitd within 2 s" below "$seconds" 2
 wait
 
 # A 300 000-entry file: status does not read it again; impatient clients cost nothing.
-/usr/bin/python3 - "$CONF" 300000 <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-n = int(sys.argv[2])
-c["eal"][c["eal"].index("net_null0")] = "net_null0,no-rx=1"
-c["translation"]["eamt"] = [{"ipv4": "10.%d.%d.%d/32" % (i >> 16, (i >> 8) & 255, i & 255),
-                             "ipv6": "2001:db8:%x:%x::/128" % (i >> 16, i & 0xffff)} for i in range(n)]
-json.dump(c, open(sys.argv[1], "w"))
-PY
+edit_config "$CONF" "c['eal'][c['eal'].index('net_null0')] = 'net_null0,no-rx=1'
+c['translation']['eamt'] = [{'ipv4': '10.%d.%d.%d/32' % (i >> 16, (i >> 8) & 255, i & 255),
+                             'ipv6': '2001:db8:%x:%x::/128' % (i >> 16, i & 0xffff)} for i in range(300000)]"
 start_siitd "" "$CONF" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 slowest=0
 for _ in $(seq 1 20); do
@@ -141,13 +135,9 @@ check "... config diff names it" output_has "+192.0.2.0/24" "$C" config diff
 check "... and once undone, nothing is unsaved" output_has "unsaved changes: none" "$C" status
 
 # SIGTERM while the control worker parses a 60 MB reload: siitd stops within 2 s.
-/usr/bin/python3 - "$CONF" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["translation"]["eamt"] = [{"ipv4": "11.%d.%d.%d/32" % (i >> 16, (i >> 8) & 255, i & 255),
-                             "ipv6": "2001:db8:1%x:%x::/128" % (i >> 16, i & 0xffff)} for i in range(1000000)]
-json.dump(c, open(sys.argv[1], "w"))
-PY
+edit_config "$CONF" "c['translation']['eamt'] = [
+    {'ipv4': '11.%d.%d.%d/32' % (i >> 16, (i >> 8) & 255, i & 255),
+     'ipv6': '2001:db8:1%x:%x::/128' % (i >> 16, i & 0xffff)} for i in range(1000000)]"
 echo "    the reloaded file: $(stat -c %s "$CONF") bytes"
 kill -HUP "$SIITD_PID"
 sleep 0.3

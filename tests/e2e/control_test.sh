@@ -151,30 +151,19 @@ check "... leaving out the settings at their defaults" \
   bash -c "! grep -q icmp-error-burst '$E2E_TMP/siitd.json' && grep -q '\"lowest-ipv6-mtu\": 1300' '$E2E_TMP/siitd.json'"
 check "... after which config diff has nothing to show" output_has "no difference" "$C" config diff
 cp "$E2E_TMP/shown.json" "$E2E_TMP/apply-bad.json"
-/usr/bin/python3 - "$E2E_TMP/apply-bad.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["translation"]["eamt"] += [{"ipv4": "172.16.0.0/12", "ipv6": "2001:db8:99::/100"}, {"ipv4": "172.16.0.0/12", "ipv6": "2001:db8:98::/108"}]
-c["translation"]["lowest-ipv6-mtu"] = 1500
-json.dump(c, open(sys.argv[1], "w"))
-PY
+edit_config "$E2E_TMP/apply-bad.json" "c['translation']['eamt'] += [
+    {'ipv4': '172.16.0.0/12', 'ipv6': '2001:db8:99::/100'},
+    {'ipv4': '172.16.0.0/12', 'ipv6': '2001:db8:98::/108'}]
+c['translation']['lowest-ipv6-mtu'] = 1500"
 eamt_json >"$E2E_TMP/before.json"
 check "config apply with two bad entries is refused, listing both" status_is 1 "$C" config apply "$E2E_TMP/apply-bad.json"
 check "... naming each" bash -c "grep -qF '2001:db8:99::/100' '$OUT' && grep -qF '2001:db8:98::/108' '$OUT'"
 eamt_json >"$E2E_TMP/after.json"
 check "... and nothing changed (EAMT and settings)" bash -c "[ \"\$('$C' get lowest-ipv6-mtu)\" = 1300 ] && cmp '$E2E_TMP/before.json' '$E2E_TMP/after.json'"
-/usr/bin/python3 - "$E2E_TMP/shown.json" "$E2E_TMP/apply-ports.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1])); c["ports"][0]["mtu"] = 9000; json.dump(c, open(sys.argv[2], "w"))
-PY
+edit_config "$E2E_TMP/shown.json" "c['ports'][0]['mtu'] = 9000" "$E2E_TMP/apply-ports.json"
 check "config apply that changes a port is refused: it needs a restart" status_is 1 "$C" config apply "$E2E_TMP/apply-ports.json"
-/usr/bin/python3 - "$E2E_TMP/shown.json" "$E2E_TMP/apply-good.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["translation"]["eamt"] = [{"ipv4": "198.51.100.0/24", "ipv6": "2001:db8:100::/120"}]
-c["translation"]["pool6"] = "2001:db8:4646::/96"
-json.dump(c, open(sys.argv[2], "w"))
-PY
+edit_config "$E2E_TMP/shown.json" "c['translation']['eamt'] = [{'ipv4': '198.51.100.0/24', 'ipv6': '2001:db8:100::/120'}]
+c['translation']['pool6'] = '2001:db8:4646::/96'" "$E2E_TMP/apply-good.json"
 check "config apply changes EAMT and settings in one step" output_has "the EAMT has 1 entries" "$C" config apply "$E2E_TMP/apply-good.json"
 check "... pool6 included" output_has "2001:db8:4646::/96" "$C" pool6 get
 

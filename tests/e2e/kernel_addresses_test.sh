@@ -10,13 +10,8 @@ source "$(dirname "$0")/lib.sh"
 trap e2e_cleanup EXIT
 
 router_box_topology
-/usr/bin/python3 - "$E2E_TMP/siitd.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["ports"][0]["addresses"] = ["192.0.2.1/24"]
-c["ports"][1]["addresses"] = ["2001:db8:100::1/64"]
-json.dump(c, open(sys.argv[1], "w"))
-PY
+edit_config "$E2E_TMP/siitd.json" "c['ports'][0]['addresses'] = ['192.0.2.1/24']
+c['ports'][1]['addresses'] = ['2001:db8:100::1/64']"
 check "siitd --check-config accepts per-port addresses (in the namespace of its interfaces)" \
   ip netns exec "$RT" "$SIITD" --check-config "$E2E_TMP/siitd.json"
 
@@ -81,14 +76,9 @@ start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exi
 box_works "after a restart"
 stop_siitd >/dev/null
 
-/usr/bin/python3 - "$E2E_TMP/siitd.json" "$E2E_TMP/bad.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["ports"][0]["addresses"] = ["192.0.2.1"]
-del c["ports"][1]["kernel-interface"]; del c["ports"][1]["next-hop"]
-c["ports"][1]["next-hop-mac"] = "02:00:00:00:00:01"
-json.dump(c, open(sys.argv[2], "w"))
-PY
+edit_config "$E2E_TMP/siitd.json" "c['ports'][0]['addresses'] = ['192.0.2.1']
+del c['ports'][1]['kernel-interface']; del c['ports'][1]['next-hop']
+c['ports'][1]['next-hop-mac'] = '02:00:00:00:00:01'" "$E2E_TMP/bad.json"
 check "an address without its length, and addresses without a kernel interface, are refused" \
   bash -c "! '$SIITD' --check-config '$E2E_TMP/bad.json' 2>'$E2E_TMP/bad.err' &&
     grep -q \"ports\\[0\\].addresses: '192.0.2.1' is not an address with its prefix length\" '$E2E_TMP/bad.err' &&

@@ -106,12 +106,14 @@ JSON
 }
 
 # Edits the JSON configuration FILE in place: the Python statements act on its object, `c`.
-edit_config() { # file statements
-  /usr/bin/python3 - "$1" "$2" <<'PY'
+# Edits the configuration file $1 with Python statements on `c`, its JSON; the result goes to $3
+# when given, else back to $1.
+edit_config() { # file statements [output]
+  /usr/bin/python3 - "$1" "$2" "${3:-$1}" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 exec(sys.argv[2])
-json.dump(c, open(sys.argv[1], "w"))
+json.dump(c, open(sys.argv[3], "w"))
 PY
 }
 

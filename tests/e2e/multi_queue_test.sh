@@ -8,16 +8,11 @@ source "$(dirname "$0")/lib.sh"
 trap e2e_cleanup EXIT
 
 two_armed_topology
-/usr/bin/python3 - "$E2E_TMP/siitd.json" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-eal = c["eal"]
-eal[eal.index("-l"):eal.index("-l") + 2] = ["--lcores", "0@0,1@1,2@1"]
-eal[eal.index("net_af_packet0,iface=s4")] = "net_af_packet0,iface=s4,qpairs=2"
-eal[eal.index("net_af_packet1,iface=s6")] = "net_af_packet1,iface=s6,qpairs=2"
-c["ports"][1]["rx-queues"] = 2
-json.dump(c, open(sys.argv[1], "w"))
-PY
+edit_config "$E2E_TMP/siitd.json" "eal = c['eal']
+eal[eal.index('-l'):eal.index('-l') + 2] = ['--lcores', '0@0,1@1,2@1']
+eal[eal.index('net_af_packet0,iface=s4')] = 'net_af_packet0,iface=s4,qpairs=2'
+eal[eal.index('net_af_packet1,iface=s6')] = 'net_af_packet1,iface=s6,qpairs=2'
+c['ports'][1]['rx-queues'] = 2"
 start_siitd "$RT" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 
 ip netns exec "$H4" /usr/bin/python3 - "$E2E_TMP/received.txt" <<'PY' &

@@ -42,13 +42,8 @@ PING=$!
 E2E_PIDS+=($PING)
 sleep 1
 
-/usr/bin/python3 - "$CONFIG" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["translation"]["eamt"].append({"ipv4": "203.0.113.0/24", "ipv6": "2001:db8:200::/120"})
-c["translation"]["lowest-ipv6-mtu"] = 1400
-json.dump(c, open(sys.argv[1], "w"))
-PY
+edit_config "$CONFIG" "c['translation']['eamt'].append({'ipv4': '203.0.113.0/24', 'ipv6': '2001:db8:200::/120'})
+c['translation']['lowest-ipv6-mtu'] = 1400"
 kill -HUP "$SIITD_PID"
 reloaded() {
   for _ in $(seq 1 30); do
@@ -62,13 +57,9 @@ check "SIGHUP applies the file's new EAM entry and setting together" reloaded
 check "... and the log names the change" \
   bash -c "grep -F 'reload of $CONFIG (SIGHUP): lowest-ipv6-mtu 1280 -> 1400; eamt +1' '$E2E_TMP/siitd.err'"
 
-/usr/bin/python3 - "$CONFIG" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["translation"]["eamt"] = c["translation"]["eamt"][:1]  # would remove 203.0.113.0/24 ...
-c["burst"] = 16                                          # ... but burst needs a restart
-json.dump(c, open(sys.argv[1], "w"))
-PY
+# It would remove 203.0.113.0/24, but burst needs a restart.
+edit_config "$CONFIG" "c['translation']['eamt'] = c['translation']['eamt'][:1]
+c['burst'] = 16"
 kill -HUP "$SIITD_PID"
 refused_logged() {
   for _ in $(seq 1 30); do
