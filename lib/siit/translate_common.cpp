@@ -95,22 +95,29 @@ bool adjust_l4_checksum(std::uint8_t protocol, std::uint8_t* l4, std::uint32_t a
     return true;
 }
 
-void icmp4_echo_to_icmp6(std::uint8_t* icmp, std::uint16_t pseudo_sum) {
+namespace {
+// An echo's first word becomes `type` with Code 0 (§4.2, §5.2), its checksum following the word
+// and gaining the IPv6 pseudo-header (to ICMPv6) or losing it (to ICMPv4), whose sum is
+// `pseudo_sum`.
+void rewrite_echo(std::uint8_t* icmp, std::uint8_t type, std::uint16_t pseudo_sum, bool to_icmp6) {
     const std::uint16_t old_word = load16(icmp);
-    icmp[0] = static_cast<std::uint8_t>(icmp[0] == 8 ? 128 : 129);
-    icmp[1] = 0; // §4.2: Code 0
+    icmp[0] = type;
+    icmp[1] = 0;
     const std::uint16_t new_word = load16(icmp);
-    const std::uint16_t added = fold_sum(std::uint32_t{new_word} + pseudo_sum);
-    store16(icmp + 2, checksum_adjust(load16(icmp + 2), old_word, added));
+    const std::uint16_t removed =
+        to_icmp6 ? old_word : fold_sum(std::uint32_t{old_word} + pseudo_sum);
+    const std::uint16_t added =
+        to_icmp6 ? fold_sum(std::uint32_t{new_word} + pseudo_sum) : new_word;
+    store16(icmp + 2, checksum_adjust(load16(icmp + 2), removed, added));
+}
+} // namespace
+
+void icmp4_echo_to_icmp6(std::uint8_t* icmp, std::uint16_t pseudo_sum) {
+    rewrite_echo(icmp, icmp[0] == 8 ? 128 : 129, pseudo_sum, true);
 }
 
 void icmp6_echo_to_icmp4(std::uint8_t* icmp, std::uint16_t pseudo_sum) {
-    const std::uint16_t old_word = load16(icmp);
-    icmp[0] = static_cast<std::uint8_t>(icmp[0] == 128 ? 8 : 0);
-    icmp[1] = 0; // §5.2: Code 0
-    const std::uint16_t new_word = load16(icmp);
-    const std::uint16_t removed = fold_sum(std::uint32_t{old_word} + pseudo_sum);
-    store16(icmp + 2, checksum_adjust(load16(icmp + 2), removed, new_word));
+    rewrite_echo(icmp, icmp[0] == 128 ? 8 : 0, pseudo_sum, false);
 }
 
 namespace {
