@@ -34,12 +34,14 @@ CAPTURE_ERR=$E2E_TMP/capture.err
 CAPTURE_RC=$E2E_TMP/capture.rc
 start_capture() { # file args...
   local file=$1; shift
-  rm -f "$CAPTURE_RC" "$E2E_TMP/capture.pid"
+  # The previous capture's messages are gone before this one starts: a stale "capturing on" must
+  # not be read as this capture's.
+  rm -f "$CAPTURE_RC" "$E2E_TMP/capture.pid" "$CAPTURE_ERR"
   ( bash -c 'echo $$ >"$0"; exec "$@"' "$E2E_TMP/capture.pid" "$SIITCTL" capture "$@" -w "$file" \
       2>"$CAPTURE_ERR"; echo $? >"$CAPTURE_RC" ) &
   E2E_PIDS+=($!)
   for _ in $(seq 1 50); do
-    grep -q "capturing on" "$CAPTURE_ERR" 2>/dev/null && break
+    [ -s "$E2E_TMP/capture.pid" ] && grep -q "capturing on" "$CAPTURE_ERR" 2>/dev/null && break
     sleep 0.1
   done
   CAPTURE_PID=$(cat "$E2E_TMP/capture.pid")
