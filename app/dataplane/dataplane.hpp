@@ -27,8 +27,8 @@ class KernelMirror;
 
 class Dataplane {
   public:
-    // `state` holds the settings and EAMT the workers translate with; each worker's translator
-    // takes the links' MTUs from the ports.
+    // `state` holds the settings and EAMT the workers translate with; start() fills in the MTUs of
+    // the ports.
     Dataplane(const Config& config, siit::TranslationState& state, RteQsbr& qsbr);
     // Configures and starts every port. Returns false, with a message, when a port cannot be used.
     bool start(std::string& error);

@@ -74,9 +74,6 @@ Worker::Worker(const WorkerContext& context, const WorkerPlan& plan, WorkerStats
       kernel_bucket_(context.config.kernel_packets_per_second, context.config.kernel_packet_burst),
       capture_(plan.index, context.ports) {
     translator_.seed_ipv4_id(static_cast<std::uint16_t>(rte_rand()));
-    // The links translated packets leave by: the IPv6 port's and the IPv4 port's MTUs.
-    translator_.set_links({context.ports[static_cast<std::size_t>(context.ipv6_port)].config.mtu,
-                           context.ports[static_cast<std::size_t>(context.ipv4_port)].config.mtu});
 }
 
 void Worker::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {

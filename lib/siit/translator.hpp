@@ -108,9 +108,6 @@ class Translator {
                        PacketLookups& ahead) const;
 
     const TranslatorConfig& config() const { return *config_; }
-    // The MTUs of the links translated packets leave by (default 1500 both ways).
-    const LinkMtus& links() const { return links_; }
-    void set_links(LinkMtus links) { links_ = links; }
     const EamLookup* eamt() const { return eamt_; }
     void set_eamt(const EamLookup* eamt) {
         if (eamt != eamt_) adopt_eamt(eamt);
@@ -156,7 +153,6 @@ class Translator {
                               bool hairpins);
 
     const TranslatorConfig* config_;
-    LinkMtus links_;
     const EamLookup* eamt_ = nullptr;
     const EamTable* table_ = nullptr; // eamt_ when it is an EamTable, for the fast path
     std::uint16_t next_ipv4_id_ = 1;

@@ -45,6 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     config.hairpin_mode = !(control & 8)    ? siit::HairpinMode::intrinsic
                           : (control & 128) ? siit::HairpinMode::simple
                                             : siit::HairpinMode::off;
+    config.ipv6_mtu = (control & 16) ? 1280 : 1500;
+    config.ipv4_mtu = (control & 32) ? 576 : 1500;
     static const siit::test::LinearEamt reference_eamt = [] {
         siit::test::LinearEamt t;
         t.entries = {kFuzzEam};
@@ -57,9 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool production = control & 64;
     const siit::EamLookup& eamt =
         production ? static_cast<const siit::EamLookup&>(*production_eamt) : reference_eamt;
-    const siit::LinkMtus links{(control & 16) ? 1280u : 1500u, (control & 32) ? 576u : 1500u};
     siit::Translator translator(config, &eamt);
-    translator.set_links(links);
 
     // Exactly the headroom and tailroom the API promises to need, so that overruns are caught.
     const bool from_ipv4 = control & 1;
@@ -67,7 +67,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         siit::test::run_translation(translator, from_ipv4, data, size, siit::kRequiredHeadroom,
                                     siit::kRequiredTailroom, std::nullopt, production);
     siit::Translator full(config, &eamt);
-    full.set_links(links);
     full.set_fast_path(false);
     const siit::test::TranslationRun full_run = siit::test::run_translation(
         full, from_ipv4, data, size, siit::kRequiredHeadroom, siit::kRequiredTailroom);
