@@ -106,7 +106,7 @@ const std::array<ControlApi::Command, siit::control::kCommandCount>& ControlApi:
     using enum siit::control::Command;
     using Api = ControlApi;
     using siit::EamtChange;
-    // One handler per command of the protocol (lib/control/protocol.hpp), in its order; a handler
+    // One handler per command of the protocol (lib/control/protocol.hpp), indexed below; a handler
     // is told what it needs (which change), never the command's name.
     static const std::array<Command, siit::control::kCommandCount> rows = {{
         {version, [](Api& a, const json& r) { return a.version(r); }},
