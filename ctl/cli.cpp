@@ -34,7 +34,10 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
 
 // Sends one request; prints the result (JSON with --json, else through `human`) or the refusal.
 int request(const Options& o, const json& req, const std::function<void(const json&)>& human) {
-    const json reply = call(o.socket, req, o.timeout_ms);
+    return answer(o, call(o.socket, req, o.timeout_ms), human);
+}
+
+int answer(const Options& o, const json& reply, const std::function<void(const json&)>& human) {
     if (!reply.value("ok", false)) {
         if (o.json_output) {
             std::cout << reply.dump(2) << "\n";

@@ -69,6 +69,9 @@ class Cli {
 // Returns the exit status.
 int request(const Options& o, const nlohmann::json& req,
             const std::function<void(const nlohmann::json&)>& human);
+// The same for a reply already received.
+int answer(const Options& o, const nlohmann::json& reply,
+           const std::function<void(const nlohmann::json&)>& human);
 // What this siitd accepts in one request, so that a file is never read beyond it.
 std::size_t request_limit(const Options& o);
 // A value as a person reads it: strings bare, null as "(unset)", the rest as JSON.

@@ -57,10 +57,11 @@ Fd connect_to(const std::string& socket_path) {
     return fd;
 }
 
-// Sends the request and reads the reply's line; what came after it stays in `rest`.
-nlohmann::json exchange(const Fd& fd, const std::string& socket_path, nlohmann::json request,
-                        int timeout_ms, std::string& rest) {
-    request["version"] = 1;
+// Sends the request's text, piece by piece as `write_request` hands the pieces to the writer it
+// is given, and reads the reply's line; what came after it stays in `rest`.
+nlohmann::json exchange(const Fd& fd, const std::string& socket_path,
+                        const std::function<void(const Writer&)>& write_request, int timeout_ms,
+                        std::string& rest) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     auto wait_for = [&](short events) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -71,18 +72,19 @@ nlohmann::json exchange(const Fd& fd, const std::string& socket_path, nlohmann::
             throw Unreachable("siitd at " + socket_path + " did not answer within " +
                               std::to_string(timeout_ms) + " ms (--timeout)");
     };
-    const std::string text = request.dump() + "\n";
     // siitd may answer before it has read the request, and close: a refusal at max-clients, or a
     // request over max-message-bytes. Sending then fails (EPIPE), but its reason is already
     // waiting to be read, and it is what the operator must see.
     std::string send_error;
-    for (std::size_t sent = 0; sent < text.size() && send_error.empty();) {
-        wait_for(POLLOUT);
-        const ssize_t n =
-            send(fd.get(), text.data() + sent, text.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0 && errno != EAGAIN && errno != EINTR) send_error = std::strerror(errno);
-        if (n > 0) sent += static_cast<std::size_t>(n);
-    }
+    write_request([&](const std::string& text) {
+        for (std::size_t sent = 0; sent < text.size() && send_error.empty();) {
+            wait_for(POLLOUT);
+            const ssize_t n =
+                send(fd.get(), text.data() + sent, text.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n < 0 && errno != EAGAIN && errno != EINTR) send_error = std::strerror(errno);
+            if (n > 0) sent += static_cast<std::size_t>(n);
+        }
+    });
     std::string reply;
     char chunk[65536];
     while (reply.find('\n') == std::string::npos) {
@@ -110,18 +112,45 @@ nlohmann::json exchange(const Fd& fd, const std::string& socket_path, nlohmann::
     }
 }
 
+// The request's whole text, in one piece.
+std::function<void(const Writer&)> whole(nlohmann::json request) {
+    request["version"] = 1;
+    return [text = request.dump() + "\n"](const Writer& write) { write(text); };
+}
+
 } // namespace
 
 nlohmann::json call(const std::string& socket_path, nlohmann::json request, int timeout_ms) {
     const Fd fd = connect_to(socket_path);
     std::string rest;
-    return exchange(fd, socket_path, std::move(request), timeout_ms, rest);
+    return exchange(fd, socket_path, whole(std::move(request)), timeout_ms, rest);
+}
+
+nlohmann::json call_with_list(const std::string& socket_path, nlohmann::json request,
+                              const std::string& list_field,
+                              const std::function<void(const Writer&)>& write_items,
+                              int timeout_ms) {
+    request["version"] = 1;
+    std::string head = request.dump();
+    head.pop_back(); // the closing brace: the list comes last
+    head += "," + nlohmann::json(list_field).dump() + ":[";
+    const Fd fd = connect_to(socket_path);
+    std::string rest;
+    return exchange(
+        fd, socket_path,
+        [&](const Writer& write) {
+            write(head);
+            write_items(write);
+            write("]}\n");
+        },
+        timeout_ms, rest);
 }
 
 Stream open_stream(const std::string& socket_path, nlohmann::json request, int timeout_ms) {
     Fd fd = connect_to(socket_path);
     Stream stream;
-    stream.reply = exchange(fd, socket_path, std::move(request), timeout_ms, stream.first_bytes);
+    stream.reply =
+        exchange(fd, socket_path, whole(std::move(request)), timeout_ms, stream.first_bytes);
     stream.fd = fd.release();
     return stream;
 }

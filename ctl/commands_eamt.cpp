@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "client.hpp"
 #include "eamt_file.hpp"
 #include "input_file.hpp"
 
@@ -136,14 +137,41 @@ void add_eamt_commands(Cli& cli) {
                      "file, or lines 'IPV4-PREFIX IPV6-PREFIX' ('-': standard input)")
         ->required();
     cli.on(eamt_replace, [&] {
-        return request(o,
-                       protocol::make_request(
-                           protocol::Command::eamt_replace,
-                           {{protocol::field::entries,
-                             parse_eamt_file(read_input_file(file, request_limit(o)), file)}}),
-                       [](const json& r) {
-                           std::cout << "replaced; the EAMT has " << r["entries"] << " entries\n";
-                       });
+        const auto done = [](const json& r) {
+            std::cout << "replaced; the EAMT has " << r["entries"] << " entries\n";
+        };
+        const std::string text = read_input_file(file, request_limit(o));
+        if (!is_eamt_lines(text))
+            return request(
+                o,
+                protocol::make_request(protocol::Command::eamt_replace,
+                                       {{protocol::field::entries, parse_eamt_file(text, file)}}),
+                done);
+        // Text lines, a million of them perhaps: checked whole first, then streamed into the
+        // request a piece at a time, never held as JSON (siitctl stays small).
+        scan_eamt_lines(text, file, [](std::string_view, std::string_view) {});
+        const json reply = call_with_list(
+            o.socket, protocol::make_request(protocol::Command::eamt_replace),
+            protocol::field::entries,
+            [&](const Writer& write) {
+                std::string piece;
+                bool first = true;
+                scan_eamt_lines(text, file, [&](std::string_view v4, std::string_view v6) {
+                    piece += first ? "{\"ipv4\":" : ",{\"ipv4\":";
+                    piece += json(v4).dump();
+                    piece += ",\"ipv6\":";
+                    piece += json(v6).dump();
+                    piece += '}';
+                    first = false;
+                    if (piece.size() >= 65536) {
+                        write(piece);
+                        piece.clear();
+                    }
+                });
+                write(piece);
+            },
+            o.timeout_ms);
+        return answer(o, reply, done);
     });
     auto lookup_action = [&] {
         return request(o,

@@ -3,8 +3,10 @@
 // "IPV4-PREFIX IPV6-PREFIX" with '#' comments. The prefixes themselves are siitd's to judge.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace siitctl {
 
@@ -12,5 +14,13 @@ namespace siitctl {
 // throws UsageError naming the file and the line or field. A file with no entry is refused: an
 // empty table is what `eamt flush` asks for, never the accident of an empty file.
 nlohmann::json parse_eamt_file(const std::string& text, const std::string& path);
+
+// Whether `text` is in the text-lines form (not JSON).
+bool is_eamt_lines(const std::string& text);
+// Each entry of a text-lines `text`, in order, as its two words; throws UsageError naming the
+// file and line of the first malformed line, or an empty file, before `each` sees any entry (a
+// first pass reads the whole text). Holds no entry in memory: a million-line file is streamed.
+void scan_eamt_lines(const std::string& text, const std::string& path,
+                     const std::function<void(std::string_view v4, std::string_view v6)>& each);
 
 } // namespace siitctl

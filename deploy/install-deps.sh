@@ -8,7 +8,7 @@ packages=(
   dpdk dpdk-dev libdpdk-dev libpcap-dev
   libnl-3-dev libnl-route-3-dev libsystemd-dev libmicrohttpd-dev pandoc
   catch2 libcli11-dev nlohmann-json3-dev
-  python3-scapy tshark iputils-ping iputils-tracepath traceroute iproute2 ethtool util-linux
+  python3-scapy tshark iputils-ping iputils-tracepath traceroute iproute2 ethtool util-linux time
   bird2 systemd prometheus tayga iperf3
   debhelper lintian debootstrap systemd-container libcap2-bin
   clang-14 libclang-rt-14-dev

@@ -4,7 +4,6 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -13,24 +12,6 @@
 namespace siitd {
 
 namespace {
-
-// Entries in `a` and not in `b`, both sorted.
-std::vector<siit::EamEntry> missing_from(const std::vector<siit::EamEntry>& a,
-                                         const std::vector<siit::EamEntry>& b) {
-    std::vector<siit::EamEntry> out;
-    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-    return out;
-}
-
-// `entries` in order: themselves when they already are (an EamTable keeps them sorted), else a
-// sorted copy in `storage`. A million-entry table is not copied for every logged change.
-const std::vector<siit::EamEntry>& in_order(const std::vector<siit::EamEntry>& entries,
-                                            std::vector<siit::EamEntry>& storage) {
-    if (std::is_sorted(entries.begin(), entries.end())) return entries;
-    storage = entries;
-    std::sort(storage.begin(), storage.end());
-    return storage;
-}
 
 void list(std::string& out, char sign, const std::vector<siit::EamEntry>& entries,
           std::size_t max_listed) {
@@ -63,15 +44,15 @@ std::string describe_change(const TranslationSnapshot& before, const Translation
         if (old_settings[key] != value)
             add(key + " " + old_settings[key].dump() + " -> " + value.dump());
     if (before.eamt != after.eamt && before.eamt && after.eamt) {
-        std::vector<siit::EamEntry> old_storage, new_storage;
-        const auto& old_entries = in_order(before.eamt->entries(), old_storage);
-        const auto& new_entries = in_order(after.eamt->entries(), new_storage);
-        const auto added = missing_from(new_entries, old_entries);
-        const auto removed = missing_from(old_entries, new_entries);
+        // From the versions' overlays: a single change to a million-entry table is not a
+        // comparison of two million-entry lists.
+        const siit::EamtDifference difference = after.eamt->difference_from(*before.eamt);
+        const auto& added = difference.added;
+        const auto& removed = difference.removed;
         if (!added.empty() || !removed.empty()) {
             std::string part = "eamt +" + std::to_string(added.size()) + " -" +
                                std::to_string(removed.size()) + " (" +
-                               std::to_string(new_entries.size()) + " entries)";
+                               std::to_string(after.eamt->size()) + " entries)";
             list(part, '+', added, max_listed);
             list(part, '-', removed, max_listed);
             add(part);

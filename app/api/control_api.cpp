@@ -382,7 +382,7 @@ json ControlApi::eamt_change(siit::EamtChange::Kind kind, const json& request) {
     auto changes = parse_changes(array_field(request, "entries"), kind);
     const std::size_t count = changes.size();
     change([&](siit::TranslationEdit& e) { e.eamt_changes = std::move(changes); });
-    return {{"changed", count}, {"entries", state_.table()->entries().size()}};
+    return {{"changed", count}, {"entries", state_.table()->size()}};
 }
 
 json ControlApi::eamt_replace(const json& request) {
@@ -403,11 +403,11 @@ json ControlApi::eamt_replace(const json& request) {
     }
     refuse_if(errors);
     change([&](siit::TranslationEdit& e) { e.eamt = std::move(entries); });
-    return {{"entries", state_.table()->entries().size()}};
+    return {{"entries", state_.table()->size()}};
 }
 
 json ControlApi::eamt_flush(const json&) {
-    const std::size_t before = state_.table()->entries().size();
+    const std::size_t before = state_.table()->size();
     change([](siit::TranslationEdit& e) { e.eamt.emplace(); });
     return {{"removed", before}};
 }
@@ -533,7 +533,7 @@ json ControlApi::status(const json&) {
              {"lcore", plan.lcore},
              {"busy-ns-per-packet", busy_ns_per_packet(dataplane_.stats()[plan.index])}});
     const siit::TranslationVersion* version = state_.snapshot();
-    const auto& entries = version->eamt->entries();
+    const std::size_t entry_count = version->eamt->size();
     const json unsaved = unsaved_changes(); // null when the file cannot be read
     json next_hops = {{"resolved", 0}, {"unresolved", 0}};
     if (mirror_)
@@ -549,7 +549,7 @@ json ControlApi::status(const json&) {
             {"ports", ports},
             {"workers", workers},
             {"eamt",
-             {{"entries", entries.size()},
+             {{"entries", entry_count},
               {"version", version->serial},
               {"digest", version->eamt->digest()}}},
             {"unsaved-changes", unsaved},
@@ -645,7 +645,7 @@ json ControlApi::translation_apply(const json& request) {
         overlay_translation(translation, "translation", e.config, e.eamt, errors);
         refuse_if(errors);
     });
-    return {{"entries", state_.table()->entries().size()}};
+    return {{"entries", state_.table()->size()}};
 }
 
 json ControlApi::config_save(const json& request) {
@@ -734,7 +734,7 @@ json ControlApi::stats(const json& request) {
     const siit::TranslationVersion* version = state_.snapshot();
     result["state"] = {
         {"version", version->serial},
-        {"eamt_entries", version->eamt->entries().size()},
+        {"eamt_entries", version->eamt->size()},
         {"eamt_bytes", version->eamt->memory_bytes()},
         // Whether workers prefetch this table's lookups a burst ahead.
         {"eamt_lookups_prefetched",
@@ -801,7 +801,7 @@ json ControlApi::config_apply(const json& request) {
     const auto config = parse_config(file.dump(), "config", errors);
     refuse_if(errors);
     apply_config(*config);
-    return {{"entries", state_.table()->entries().size()}};
+    return {{"entries", state_.table()->size()}};
 }
 
 void ControlApi::apply_config(const Config& config) {

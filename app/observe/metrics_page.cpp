@@ -52,7 +52,7 @@ void MetricsPage::observe(const siit::TranslationVersion& version) {
     }
     std::lock_guard lock(mutex_);
     eamt_version_ = version.serial;
-    eamt_entries_ = version.eamt->entries().size();
+    eamt_entries_ = version.eamt->size();
     eamt_digest_ = version.eamt->digest();
     eamt_changed_unix_ = unix_now();
 }

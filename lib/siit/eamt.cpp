@@ -1,246 +1,360 @@
-// The EAMT's versions and their publication; see eamt.hpp.
+// The EAMT's versions: a base, an overlay, and how a batch of changes makes the next version; see
+// eamt.hpp.
 #include "siit/eamt.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cstdio>
+#include <iterator>
 
-#include "siit/bytes.hpp"
 #include "siit/problem_cap.hpp"
 
 namespace siit {
 
 namespace {
 
-std::uint32_t mask32(unsigned length) {
-    return length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
-}
-
-std::uint64_t mask64(int length) {
-    return length <= 0 ? 0 : length >= 64 ? ~std::uint64_t{0} : ~std::uint64_t{0} << (64 - length);
-}
-
-// The IPv6 address as two host-order halves, most significant first.
-void halves(const Ipv6Address& a, std::uint64_t& hi, std::uint64_t& lo) {
-    hi = load64(a.bytes.data());
-    lo = load64(a.bytes.data() + 8);
-}
-
-std::size_t capacity_for(std::size_t entries) { // load factor at most 0.5 after rounding
-    return std::bit_ceil(std::max<std::size_t>(16, entries * 2));
-}
+// dataplane-bench: prefetching is neutral while a table's arrays fit the last-level cache and
+// saves a quarter to a half of the worker's time at a million entries.
+constexpr std::size_t kPrefetchWorthwhileBytes = std::size_t{4} << 20;
 
 std::string describe(const EamEntry& e) {
     return e.prefix4.to_string() + " <-> " + e.prefix6.to_string();
 }
 
-std::vector<std::uint8_t> lengths_longest_first(const std::vector<bool>& used) {
-    std::vector<std::uint8_t> lengths;
-    for (std::size_t l = used.size(); l-- > 0;)
-        if (used[l]) lengths.push_back(static_cast<std::uint8_t>(l));
-    return lengths;
+std::vector<std::uint64_t> no_bits(std::size_t count) {
+    return std::vector<std::uint64_t>((count + 63) / 64, 0);
 }
+bool bit(const std::vector<std::uint64_t>& bits, std::size_t i) {
+    return (bits[i >> 6] >> (i & 63)) & 1;
+}
+void set_bit(std::vector<std::uint64_t>& bits, std::size_t i, bool on) {
+    const std::uint64_t mask = std::uint64_t{1} << (i & 63);
+    bits[i >> 6] = on ? bits[i >> 6] | mask : bits[i >> 6] & ~mask;
+}
+
+// What a batch does to one version's entries, found in a first pass over the batch.
+struct BatchEffect {
+    std::vector<std::uint64_t> removed;     // the base's removed bits after the batch
+    std::vector<bool> added_removed;        // which of the overlay's added entries go
+    std::vector<EamEntry> adds;             // entries the batch adds, in batch order
+    std::vector<std::size_t> adds_position; // each one's change number
+    std::vector<const EamEntry*> removals;  // the entries the batch removes
+};
 
 } // namespace
 
+void EamTable::finish() {
+    size_ = base_->entries().size() - removed_count_ + (added_ ? added_->entries().size() : 0);
+    prefetch_worthwhile_ = base_->memory_bytes() > kPrefetchWorthwhileBytes;
+}
+
 std::unique_ptr<EamTable> EamTable::build(std::vector<EamEntry> entries,
                                           std::vector<std::string>& errors) {
-    if (entries.size() > kMaxEntries) {
-        errors.push_back("the EAMT holds at most " + std::to_string(kMaxEntries) +
-                         " entries; got " + std::to_string(entries.size()));
-        return nullptr;
-    }
-    // Each problem found below is listed up to siit::kMaxProblemsListed, then counted.
-    ProblemCap problems(errors);
-    for (const auto& e : entries)
-        if (auto error = eam_entry_error(e)) problems.add(std::move(*error));
-    std::sort(entries.begin(), entries.end(), [](const EamEntry& a, const EamEntry& b) {
-        return std::tie(a.prefix4.address.value, a.prefix4.length, a.prefix6) <
-               std::tie(b.prefix4.address.value, b.prefix4.length, b.prefix6);
-    });
-
+    std::shared_ptr<const EamIndex> base = EamIndex::build(std::move(entries), errors);
+    if (!base) return nullptr;
     auto table = std::unique_ptr<EamTable>(new EamTable);
-    table->entries_ = std::move(entries);
-    const auto& all = table->entries_;
-    const std::size_t capacity = capacity_for(all.size());
-    table->table4_.assign(capacity, kEmpty4);
-    table->table6_.assign(capacity, Slot6{{0, 0, 0, 0}, kEmpty6});
-    table->mask4_ = capacity - 1;
-    table->mask6_ = capacity - 1;
-    table->table_shift_ = 64 - static_cast<unsigned>(std::countr_zero(capacity));
-    // 8 filter bits per slot, 16 per entry at least: about 6% false positives per probed length.
-    const std::size_t filter_bits = capacity * 8;
-    table->filter_shift_ = 64 - static_cast<unsigned>(std::countr_zero(filter_bits));
-    table->filter4_.assign(filter_bits / 64, 0);
-    table->filter6_.assign(filter_bits / 64, 0);
-    std::vector<bool> used4(33), used6(129);
+    table->base_ = std::move(base);
+    for (const EamEntry& e : table->base_->entries())
+        table->digest_ += eamt_digest_term(e);
+    table->finish();
+    return table;
+}
 
-    for (std::uint32_t index = 0; index < all.size(); ++index) {
-        const EamEntry& e = all[index];
-        // IPv4 side.
-        const std::uint32_t v4 = e.prefix4.address.value;
-        const std::uint64_t h4 = hash4(v4, e.prefix4.length);
-        filter_set(table->filter4_, table->filter_shift_, h4);
-        for (std::uint64_t i = h4 >> table->table_shift_;; i = (i + 1) & table->mask4_) {
-            const std::uint64_t slot = table->table4_[i];
-            if (slot == kEmpty4) {
-                table->table4_[i] =
-                    (std::uint64_t{v4} << 32) | (std::uint64_t{e.prefix4.length} << 24) | index;
-                break;
+const EamEntry* EamTable::exact4(const Ipv4Prefix& prefix) const {
+    if (added_)
+        if (const EamEntry* e = added_->exact4(prefix)) return e;
+    const EamEntry* e = base_->exact4(prefix);
+    return e && !base_removed(base_->index_of(e)) ? e : nullptr;
+}
+
+const EamEntry* EamTable::exact6(const Ipv6Prefix& prefix) const {
+    if (added_)
+        if (const EamEntry* e = added_->exact6(prefix)) return e;
+    const EamEntry* e = base_->exact6(prefix);
+    return e && !base_removed(base_->index_of(e)) ? e : nullptr;
+}
+
+std::unique_ptr<EamTable> EamTable::changed(const std::vector<EamtChange>& changes,
+                                            std::vector<std::string>& errors) const {
+    const std::vector<EamEntry> no_entries;
+    const std::vector<EamEntry>& added = added_ ? added_->entries() : no_entries;
+    const auto in_added = [&added](const EamEntry* e) {
+        return !added.empty() && e >= added.data() && e < added.data() + added.size();
+    };
+    BatchEffect batch;
+    batch.removed = removed_ ? *removed_ : no_bits(base_->entries().size());
+    batch.added_removed.assign(added.size(), false);
+    const auto removed_by_batch = [&](const EamEntry* e) {
+        return in_added(e) ? bool(batch.added_removed[static_cast<std::size_t>(e - added.data())])
+                           : bit(batch.removed, base_->index_of(e));
+    };
+
+    // First pass: each change against this version, as the batch names it.
+    {
+        ProblemCap problems(errors);
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            const EamtChange& c = changes[i];
+            const auto where = [i] { return "change " + std::to_string(i + 1) + ": "; };
+            if (c.kind == EamtChange::Kind::add) {
+                if (!c.prefix4 || !c.prefix6) {
+                    problems.add_made([&] {
+                        return where() + "an addition needs both an IPv4 and an IPv6 prefix";
+                    });
+                    continue;
+                }
+                const EamEntry e = EamIndex::masked({*c.prefix4, *c.prefix6});
+                if (const EamEntry* existing = exact4(e.prefix4);
+                    existing && *existing == e && !removed_by_batch(existing)) {
+                    problems.add_made(
+                        [&] { return where() + "EAM " + describe(e) + " already exists"; });
+                    continue;
+                }
+                batch.adds.push_back(e);
+                batch.adds_position.push_back(i + 1);
+                continue;
             }
-            if ((slot >> 32) == v4 && ((slot >> 24) & 0xff) == e.prefix4.length) {
-                const EamEntry& other = all[slot & 0xffffff];
+            if (!c.prefix4 && !c.prefix6) {
                 problems.add_made([&] {
-                    return other == e
+                    return where() + "a removal needs an IPv4 prefix, an IPv6 prefix, or both";
+                });
+                continue;
+            }
+            const EamEntry* target = c.prefix4 ? exact4(*c.prefix4) : exact6(*c.prefix6);
+            if (target && c.prefix6 && !(target->prefix6 == *c.prefix6)) target = nullptr;
+            if (!target) {
+                problems.add_made([&] {
+                    return where() + "no EAM entry " +
+                           (c.prefix4 ? c.prefix4->to_string() : std::string()) +
+                           (c.prefix4 && c.prefix6 ? " <-> " : "") +
+                           (c.prefix6 ? c.prefix6->to_string() : std::string()) + " to remove";
+                });
+                continue;
+            }
+            if (removed_by_batch(target)) {
+                problems.add_made([&] {
+                    return where() + "EAM " + describe(*target) + " is removed twice in this batch";
+                });
+                continue;
+            }
+            if (in_added(target))
+                batch.added_removed[static_cast<std::size_t>(target - added.data())] = true;
+            else
+                set_bit(batch.removed, base_->index_of(target), true);
+            batch.removals.push_back(target);
+        }
+        if (problems.any()) return nullptr;
+    }
+
+    // Second pass: the entries the batch adds, as the table they join must hold them (RFC 7757
+    // §3.2; one entry per prefix on each side), with build()'s messages.
+    {
+        ProblemCap problems(errors);
+        const auto survivor = [&](const EamEntry* e) { return e && !removed_by_batch(e); };
+        for (const EamEntry& e : batch.adds) {
+            if (auto error = eam_entry_error(e)) {
+                problems.add(std::move(*error));
+                continue;
+            }
+            if (const EamEntry* other = exact4(e.prefix4); survivor(other) && !(*other == e))
+                problems.add_made([&] {
+                    return "EAM " + describe(e) + " conflicts with " + describe(*other) +
+                           ": both map the IPv4 prefix " + e.prefix4.to_string();
+                });
+            else if (const EamEntry* other6 = exact6(e.prefix6);
+                     survivor(other6) && !(*other6 == e))
+                problems.add_made([&] {
+                    return "EAM " + describe(e) + " conflicts with " + describe(*other6) +
+                           ": both map the IPv6 prefix " + e.prefix6.to_string();
+                });
+        }
+        // Among the additions themselves.
+        std::vector<const EamEntry*> by4(batch.adds.size()), by6;
+        for (std::size_t i = 0; i < batch.adds.size(); ++i)
+            by4[i] = &batch.adds[i];
+        by6 = by4;
+        std::stable_sort(by4.begin(), by4.end(), [](const EamEntry* a, const EamEntry* b) {
+            return a->prefix4 < b->prefix4;
+        });
+        std::stable_sort(by6.begin(), by6.end(), [](const EamEntry* a, const EamEntry* b) {
+            return a->prefix6 < b->prefix6;
+        });
+        for (std::size_t i = 1; i < by4.size(); ++i) {
+            const EamEntry& e = *by4[i];
+            const EamEntry& other = *by4[i - 1];
+            if (e.prefix4 == other.prefix4)
+                problems.add_made([&] {
+                    return e == other
                                ? "EAM " + describe(e) + " is listed twice"
                                : "EAM " + describe(e) + " conflicts with " + describe(other) +
                                      ": both map the IPv4 prefix " + e.prefix4.to_string();
                 });
-                break;
-            }
         }
-        used4[e.prefix4.length] = true;
-        // IPv6 side.
-        std::uint64_t hi, lo;
-        halves(e.prefix6.address, hi, lo);
-        hi &= mask64(e.prefix6.length);
-        lo &= mask64(e.prefix6.length - 64);
-        const std::uint32_t w[4] = {
-            static_cast<std::uint32_t>(hi >> 32), static_cast<std::uint32_t>(hi),
-            static_cast<std::uint32_t>(lo >> 32), static_cast<std::uint32_t>(lo)};
-        const std::uint64_t h6 = hash6(hi, lo, e.prefix6.length);
-        filter_set(table->filter6_, table->filter_shift_, h6);
-        for (std::uint64_t i = h6 >> table->table_shift_;; i = (i + 1) & table->mask6_) {
-            Slot6& slot = table->table6_[i];
-            if (slot.length_index == kEmpty6) {
-                slot = Slot6{{w[0], w[1], w[2], w[3]},
-                             (std::uint32_t{e.prefix6.length} << 24) | index};
-                break;
-            }
-            if ((slot.length_index >> 24) == e.prefix6.length && std::equal(w, w + 4, slot.words)) {
-                const EamEntry& other = all[slot.length_index & 0xffffff];
-                if (!(other == e))
-                    problems.add_made([&] {
-                        return "EAM " + describe(e) + " conflicts with " + describe(other) +
-                               ": both map the IPv6 prefix " + e.prefix6.to_string();
-                    });
-                break;
-            }
+        for (std::size_t i = 1; i < by6.size(); ++i) {
+            const EamEntry& e = *by6[i];
+            const EamEntry& other = *by6[i - 1];
+            if (e.prefix6 == other.prefix6 && !(e == other))
+                problems.add_made([&] {
+                    return "EAM " + describe(e) + " conflicts with " + describe(other) +
+                           ": both map the IPv6 prefix " + e.prefix6.to_string();
+                });
         }
-        used6[e.prefix6.length] = true;
+        if (problems.any()) return nullptr;
     }
-    if (problems.any()) return nullptr;
-    table->digest_ = eamt_digest(table->entries_);
-    // dataplane-bench: prefetching is neutral at 100k entries (10 MiB, mostly in the last-level
-    // cache) and saves a quarter to a half of the worker's time at 1M (90 MiB).
-    table->prefetch_worthwhile_ = table->memory_bytes() > kPrefetchWorthwhileBytes;
-    for (const std::uint8_t length : lengths_longest_first(used4))
-        table->lengths4_.push_back({mask32(length), length});
-    for (const std::uint8_t length : lengths_longest_first(used6))
-        table->lengths6_.push_back({mask64(length), mask64(length - 64), length});
-    return table;
-}
 
-const EamEntry* EamTable::find4(Ipv4Address address) const {
-    return lookup4(address);
-}
-
-const EamEntry* EamTable::find6(const Ipv6Address& address) const {
-    return lookup6(address.bytes.data());
-}
-
-const EamEntry* EamTable::exact4(const Ipv4Prefix& prefix) const {
-    return probe4(prefix.address.value, prefix.length, hash4(prefix.address.value, prefix.length));
-}
-
-const EamEntry* EamTable::exact6(const Ipv6Prefix& prefix) const {
-    std::uint64_t hi, lo;
-    halves(prefix.address, hi, lo);
-    hi &= mask64(prefix.length);
-    lo &= mask64(prefix.length - 64);
-    return probe6(hi, lo, prefix.length, hash6(hi, lo, prefix.length));
-}
-
-std::size_t EamTable::memory_bytes() const {
-    return sizeof(*this) + entries_.capacity() * sizeof(EamEntry) +
-           table4_.capacity() * sizeof(std::uint64_t) + table6_.capacity() * sizeof(Slot6) +
-           (filter4_.capacity() + filter6_.capacity()) * sizeof(std::uint64_t);
-}
-
-std::optional<std::vector<EamEntry>>
-EamTable::with_changes(const std::vector<EamtChange>& changes,
-                       std::vector<std::string>& errors) const {
-    const EamTable* old = this;
-    const auto& old_entries = old->entries();
-    std::vector<bool> removed(old_entries.size());
-    std::vector<EamEntry> added;
-    ProblemCap problems(errors);
-    for (std::size_t i = 0; i < changes.size(); ++i) {
-        const EamtChange& c = changes[i];
-        const std::string where = "change " + std::to_string(i + 1) + ": ";
-        if (c.kind == EamtChange::Kind::add) {
-            if (!c.prefix4 || !c.prefix6) {
-                problems.add(where + "an addition needs both an IPv4 and an IPv6 prefix");
-                continue;
-            }
-            const EamEntry e{*c.prefix4, *c.prefix6};
-            if (const EamEntry* existing = old->exact4(e.prefix4);
-                existing && *existing == e &&
-                !removed[static_cast<std::size_t>(existing - old_entries.data())]) {
-                problems.add(where + "EAM " + describe(e) + " already exists");
-                continue;
-            }
-            added.push_back(e);
-            continue;
-        }
-        if (!c.prefix4 && !c.prefix6) {
-            problems.add(where + "a removal needs an IPv4 prefix, an IPv6 prefix, or both");
-            continue;
-        }
-        const EamEntry* target = c.prefix4 ? old->exact4(*c.prefix4) : old->exact6(*c.prefix6);
-        if (target && c.prefix6 && !(target->prefix6 == *c.prefix6)) target = nullptr;
-        const std::string named = (c.prefix4 ? c.prefix4->to_string() : std::string()) +
-                                  (c.prefix4 && c.prefix6 ? " <-> " : "") +
-                                  (c.prefix6 ? c.prefix6->to_string() : std::string());
-        if (!target) {
-            problems.add(where + "no EAM entry " + named + " to remove");
-            continue;
-        }
-        const auto index = static_cast<std::size_t>(target - old_entries.data());
-        if (removed[index]) {
-            problems.add(where + "EAM " + describe(*target) + " is removed twice in this batch");
-            continue;
-        }
-        removed[index] = true;
+    // The next version: the overlay after the batch, or a new base when it grows too large.
+    auto next = std::unique_ptr<EamTable>(new EamTable);
+    next->digest_ = digest_;
+    for (const EamEntry* e : batch.removals)
+        next->digest_ -= eamt_digest_term(*e);
+    std::vector<EamEntry> next_added;
+    for (std::size_t i = 0; i < added.size(); ++i)
+        if (!batch.added_removed[i]) next_added.push_back(added[i]);
+    for (const EamEntry& e : batch.adds) {
+        next->digest_ += eamt_digest_term(e);
+        // An entry of the base coming back clears its removal instead of joining the overlay.
+        if (const EamEntry* in_base = base_->exact4(e.prefix4); in_base && *in_base == e)
+            set_bit(batch.removed, base_->index_of(in_base), false);
+        else
+            next_added.push_back(e);
     }
-    if (problems.any()) return std::nullopt;
-    std::vector<EamEntry> next;
-    next.reserve(old_entries.size() + added.size());
-    for (std::size_t i = 0; i < old_entries.size(); ++i)
-        if (!removed[i]) next.push_back(old_entries[i]);
-    next.insert(next.end(), added.begin(), added.end());
+    std::size_t removed_count = 0;
+    for (const std::uint64_t word : batch.removed)
+        removed_count += static_cast<std::size_t>(std::popcount(word));
+    const std::size_t overlay = next_added.size() + removed_count;
+    const std::size_t total = base_->entries().size() - removed_count + next_added.size();
+    if (total > kMaxEntries) {
+        errors.push_back("the EAMT holds at most " + std::to_string(kMaxEntries) +
+                         " entries; the batch would make " + std::to_string(total));
+        return nullptr;
+    }
+    std::sort(next_added.begin(), next_added.end(), EamIndex::less);
+    if (overlay > std::min(kOverlayMax, base_->entries().size())) {
+        // A merge of two sorted lists: the new base needs no sort.
+        std::vector<EamEntry> all;
+        all.reserve(total);
+        const auto& base = base_->entries();
+        std::size_t a = 0;
+        for (std::size_t i = 0; i < base.size(); ++i) {
+            if (bit(batch.removed, i)) continue;
+            while (a < next_added.size() && EamIndex::less(next_added[a], base[i]))
+                all.push_back(next_added[a++]);
+            all.push_back(base[i]);
+        }
+        all.insert(all.end(), next_added.begin() + static_cast<std::ptrdiff_t>(a),
+                   next_added.end());
+        next->base_ = EamIndex::build(std::move(all), errors);
+        if (!next->base_) return nullptr;
+    } else {
+        next->base_ = base_;
+        if (!next_added.empty()) {
+            next->added_ = EamIndex::build(std::move(next_added), errors);
+            if (!next->added_) return nullptr;
+        }
+        if (removed_count != 0) {
+            next->removed_count_ = removed_count;
+            next->removed_ =
+                removed_ && *removed_ == batch.removed
+                    ? removed_
+                    : std::make_shared<const std::vector<std::uint64_t>>(std::move(batch.removed));
+        }
+    }
+    next->finish();
     return next;
 }
 
-std::string eamt_digest(const std::vector<EamEntry>& entries) {
-    // Byte by byte over each entry's binary form: 22 bytes an entry, a million in tens of
-    // milliseconds (the table's build computes it once; `status` and the metrics only read it).
+const std::vector<EamEntry>& EamTable::entries() const {
+    if (merged()) return base_->entries();
+    std::call_once(listed_once_, [this] {
+        const auto& base = base_->entries();
+        const std::vector<EamEntry> none;
+        const auto& added = added_ ? added_->entries() : none;
+        listed_.reserve(size_);
+        std::size_t a = 0;
+        for (std::size_t i = 0; i < base.size(); ++i) {
+            if (base_removed(i)) continue;
+            while (a < added.size() && EamIndex::less(added[a], base[i]))
+                listed_.push_back(added[a++]);
+            listed_.push_back(base[i]);
+        }
+        listed_.insert(listed_.end(), added.begin() + static_cast<std::ptrdiff_t>(a), added.end());
+    });
+    return listed_;
+}
+
+EamtDifference EamTable::difference_from(const EamTable& older) const {
+    EamtDifference d;
+    const auto minus = [](const std::vector<EamEntry>& a, const std::vector<EamEntry>& b,
+                          std::vector<EamEntry>& out) {
+        std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out),
+                            EamIndex::less);
+    };
+    if (base_ != older.base_) {
+        minus(entries(), older.entries(), d.added);
+        minus(older.entries(), entries(), d.removed);
+        return d;
+    }
+    const std::vector<EamEntry> none;
+    const auto& mine = added_ ? added_->entries() : none;
+    const auto& theirs = older.added_ ? older.added_->entries() : none;
+    minus(mine, theirs, d.added);
+    minus(theirs, mine, d.removed);
+    if (removed_ != older.removed_) {
+        const auto& base = base_->entries();
+        const std::size_t words = (base.size() + 63) / 64;
+        for (std::size_t w = 0; w < words; ++w) {
+            const std::uint64_t now = removed_ ? (*removed_)[w] : 0;
+            const std::uint64_t before = older.removed_ ? (*older.removed_)[w] : 0;
+            for (std::uint64_t back = before & ~now; back != 0; back &= back - 1)
+                d.added.push_back(base[w * 64 + static_cast<std::size_t>(std::countr_zero(back))]);
+            for (std::uint64_t gone = now & ~before; gone != 0; gone &= gone - 1)
+                d.removed.push_back(
+                    base[w * 64 + static_cast<std::size_t>(std::countr_zero(gone))]);
+        }
+        std::sort(d.added.begin(), d.added.end(), EamIndex::less);
+        std::sort(d.removed.begin(), d.removed.end(), EamIndex::less);
+    }
+    return d;
+}
+
+std::string EamTable::digest() const {
+    return eamt_digest_text(digest_);
+}
+
+std::size_t EamTable::memory_bytes() const {
+    return sizeof(*this) + base_->memory_bytes() + (added_ ? added_->memory_bytes() : 0) +
+           (removed_ ? removed_->capacity() * sizeof(std::uint64_t) : 0) +
+           listed_.capacity() * sizeof(EamEntry);
+}
+
+std::uint64_t eamt_digest_term(const EamEntry& e) {
+    // FNV-1a over the entry's 22 bytes, then a final mix (splitmix64's) so that terms of
+    // neighbouring entries do not cancel in the sum.
     std::uint64_t hash = 0xcbf29ce484222325ull;
     const auto mix = [&hash](std::uint8_t byte) {
         hash ^= byte;
         hash *= 0x100000001b3ull;
     };
-    for (const auto& e : entries) {
-        for (int shift = 24; shift >= 0; shift -= 8)
-            mix(static_cast<std::uint8_t>(e.prefix4.address.value >> shift));
-        mix(e.prefix4.length);
-        for (const std::uint8_t byte : e.prefix6.address.bytes)
-            mix(byte);
-        mix(e.prefix6.length);
-    }
+    for (int shift = 24; shift >= 0; shift -= 8)
+        mix(static_cast<std::uint8_t>(e.prefix4.address.value >> shift));
+    mix(e.prefix4.length);
+    for (const std::uint8_t byte : e.prefix6.address.bytes)
+        mix(byte);
+    mix(e.prefix6.length);
+    hash = (hash ^ (hash >> 30)) * 0xbf58476d1ce4e5b9ull;
+    hash = (hash ^ (hash >> 27)) * 0x94d049bb133111ebull;
+    return hash ^ (hash >> 31);
+}
+
+std::string eamt_digest_text(std::uint64_t sum) {
     char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(sum));
     return text;
+}
+
+std::string eamt_digest(const std::vector<EamEntry>& entries) {
+    std::uint64_t sum = 0;
+    for (const EamEntry& e : entries)
+        sum += eamt_digest_term(e);
+    return eamt_digest_text(sum);
 }
 
 } // namespace siit

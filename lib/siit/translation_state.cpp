@@ -28,10 +28,8 @@ TranslationState::update(const std::function<void(TranslationEdit&)>& edit) {
     std::vector<std::string> errors;
     std::shared_ptr<const EamTable> table = current->eamt; // shared when only settings change
     if (change.eamt || !change.eamt_changes.empty()) {
-        std::optional<std::vector<EamEntry>> entries = std::move(change.eamt);
-        if (!entries) entries = current->eamt->with_changes(change.eamt_changes, errors);
-        if (!entries) return errors;
-        table = EamTable::build(std::move(*entries), errors);
+        table = change.eamt ? EamTable::build(std::move(*change.eamt), errors)
+                            : current->eamt->changed(change.eamt_changes, errors);
         if (!table) return errors;
     }
     return publish(std::move(change.config), std::move(table));
@@ -59,7 +57,7 @@ std::vector<std::string> TranslationState::replace_all(const TranslatorConfig& c
 
 std::vector<std::string> TranslationState::publish(TranslatorConfig config,
                                                    std::shared_ptr<const EamTable> eamt) {
-    std::vector<std::string> problems = check_translation(config, eamt->entries().size());
+    std::vector<std::string> problems = check_translation(config, eamt->size());
     if (!problems.empty()) return problems;
     auto next = std::make_unique<TranslationVersion>();
     next->config = std::move(config);

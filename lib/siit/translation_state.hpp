@@ -67,7 +67,7 @@ class TranslationState {
     // `edit` throws (the exception goes to the caller).
     std::vector<std::string> update(const std::function<void(TranslationEdit&)>& edit);
     // Shorthands for update(), each publishing a new version or nothing:
-    // An EAMT batch (EamTable::with_changes).
+    // An EAMT batch (EamTable::changed).
     std::vector<std::string> apply(const std::vector<EamtChange>& changes);
     // A whole new EAMT.
     std::vector<std::string> replace(std::vector<EamEntry> entries);

@@ -105,12 +105,13 @@ std::vector<Frame> make_templates() {
 // The large-table mix: `count` frames, each to or from a random address of a random entry of
 // `entries`, so that every lookup lands anywhere in the table (as on a box whose EAMT maps many
 // customers), alternating 4->6 and 6->4 as the default mix does.
-std::vector<Frame> make_random_templates(const std::vector<EamEntry>& entries, std::size_t count,
+std::vector<Frame> make_random_templates(const bench::BenchTable& table, std::size_t count,
                                          std::mt19937_64& rng) {
     std::vector<Frame> frames;
     frames.reserve(count);
+    const bench::EntryPicker pick(table);
     for (std::size_t i = 0; i < count; ++i) {
-        const EamEntry& e = entries[rng() % entries.size()];
+        const EamEntry& e = pick(rng);
         const Ipv4Address eam4{e.prefix4.address.value |
                                (static_cast<std::uint32_t>(rng()) & ~e.prefix4.mask())};
         const auto x = static_cast<std::uint8_t>(1 + rng() % 254);
@@ -316,10 +317,13 @@ int main(int argc, char** argv) {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
     std::string lcores = argc > 2 ? argv[2] : "0-1";
     // EAMT entries: 1 (the default mix), or that many random ones with random traffic over them;
-    // "N/32": N single addresses (one prefix length each side) instead of eamt-bench's mix.
-    const std::size_t eamt_entries =
-        argc > 4 ? std::max<std::size_t>(1, std::strtoull(argv[4], nullptr, 10)) : 1;
-    const bool singles_only = argc > 4 && std::string(argv[4]).ends_with("/32");
+    // "N/32": N single addresses (one prefix length each side) instead of eamt-bench's mix;
+    // "hosting": a hosting provider's table (random_eamt.hpp), with Zipf traffic over it.
+    const std::string eamt_arg = argc > 4 ? argv[4] : "1";
+    const bool hosting = eamt_arg == "hosting";
+    std::size_t eamt_entries =
+        hosting ? 50200 : std::max<std::size_t>(1, std::strtoull(eamt_arg.c_str(), nullptr, 10));
+    const bool singles_only = eamt_arg.ends_with("/32");
     // Extra feeders, one per CPU listed ("9-15" or "9,10"; "none"), beside the main lcore's.
     std::vector<int> feeder_cpus;
     if (argc > 3 && std::strcmp(argv[3], "none") != 0) {
@@ -390,11 +394,18 @@ int main(int argc, char** argv) {
     // Hairpinning stays on, as RFC 7757 §4.2 and the default have it (intrinsic): every 6->4
     // packet's IPv4 destination is looked up in the EAMT a third time.
     std::mt19937_64 rng(7915);
-    if (eamt_entries == 1)
+    bench::BenchTable table;
+    if (eamt_entries == 1) {
         config.eamt.push_back(
             {*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")});
-    else
-        config.eamt = bench::make_entries(eamt_entries, rng, singles_only);
+    } else {
+        table = bench::make_bench_table(hosting        ? "hosting"
+                                        : singles_only ? "singles"
+                                                       : "mix",
+                                        eamt_entries, rng);
+        config.eamt = table.entries;
+        eamt_entries = table.entries.size();
+    }
     siitd::RteQsbr qsbr(RTE_MAX_LCORE);
     TranslationState eamt(&qsbr);
     eamt.replace_all(config.translation, config.eamt);
@@ -407,7 +418,7 @@ int main(int argc, char** argv) {
 
     // With a large table, a million frames: their lookups cover the table, not a cached corner.
     const auto templates =
-        eamt_entries == 1 ? make_templates() : make_random_templates(config.eamt, 1u << 20, rng);
+        eamt_entries == 1 ? make_templates() : make_random_templates(table, 1u << 20, rng);
     const unsigned in_flight = kInFlightPerWorker * workers;
     rte_mempool* pool = rte_pktmbuf_pool_create("bench_frames", in_flight * 2, 256, 0,
                                                 RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
@@ -444,7 +455,10 @@ int main(int argc, char** argv) {
     stop = true;
     dataplane.wait();
     std::uint64_t translated = 0, dropped = 0, busy = 0, received = 0;
+    std::vector<std::uint64_t> drops_by_counter(kCounterCount);
     for (const auto& w : dataplane.stats()) {
+        for (std::size_t c = 0; c < kCounterCount; ++c)
+            drops_by_counter[c] += w.translator[c];
         translated += w.translator[static_cast<std::size_t>(Counter::translated_4to6_udp)] +
                       w.translator[static_cast<std::size_t>(Counter::translated_6to4_udp)];
         for (std::size_t c = 0; c < kCounterCount; ++c)
@@ -491,8 +505,9 @@ int main(int argc, char** argv) {
                 "4->6 to EAMT and 6->4 EAMT->pool6 (50/50), %zu EAMT entr%s%s\n",
                 workers, feeder_cpus.size() + 1, eamt_entries, eamt_entries == 1 ? "y" : "ies",
                 eamt_entries == 1 ? ""
-                : singles_only    ? " (random /32 <-> /128, traffic over all of them)"
-                                  : " (random, eamt-bench's mix, traffic over all of them)");
+                : hosting      ? " (a hosting provider's: 50 000 /32s and 200 ranges, Zipf traffic)"
+                : singles_only ? " (random /32 <-> /128, traffic over all of them)"
+                               : " (random, eamt-bench's mix, traffic over all of them)");
     std::printf("                                              throughput     worker busy time    "
                 "per core\n");
     auto line = [&](const char* what, const Measured& m) {
@@ -518,6 +533,13 @@ int main(int argc, char** argv) {
     std::printf("  %llu packets translated in the run, %llu translation drops\n",
                 static_cast<unsigned long long>(translated),
                 static_cast<unsigned long long>(dropped));
+    // Every frame is made to translate: a drop is a bug in the table or in the frames until the
+    // counter that took it explains it.
+    for (std::size_t c = 0; c < kCounterCount; ++c)
+        if (drops_by_counter[c] != 0 && counter_name(static_cast<Counter>(c)).starts_with("drop_"))
+            std::printf("    %s: %llu\n",
+                        std::string(counter_name(static_cast<Counter>(c))).c_str(),
+                        static_cast<unsigned long long>(drops_by_counter[c]));
     std::printf("  (a feeder on the main lcore rewrites and re-feeds every frame, so frames cross "
                 "cores, and it\n"
                 "   may limit throughput; busy time is each worker's own cost per packet. On this "

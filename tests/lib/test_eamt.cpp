@@ -2,6 +2,7 @@
 // and hairpinning through the translator in each mode.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 
@@ -219,6 +220,174 @@ TEST_CASE("EAMT lookups agree with a linear longest-prefix search on random tabl
             CHECK(*got6 == *want6);
         }
     }
+}
+
+namespace {
+
+// A random valid entry over a dense corner of both address spaces, so that entries overlap.
+EamEntry random_entry(std::mt19937& rng) {
+    while (true) {
+        const unsigned l4 = 16 + rng() % 17;
+        const Ipv4Prefix p4{
+            Ipv4Address{(0xc6330000u | (static_cast<std::uint32_t>(rng()) & 0xffffu)) &
+                        Ipv4Prefix{{}, static_cast<std::uint8_t>(l4)}.mask()},
+            static_cast<std::uint8_t>(l4)};
+        const unsigned len6 = 128 - (32 - l4) - rng() % 8;
+        Ipv6Address v6 = a6("2001:db8::");
+        for (std::size_t b = 12; b < 16; ++b)
+            v6.bytes[b] = static_cast<std::uint8_t>(rng() % 16);
+        for (unsigned bit = len6; bit < 128; ++bit)
+            v6.set_bit(bit, false);
+        const EamEntry e{p4, Ipv6Prefix{v6, static_cast<std::uint8_t>(len6)}};
+        if (!eam_entry_error(e)) return e;
+    }
+}
+
+bool clashes(const std::vector<EamEntry>& entries, const EamEntry& e) {
+    for (const auto& other : entries)
+        if (other.prefix4 == e.prefix4 || other.prefix6 == e.prefix6) return true;
+    return false;
+}
+
+// Both directions of `table` answer as the oracle does, at addresses in and near its entries.
+void check_lookups(const EamTable& table, const LinearEamt& oracle, std::mt19937& rng) {
+    const auto same = [](const EamEntry* got, const EamEntry* want) {
+        return got == want || (got && want && *got == *want);
+    };
+    for (int probe = 0; probe < 40; ++probe) {
+        Ipv4Address v4{0xc6330000u | (static_cast<std::uint32_t>(rng()) & 0xffffu)};
+        Ipv6Address v6 = a6("2001:db8::");
+        for (std::size_t b = 12; b < 16; ++b)
+            v6.bytes[b] = static_cast<std::uint8_t>(rng() % 16);
+        if (!oracle.entries.empty() && probe % 2 == 0) {
+            const auto& e = oracle.entries[rng() % oracle.entries.size()];
+            v4.value =
+                e.prefix4.address.value | (static_cast<std::uint32_t>(rng()) & ~e.prefix4.mask());
+            v6 = eam_map_4to6(e, v4);
+        }
+        REQUIRE(same(table.find4(v4), oracle.find4(v4)));
+        REQUIRE(same(table.find6(v6), oracle.find6(v6)));
+    }
+}
+
+} // namespace
+
+TEST_CASE("EAMT versions made by thousands of single changes agree with a linear search",
+          "[eamt][overlay]") {
+    std::mt19937 rng(6052);
+    LinearEamt oracle;
+    while (oracle.entries.size() < 600) {
+        const EamEntry e = random_entry(rng);
+        if (!clashes(oracle.entries, e)) oracle.entries.push_back(e);
+    }
+    TranslationState state(nullptr);
+    TranslatorConfig config; // pool6, so that the table may empty
+    config.pool6 = Ipv6Prefix::parse("64:ff9b::/96");
+    REQUIRE(state.replace_all(config, oracle.entries).empty());
+    bool saw_overlay = false, saw_merge = false;
+    for (int step = 0; step < 4000; ++step) {
+        // Held, as the audit holds it: with no tracker the state frees an old version at once.
+        const std::shared_ptr<const EamTable> before = state.snapshot()->eamt;
+        std::vector<EamtChange> batch;
+        std::vector<EamEntry> next = oracle.entries;
+        const int changes = step % 10 == 0 ? 2 + static_cast<int>(rng() % 4) : 1;
+        for (int c = 0; c < changes; ++c) {
+            // Adds outnumber removals below 600 entries, so the table hovers there; it may
+            // still empty now and then.
+            if (next.empty() || rng() % 1200 >= next.size()) {
+                const EamEntry e = random_entry(rng);
+                if (clashes(next, e)) continue;
+                batch.push_back(EamtChange::add(e));
+                next.push_back(e);
+            } else {
+                const std::size_t at = rng() % next.size();
+                const EamEntry e = next[at];
+                // A batch's removals name entries of the version it changes.
+                if (std::find(oracle.entries.begin(), oracle.entries.end(), e) ==
+                    oracle.entries.end())
+                    continue;
+                const unsigned how = rng() % 3; // by IPv4 prefix, by IPv6 prefix, by both
+                batch.push_back(
+                    EamtChange::remove(how != 1 ? std::optional(e.prefix4) : std::nullopt,
+                                       how != 0 ? std::optional(e.prefix6) : std::nullopt));
+                next.erase(next.begin() + static_cast<std::ptrdiff_t>(at));
+            }
+        }
+        if (batch.empty()) continue;
+        if (step % 50 == 7) {
+            // One bad change refuses the batch whole: the version stays.
+            batch.push_back(EamtChange::remove(Ipv4Prefix::parse("203.0.113.0/24"), std::nullopt));
+            CHECK_FALSE(state.apply(batch).empty());
+            REQUIRE(state.table() == before.get());
+            continue;
+        }
+        const auto refused = state.apply(batch);
+        INFO("step " << step << ": " << (refused.empty() ? "" : refused.front()));
+        REQUIRE(refused.empty());
+        oracle.entries = next;
+        const EamTable& table = *state.table();
+        saw_overlay |= !table.merged();
+        saw_merge |= table.merged();
+        REQUIRE(table.size() == oracle.entries.size());
+        REQUIRE(table.digest() == eamt_digest(oracle.entries));
+        check_lookups(table, oracle, rng);
+        // What changed, as the audit log reads it from the two versions.
+        const EamtDifference d = table.difference_from(*before);
+        std::size_t adds = 0, removes = 0;
+        for (const auto& change : batch)
+            (change.kind == EamtChange::Kind::add ? adds : removes) += 1;
+        REQUIRE(d.added.size() == adds);
+        REQUIRE(d.removed.size() == removes);
+        if (step % 97 == 0) {
+            std::vector<EamEntry> sorted = oracle.entries;
+            std::sort(sorted.begin(), sorted.end(), EamIndex::less);
+            REQUIRE(table.entries() == sorted);
+            for (const auto& e : sorted) {
+                const EamEntry* by4 = table.exact4(e.prefix4);
+                const EamEntry* by6 = table.exact6(e.prefix6);
+                REQUIRE(by4);
+                REQUIRE(by6);
+                REQUIRE(*by4 == e);
+                REQUIRE(*by6 == e);
+            }
+        }
+    }
+    CHECK(saw_overlay);
+    CHECK(saw_merge);
+}
+
+TEST_CASE("EAMT entry removed and added back in one batch, or over several, is the same table",
+          "[eamt][overlay]") {
+    std::vector<EamEntry> entries;
+    for (std::uint32_t i = 0; i < 64; ++i) {
+        Ipv6Address v6 = a6("2001:db8:2::");
+        store32(v6.bytes.data() + 12, i);
+        entries.push_back({Ipv4Prefix{Ipv4Address{0xc6336400u + i}, 32}, Ipv6Prefix{v6, 128}});
+    }
+    TranslationState state(nullptr);
+    REQUIRE(state.replace(entries).empty());
+    const std::string digest = state.table()->digest();
+    const EamEntry e = entries[5];
+    REQUIRE(state.apply({EamtChange::remove(e.prefix4, std::nullopt), EamtChange::add(e)}).empty());
+    CHECK(state.table()->digest() == digest);
+    CHECK(*state.table()->find4(e.prefix4.address) == e);
+    REQUIRE(state.apply({EamtChange::remove(std::nullopt, e.prefix6)}).empty());
+    CHECK_FALSE(state.table()->find4(e.prefix4.address));
+    CHECK_FALSE(state.table()->merged());
+    // Back: the removal is cleared, not overlaid, and the version is its base alone again.
+    REQUIRE(state.apply({EamtChange::add(e)}).empty());
+    CHECK(state.table()->digest() == digest);
+    CHECK(state.table()->merged());
+    CHECK(state.table()->entries() == state.table()->entries()); // made once, kept
+    CHECK(state.table()->find6(e.prefix6.address) != nullptr);
+    // A longer prefix added over the base wins; removing it uncovers the base's entry again.
+    const EamEntry range{*Ipv4Prefix::parse("198.51.100.0/24"),
+                         *Ipv6Prefix::parse("2001:db8:3::/120")};
+    REQUIRE(state.apply({EamtChange::add(range)}).empty());
+    CHECK(*state.table()->find4(a4("198.51.100.5")) == entries[5]);
+    CHECK(*state.table()->find4(a4("198.51.100.200")) == range);
+    REQUIRE(state.apply({EamtChange::remove(entries[5].prefix4, std::nullopt)}).empty());
+    CHECK(*state.table()->find4(a4("198.51.100.5")) == range);
 }
 
 namespace {
