@@ -50,10 +50,22 @@ EamEntry version_entry(std::uint32_t version, unsigned j) {
     return EamEntry{Ipv4Prefix{Ipv4Address{(10u << 24) | (j << 16)}, 16}, Ipv6Prefix{v6, 112}};
 }
 
+// Entries no reader looks up, the same in every version: with them a batch of 2 x kPrefixes
+// changes stays an overlay on the version's base (EamTable::kOverlayMax), so readers see
+// overlays published as well as new bases.
+constexpr unsigned kBallast = 4096;
+
 std::vector<EamEntry> version_table(std::uint32_t version) {
     std::vector<EamEntry> entries;
     for (unsigned j = 0; j < kPrefixes; ++j)
         entries.push_back(version_entry(version, j));
+    for (std::uint32_t b = 0; b < kBallast; ++b) {
+        Ipv6Address v6;
+        v6.bytes = {0x20, 0x01, 0x0d, 0xb8, 0xba, 0x11};
+        v6.bytes[14] = static_cast<std::uint8_t>(b >> 8);
+        v6.bytes[15] = static_cast<std::uint8_t>(b);
+        entries.push_back({Ipv4Prefix{Ipv4Address{(11u << 24) | b}, 32}, Ipv6Prefix{v6, 128}});
+    }
     return entries;
 }
 
@@ -120,7 +132,7 @@ void stress(QuiescentStateTracker& qsbr, unsigned readers) {
         });
     }
 
-    std::uint32_t version = 1, refused_batches = 0, published = 0;
+    std::uint32_t version = 1, refused_batches = 0, published = 0, overlays = 0;
     const auto deadline =
         std::chrono::steady_clock::now() + std::chrono::duration<double>(stress_seconds());
     std::mt19937 rng(42);
@@ -136,6 +148,7 @@ void stress(QuiescentStateTracker& qsbr, unsigned readers) {
             }
             announced.store(next, std::memory_order_release);
             REQUIRE(eamt.apply(batch).empty());
+            overlays += !eamt.table()->merged();
             break;
         }
         case 1: // a whole replacement
@@ -162,12 +175,13 @@ void stress(QuiescentStateTracker& qsbr, unsigned readers) {
         t.join();
     const std::size_t still_retired = eamt.reclaim(true);
 
-    INFO(readers << " readers, " << published << " versions published, " << refused_batches
-                 << " batches refused, " << snapshots.load() << " snapshots, " << lookups.load()
-                 << " lookups");
+    INFO(readers << " readers, " << published << " versions published (" << overlays
+                 << " of them overlays), " << refused_batches << " batches refused, "
+                 << snapshots.load() << " snapshots, " << lookups.load() << " lookups");
     CHECK(failures.load() == 0);
     CHECK(published > 10);
     CHECK(refused_batches > 0);
+    CHECK(overlays > 0);
     CHECK(snapshots.load() > 100);
     CHECK(still_retired == 0);
 }
