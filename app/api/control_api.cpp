@@ -196,13 +196,11 @@ ControlApi::ControlApi(const Config& running, std::string config_file,
 }
 
 std::optional<std::string> ControlApi::handle_at_once(const std::string& text, uid_t uid) {
-    // A request that is not JSON, or names no known command, is refused at once: cheaply.
-    const json request = json::parse(text, nullptr, false);
+    // A request that is not JSON, or names no known command, is refused at once: cheaply. The
+    // command is read without parsing the rest: the control worker parses it once.
     namespace protocol = siit::control;
-    if (request.is_object() && request.contains(protocol::field::command) &&
-        request[protocol::field::command].is_string()) {
-        const auto* spec =
-            protocol::find_command(request[protocol::field::command].get<std::string>());
+    if (const auto command = protocol::peek_command(text)) {
+        const auto* spec = protocol::find_command(*command);
         if (spec && spec->lane == Lane::in_turn) return std::nullopt;
         // `status` re-reads a file that changed: that is the control worker's to do.
         if (spec && spec->id == protocol::Command::status && !file_view_fresh())

@@ -108,4 +108,69 @@ nlohmann::json make_request(Command command, nlohmann::json fields) {
     return fields;
 }
 
+namespace {
+
+// SAX events up to the top-level "command" field's value; stops the parse there.
+class CommandPeek final : public nlohmann::json_sax<nlohmann::json> {
+  public:
+    std::optional<std::string> command;
+
+    bool null() override { return value(); }
+    bool boolean(bool) override { return value(); }
+    bool number_integer(number_integer_t) override { return value(); }
+    bool number_unsigned(number_unsigned_t) override { return value(); }
+    bool number_float(number_float_t, const string_t&) override { return value(); }
+    bool string(string_t& text) override {
+        if (depth_ == 1 && at_command_) {
+            command = text;
+            return false; // found: no need to read on
+        }
+        return value();
+    }
+    bool binary(binary_t&) override { return value(); }
+    bool start_object(std::size_t) override {
+        if (depth_ == 0) top_object_ = true;
+        ++depth_;
+        at_command_ = false;
+        return depth_ > 1 || top_object_;
+    }
+    bool key(string_t& name) override {
+        at_command_ = depth_ == 1 && name == field::command;
+        return true;
+    }
+    bool end_object() override {
+        --depth_;
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        if (depth_ == 0) return false; // not an object
+        ++depth_;
+        at_command_ = false;
+        return true;
+    }
+    bool end_array() override {
+        --depth_;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+        return false;
+    }
+
+  private:
+    bool value() {
+        if (depth_ == 1 && at_command_) return false; // "command" is not a string
+        return depth_ > 0;
+    }
+    int depth_ = 0;
+    bool top_object_ = false, at_command_ = false;
+};
+
+} // namespace
+
+std::optional<std::string> peek_command(const std::string& text) {
+    CommandPeek peek;
+    nlohmann::json::sax_parse(text, &peek, nlohmann::json::input_format_t::json, false);
+    return peek.command;
+}
+
 } // namespace siit::control

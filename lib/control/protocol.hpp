@@ -114,6 +114,10 @@ inline const CommandSpec& spec(Command command) {
 const CommandSpec* find_command(std::string_view name);
 const char* access_name(Access access);
 
+// The command a request's text names, read without building the request: the string value of the
+// top-level "command" field, or nothing when the text is not a JSON object or names none. Reads
+// no further than that field (a million-entry eamt.replace is not parsed to find its command).
+std::optional<std::string> peek_command(const std::string& text);
 // The first field of `request` (an object) that its command does not take, if any.
 std::optional<std::string> unknown_field(const CommandSpec& command, const nlohmann::json& request);
 // The refusal of `key`, a field `command` does not take: it names the fields it does take.

@@ -54,3 +54,23 @@ TEST_CASE("protocol: whole-table and file-writing commands are privileged, reads
     for (const CommandSpec& row : command_specs())
         if (row.access != Access::read) CHECK(row.lane == Lane::in_turn);
 }
+
+TEST_CASE("protocol: a request's command is read without the rest of it", "[protocol]") {
+    CHECK(peek_command(R"({"command": "status"})") == "status");
+    CHECK(peek_command(R"({"version": 1, "command": "eamt.add", "entries": []})") == "eamt.add");
+    // Read no further than the command: what follows it may be cut off or broken.
+    CHECK(peek_command(R"({"command": "eamt.replace", "entries": [{"ipv4": )") == "eamt.replace");
+    // A "command" below the top level, or one that is not a string, is none.
+    CHECK_FALSE(peek_command(R"({"entries": [{"command": "status"}]})"));
+    CHECK_FALSE(peek_command(R"({"x": {"command": "status"}})"));
+    CHECK_FALSE(peek_command(R"({"command": 7})"));
+    CHECK_FALSE(peek_command(R"(["command", "status"])"));
+    CHECK_FALSE(peek_command("not json"));
+    CHECK_FALSE(peek_command(""));
+    // A million entries before the command are read through, never kept.
+    std::string big = R"({"entries": [)";
+    for (int i = 0; i < 100000; ++i)
+        big += std::string(i ? "," : "") + R"({"ipv4": "192.0.2.1/32", "ipv6": "2001:db8::1"})";
+    big += R"(], "command": "eamt.replace"})";
+    CHECK(peek_command(big) == "eamt.replace");
+}
