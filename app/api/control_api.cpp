@@ -16,6 +16,9 @@
 #include "siit/address_query.hpp"
 #include "siit/problem_cap.hpp"
 
+// Request fields by their one declared name (lib/control/protocol.hpp).
+namespace key = siit::control::field;
+
 namespace siitd {
 
 namespace {
@@ -377,14 +380,14 @@ json ControlApi::version(const json&) {
 }
 
 json ControlApi::eamt_change(siit::EamtChange::Kind kind, const json& request) {
-    auto changes = parse_changes(array_field(request, "entries"), kind);
+    auto changes = parse_changes(array_field(request, key::entries), kind);
     const std::size_t count = changes.size();
     change([&](siit::TranslationEdit& e) { e.eamt_changes = std::move(changes); });
     return {{"changed", count}, {"entries", state_.table()->size()}};
 }
 
 json ControlApi::eamt_replace(const json& request) {
-    auto changes = parse_changes(array_field(request, "entries"), siit::EamtChange::Kind::add);
+    auto changes = parse_changes(array_field(request, key::entries), siit::EamtChange::Kind::add);
     std::vector<siit::EamEntry> entries;
     entries.reserve(changes.size());
     std::vector<std::string> errors;
@@ -430,8 +433,8 @@ json ControlApi::setting_set(const std::string& name, const json& value) {
 
 json ControlApi::global_get(const json& request) {
     const json all = translation_to_json(snapshot().config, nullptr);
-    if (!request.contains("name")) return all;
-    const std::string name = string_field(request, "name");
+    if (!request.contains(key::name)) return all;
+    const std::string name = string_field(request, key::name);
     if (!all.contains(name))
         throw Refusal{"no setting '" + name + "' (siitctl get lists them all)", {}};
     return all[name];
@@ -451,7 +454,7 @@ json ControlApi::denylist4_flush(const json&) {
 }
 
 json ControlApi::denylist4_change(bool add, const json& request) {
-    const json& items = array_field(request, "prefixes");
+    const json& items = array_field(request, key::prefixes);
     std::size_t prefixes = 0;
     change([&](siit::TranslationEdit& e) {
         auto& list = e.config.denylist4;
@@ -490,7 +493,7 @@ json ControlApi::pool6791_list(const json&) {
 }
 
 json ControlApi::pool6791_change(bool add, const json& request) {
-    const std::string text = string_field(request, "address");
+    const std::string text = string_field(request, key::address);
     // One address per family: add fills an empty place, remove empties the one holding `text`.
     const auto place = [&](auto& slot, const auto& address, const char* family) {
         if (add && slot)
@@ -585,7 +588,7 @@ json ControlApi::drops_since_last_look() {
 // Each port as DPDK sees it: driver, device, NUMA socket, MAC, MTU, link, queues and the workers
 // that poll them; with "xstats": true, the driver's extended statistics too.
 json ControlApi::ports(const json& request) {
-    const bool with_xstats = request.value("xstats", false);
+    const bool with_xstats = request.value(key::xstats, false);
     json list = json::array();
     const auto& plans = dataplane_.plans();
     for (std::size_t i = 0; i < dataplane_.ports().size(); ++i) {
@@ -637,7 +640,7 @@ json ControlApi::ports(const json& request) {
 
 json ControlApi::translation_apply(const json& request) {
     // Jool's atomic configuration semantics: what the object names changes, the rest stays.
-    const json& translation = field(request, "translation");
+    const json& translation = field(request, key::translation);
     change([&](siit::TranslationEdit& e) {
         std::vector<std::string> errors;
         overlay_translation(translation, "translation", e.config, e.eamt, errors);
@@ -647,7 +650,7 @@ json ControlApi::translation_apply(const json& request) {
 }
 
 json ControlApi::config_save(const json& request) {
-    const std::string path = request.contains("path") ? string_field(request, "path") : "";
+    const std::string path = request.contains(key::path) ? string_field(request, key::path) : "";
     try {
         const Config saved = running();
         wrote_ = save_config_file(path, {config_file_, running_.control.save_directory},
@@ -670,15 +673,15 @@ json ControlApi::eamt_list(const json& request) {
     const siit::EamTable* table = state_.table();
     const auto& entries = table->entries();
     std::size_t offset = 0, limit = 1000;
-    if (request.contains("offset")) {
-        if (!request["offset"].is_number_unsigned())
+    if (request.contains(key::offset)) {
+        if (!request[key::offset].is_number_unsigned())
             throw Refusal{"\"offset\" must be a number from 0", {}};
-        offset = request["offset"].get<std::size_t>();
+        offset = request[key::offset].get<std::size_t>();
     }
-    if (request.contains("limit")) {
-        if (!request["limit"].is_number_unsigned())
+    if (request.contains(key::limit)) {
+        if (!request[key::limit].is_number_unsigned())
             throw Refusal{"\"limit\" must be 1 to 100000", {}};
-        limit = request["limit"].get<std::size_t>();
+        limit = request[key::limit].get<std::size_t>();
     }
     if (limit == 0 || limit > 100000) throw Refusal{"\"limit\" must be 1 to 100000", {}};
     json list = json::array();
@@ -689,7 +692,7 @@ json ControlApi::eamt_list(const json& request) {
 
 json ControlApi::eamt_lookup(const json& request) {
     const siit::TranslationVersion* version = state_.snapshot();
-    const std::string text = string_field(request, "address");
+    const std::string text = string_field(request, key::address);
     json result = {{"address", text}};
     siit::AddressQuery q;
     if (const auto v4 = siit::Ipv4Address::parse(text)) {
@@ -756,7 +759,7 @@ json ControlApi::stats(const json& request) {
                                   {"oerrors", s.oerrors},   {"rx_nombuf", s.rx_nombuf}};
     }
     result["ports"] = nics;
-    if (request.value("per-worker", false)) {
+    if (request.value(key::per_worker, false)) {
         json workers = json::array();
         const auto& ports = dataplane_.ports();
         for (const auto& plan : dataplane_.plans()) {
@@ -780,13 +783,13 @@ json ControlApi::stats(const json& request) {
         }
         result["workers"] = workers;
     }
-    if (request.value("explain", false)) {
+    if (request.value(key::explain, false)) {
         json descriptions = json::object();
         for (const auto& [name, description] : counter_descriptions())
             descriptions[name] = description;
         result["descriptions"] = descriptions;
     }
-    if (request.value("reset", false)) {
+    if (request.value(key::reset, false)) {
         baseline_ = totals;
         result["reset"] = true;
     }
@@ -794,7 +797,7 @@ json ControlApi::stats(const json& request) {
 }
 
 json ControlApi::config_apply(const json& request) {
-    const json& file = field(request, "config");
+    const json& file = field(request, key::config);
     std::vector<std::string> errors;
     const auto config = parse_config(file.dump(), "config", errors);
     refuse_if(errors);

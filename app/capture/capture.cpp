@@ -107,25 +107,26 @@ CaptureRequest parse_capture_request(const nlohmann::json& request) {
     if (out.direction != "rx" && out.direction != "tx" && out.direction != "both")
         throw std::invalid_argument("direction must be rx, tx or both, not '" + out.direction +
                                     "'");
-    if (request.contains("count")) {
-        if (!request["count"].is_number_integer() || request["count"].get<std::int64_t>() < 0)
+    if (request.contains(protocol::field::count)) {
+        if (!request[protocol::field::count].is_number_integer() ||
+            request[protocol::field::count].get<std::int64_t>() < 0)
             throw std::invalid_argument("count must be a whole number of packets");
-        out.count = request["count"].get<std::uint64_t>();
+        out.count = request[protocol::field::count].get<std::uint64_t>();
     }
-    if (request.contains("duration")) {
-        const auto& duration = request["duration"];
+    if (request.contains(protocol::field::duration)) {
+        const auto& duration = request[protocol::field::duration];
         if (!duration.is_number() || !std::isfinite(duration.get<double>()) ||
             std::signbit(duration.get<double>()) || duration.get<double>() > 86400)
             throw std::invalid_argument("duration must be a number of seconds from 0 to 86400");
-        out.duration_seconds = request["duration"].get<double>();
+        out.duration_seconds = request[protocol::field::duration].get<double>();
     }
-    if (request.contains("snaplen")) {
-        if (!request["snaplen"].is_number_integer() ||
-            request["snaplen"].get<std::int64_t>() < kMinSnaplen ||
-            request["snaplen"].get<std::int64_t>() > kMaxSnaplen)
+    if (request.contains(protocol::field::snaplen)) {
+        if (!request[protocol::field::snaplen].is_number_integer() ||
+            request[protocol::field::snaplen].get<std::int64_t>() < kMinSnaplen ||
+            request[protocol::field::snaplen].get<std::int64_t>() > kMaxSnaplen)
             throw std::invalid_argument("snaplen must be from " + std::to_string(kMinSnaplen) +
                                         " to " + std::to_string(kMaxSnaplen) + " bytes");
-        out.snaplen = request["snaplen"].get<std::uint32_t>();
+        out.snaplen = request[protocol::field::snaplen].get<std::uint32_t>();
     }
     return out;
 }
