@@ -35,20 +35,22 @@ std::optional<Ipv4Address> never_forwarded_inside(const Ipv4Prefix& prefix) {
 
 } // namespace
 
+std::string eam_text(const EamEntry& entry) {
+    return entry.prefix4.to_string() + " <-> " + entry.prefix6.to_string();
+}
+
 std::optional<std::string> eam_entry_error(const EamEntry& entry) {
     const unsigned suffix4 = 32 - entry.prefix4.length;
     const unsigned suffix6 = 128 - entry.prefix6.length;
     if (suffix6 < suffix4)
-        return "EAM " + entry.prefix4.to_string() + " <-> " + entry.prefix6.to_string() +
-               ": the IPv6 prefix leaves " + std::to_string(suffix6) +
+        return "EAM " + eam_text(entry) + ": the IPv6 prefix leaves " + std::to_string(suffix6) +
                " suffix bits but the IPv4 prefix needs " + std::to_string(suffix4) +
                " (RFC 7757 §3.2); use an IPv6 prefix of length " + std::to_string(128 - suffix4) +
                " or shorter";
     if (const auto address = never_forwarded_inside(entry.prefix4)) {
         const Ipv4SpecialBlock* block = ipv4_special_block(*address);
-        return "EAM " + entry.prefix4.to_string() + " <-> " + entry.prefix6.to_string() +
-               ": its IPv4 prefix holds " + address->to_string() + " (" + std::string(block->name) +
-               ", " + std::string(block->rfc) +
+        return "EAM " + eam_text(entry) + ": its IPv4 prefix holds " + address->to_string() + " (" +
+               std::string(block->name) + ", " + std::string(block->rfc) +
                "), an address no router forwards, which is never translated";
     }
     return std::nullopt;

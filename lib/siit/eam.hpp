@@ -16,6 +16,9 @@ struct EamEntry {
     auto operator<=>(const EamEntry&) const = default;
 };
 
+// An entry as messages name it: "192.0.2.0/24 <-> 2001:db8::/120".
+std::string eam_text(const EamEntry& entry);
+
 // RFC 7757 §3.2: the IPv6 side must hold every suffix bit of the IPv4 side; and no IPv4 address
 // of the entry may be one no router forwards (special_ipv4.hpp: such addresses are never
 // translated). Returns a message a person can act on when `entry` is not valid, nothing when it is.

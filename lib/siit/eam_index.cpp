@@ -9,10 +9,6 @@ namespace siit {
 
 namespace {
 
-std::string describe(const EamEntry& e) {
-    return e.prefix4.to_string() + " <-> " + e.prefix6.to_string();
-}
-
 // Slots for `entries` at a load factor of at most 0.7 (linear probing stays short there).
 std::size_t slots_for(std::size_t entries) {
     return std::max<std::size_t>(16, entries + entries * 3 / 7 + 1);
@@ -80,8 +76,8 @@ std::unique_ptr<EamIndex> EamIndex::build(std::vector<EamEntry> entries,
                 const EamEntry& other = all[slot & 0xffffff];
                 problems.add_made([&] {
                     return other == e
-                               ? "EAM " + describe(e) + " is listed twice"
-                               : "EAM " + describe(e) + " conflicts with " + describe(other) +
+                               ? "EAM " + eam_text(e) + " is listed twice"
+                               : "EAM " + eam_text(e) + " conflicts with " + eam_text(other) +
                                      ": both map the IPv4 prefix " + e.prefix4.to_string();
                 });
                 break;
@@ -111,7 +107,7 @@ std::unique_ptr<EamIndex> EamIndex::build(std::vector<EamEntry> entries,
                 const EamEntry& other = all[slot.length_index & 0xffffff];
                 if (!(other == e))
                     problems.add_made([&] {
-                        return "EAM " + describe(e) + " conflicts with " + describe(other) +
+                        return "EAM " + eam_text(e) + " conflicts with " + eam_text(other) +
                                ": both map the IPv6 prefix " + e.prefix6.to_string();
                     });
                 break;

@@ -16,10 +16,6 @@ namespace {
 // saves a quarter to a half of the worker's time at a million entries.
 constexpr std::size_t kPrefetchWorthwhileBytes = std::size_t{4} << 20;
 
-std::string describe(const EamEntry& e) {
-    return e.prefix4.to_string() + " <-> " + e.prefix6.to_string();
-}
-
 std::vector<std::uint64_t> no_bits(std::size_t count) {
     return std::vector<std::uint64_t>((count + 63) / 64, 0);
 }
@@ -105,7 +101,7 @@ std::unique_ptr<EamTable> EamTable::changed(const std::vector<EamtChange>& chang
                 if (const EamEntry* existing = exact4(e.prefix4);
                     existing && *existing == e && !removed_by_batch(existing)) {
                     problems.add_made(
-                        [&] { return where() + "EAM " + describe(e) + " already exists"; });
+                        [&] { return where() + "EAM " + eam_text(e) + " already exists"; });
                     continue;
                 }
                 batch.adds.push_back(e);
@@ -131,7 +127,7 @@ std::unique_ptr<EamTable> EamTable::changed(const std::vector<EamtChange>& chang
             }
             if (removed_by_batch(target)) {
                 problems.add_made([&] {
-                    return where() + "EAM " + describe(*target) + " is removed twice in this batch";
+                    return where() + "EAM " + eam_text(*target) + " is removed twice in this batch";
                 });
                 continue;
             }
@@ -156,13 +152,13 @@ std::unique_ptr<EamTable> EamTable::changed(const std::vector<EamtChange>& chang
             }
             if (const EamEntry* other = exact4(e.prefix4); survivor(other) && !(*other == e))
                 problems.add_made([&] {
-                    return "EAM " + describe(e) + " conflicts with " + describe(*other) +
+                    return "EAM " + eam_text(e) + " conflicts with " + eam_text(*other) +
                            ": both map the IPv4 prefix " + e.prefix4.to_string();
                 });
             else if (const EamEntry* other6 = exact6(e.prefix6);
                      survivor(other6) && !(*other6 == e))
                 problems.add_made([&] {
-                    return "EAM " + describe(e) + " conflicts with " + describe(*other6) +
+                    return "EAM " + eam_text(e) + " conflicts with " + eam_text(*other6) +
                            ": both map the IPv6 prefix " + e.prefix6.to_string();
                 });
         }
@@ -183,8 +179,8 @@ std::unique_ptr<EamTable> EamTable::changed(const std::vector<EamtChange>& chang
             if (e.prefix4 == other.prefix4)
                 problems.add_made([&] {
                     return e == other
-                               ? "EAM " + describe(e) + " is listed twice"
-                               : "EAM " + describe(e) + " conflicts with " + describe(other) +
+                               ? "EAM " + eam_text(e) + " is listed twice"
+                               : "EAM " + eam_text(e) + " conflicts with " + eam_text(other) +
                                      ": both map the IPv4 prefix " + e.prefix4.to_string();
                 });
         }
@@ -193,7 +189,7 @@ std::unique_ptr<EamTable> EamTable::changed(const std::vector<EamtChange>& chang
             const EamEntry& other = *by6[i - 1];
             if (e.prefix6 == other.prefix6 && !(e == other))
                 problems.add_made([&] {
-                    return "EAM " + describe(e) + " conflicts with " + describe(other) +
+                    return "EAM " + eam_text(e) + " conflicts with " + eam_text(other) +
                            ": both map the IPv6 prefix " + e.prefix6.to_string();
                 });
         }
