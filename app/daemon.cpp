@@ -23,6 +23,7 @@
 #include "dataplane/rcu_qsbr.hpp"
 #include "dataplane/worker.hpp"
 #include "kernel/addresses.hpp"
+#include "kernel/announce.hpp"
 #include "kernel/mirror.hpp"
 #include "observe/log_stream.hpp"
 #include "observe/metrics_page.hpp"
@@ -97,6 +98,7 @@ int serve(const Config& config, const DaemonOptions& options, std::atomic<bool>&
     std::unique_ptr<Capture> capture;
     std::unique_ptr<ControlServer> server;
     std::unique_ptr<ControlApi> api;
+    std::unique_ptr<Announcer> announcer;
 
     std::vector<Stage> stages = {
         // The ports, their queues, mbuf pools and kernel interfaces; the workers are placed.
@@ -152,6 +154,21 @@ int serve(const Config& config, const DaemonOptions& options, std::atomic<bool>&
              if (metrics) metrics->stop();
              return true;
          }},
+        // The announce interface, before the control socket that drains through it. Its carrier
+        // goes off before the ports stop; for a stop without loss, drain first (deploy/fleet.md).
+        {"announce-interface",
+         [&](std::string& error) {
+             if (config.announce_interface.empty()) return true;
+             announcer = std::make_unique<Announcer>(config.announce_interface, dataplane.ports(),
+                                                     dataplane.stats());
+             if (!announcer->start(error)) return false;
+             metrics_page.set_announcer(announcer.get());
+             return true;
+         },
+         [&] {
+             if (announcer) announcer->stop();
+             return true;
+         }},
         // The control socket, once the ports run, and `siitctl capture`'s sessions streamed on
         // its connections. It stops first: nothing changes the running version after it.
         {"control.socket",
@@ -178,6 +195,7 @@ int serve(const Config& config, const DaemonOptions& options, std::atomic<bool>&
              api = std::make_unique<ControlApi>(config, options.config_file, state, dataplane,
                                                 server->counters());
              api->set_kernel_mirror(mirror.get());
+             api->set_announcer(announcer.get());
              api->set_capture(capture.get(), server.get());
              capture->limit_stalls(config.control.client_timeout_ms,
                                    &server->counters().captures_cut_off);
@@ -217,6 +235,7 @@ int serve(const Config& config, const DaemonOptions& options, std::atomic<bool>&
         // systemd (Type=notify): ready once the ports, the kernel interfaces, the control socket
         // and the workers run. Without NOTIFY_SOCKET this does nothing.
         dataplane.run(stop, options.exit_idle_ms, [&] {
+            if (announcer) announcer->set_translating();
             sd_notifyf(0, "READY=1\nSTATUS=translating; %u worker(s), EAMT %zu entries",
                        dataplane.worker_count(), config.eamt.size());
         });

@@ -2,7 +2,7 @@
 // share (sending a request and printing its answer, tables, exit statuses). One file per group:
 // commands_eamt.cpp, commands_settings.cpp (pool6, denylist4, pool6791, get/set),
 // commands_state.cpp (counters, the configuration, the kernel's view, version), commands_import.cpp
-// (Jool, TAYGA), commands_capture.cpp (capture).
+// (Jool, TAYGA), commands_capture.cpp (capture), commands_fleet.cpp (drain).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -23,6 +23,8 @@ namespace protocol = siit::control;
 
 // Exit statuses (docs/siitctl.md): 0 done.
 inline constexpr int kExitRefused = 1, kExitUsage = 2, kExitUnreachable = 3;
+// `drain --wait`: the traffic did not move within --timeout (the box is still draining).
+inline constexpr int kExitNotDrained = 4;
 
 // The most siitd ever accepts in one request (control.max-message-bytes' upper bound): the bound
 // on files read when no siitd is asked (a dry run).
@@ -84,5 +86,6 @@ void add_setting_commands(Cli& cli);
 void add_state_commands(Cli& cli);
 void add_import_commands(Cli& cli);
 void add_capture_command(Cli& cli);
+void add_fleet_commands(Cli& cli);
 
 } // namespace siitctl

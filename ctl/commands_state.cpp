@@ -140,6 +140,19 @@ void add_state_commands(Cli& cli) {
                                                     : "none")
                           << "\nnext hops: " << r["next-hops"]["resolved"] << " resolved, "
                           << r["next-hops"]["unresolved"] << " unresolved\n";
+                const json& announce = r["announce"];
+                if (!announce.is_null()) {
+                    std::cout << "announce: " << announce["interface"].get<std::string>()
+                              << " carrier " << announce["carrier"].get<std::string>();
+                    if (!announce["off-because"].is_null())
+                        std::cout << " (" << announce["off-because"].get<std::string>() << ")";
+                    if (announce["draining"].get<bool>())
+                        std::cout << "; draining since "
+                                  << announce["draining-since"].get<std::string>() << ", "
+                                  << announce["arriving-packets-per-second"]
+                                  << " packets/s still arrive for translation";
+                    std::cout << "\n";
+                }
                 const json& drops = r["drops-since-last-look"];
                 std::cout << "drops in the last " << drops["seconds"] << " s:";
                 if (drops["top"].empty()) std::cout << " none";

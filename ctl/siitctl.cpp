@@ -2,7 +2,8 @@
 // The command tree is built by one function per group of commands (cli.hpp); this file holds the
 // global options, the completion script and the exit statuses.
 // Exit status: 0 done, 1 siitd refused the request (nothing changed), 2 bad command line or input
-// file, 3 siitd unreachable (not running, no permission, no answer in time).
+// file, 3 siitd unreachable (not running, no permission, no answer in time), 4 drain --wait timed
+// out.
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>
@@ -55,10 +56,12 @@ int main(int argc, char** argv) {
                  "Every change is atomic: a batch with one bad item is refused whole, with each "
                  "bad item named, and the running table stays as it was.",
                  "siitctl"};
-    app.footer("Exit status: 0 done; 1 siitd refused the request (nothing changed); 2 bad command "
-               "line or input file; 3 siitd unreachable (not running, no permission, no answer).\n"
-               "Environment: SIITCTL_SOCKET sets the default socket path.\n"
-               "Documentation: docs/siitctl.md, docs/control-api.md.");
+    app.footer(
+        "Exit status: 0 done; 1 siitd refused the request (nothing changed); 2 bad command "
+        "line or input file; 3 siitd unreachable (not running, no permission, no answer); 4 drain "
+        "--wait: the traffic did not move in time.\n"
+        "Environment: SIITCTL_SOCKET sets the default socket path.\n"
+        "Documentation: docs/siitctl.md, docs/control-api.md.");
     app.require_subcommand(1);
     // The global options anywhere on the line (`siitctl stats -j`): every subcommand added below
     // inherits this, and passes what it does not know up to here.
@@ -78,6 +81,7 @@ int main(int argc, char** argv) {
     add_state_commands(cli);
     add_import_commands(cli);
     add_capture_command(cli);
+    add_fleet_commands(cli);
     auto* completion = app.add_subcommand("completion", "print a bash completion script "
                                                         "(siitctl completion bash > "
                                                         "/etc/bash_completion.d/siitctl)");

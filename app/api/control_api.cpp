@@ -156,6 +156,7 @@ const std::array<ControlApi::Command, siit::control::kCommandCount>& ControlApi:
          }},
         {ports, [](Api& a, const json& r) { return a.ports(r); }},
         {status, [](Api& a, const json& r) { return a.status(r); }},
+        {drain, [](Api& a, const json& r) { return a.drain(r); }},
         // Shows the traffic itself, as tcpdump does for root only.
         {capture, [](Api& a, const json& r) { return a.capture(r); }},
         // The configuration as a whole.
@@ -296,6 +297,8 @@ std::string ControlApi::handle(std::string text, uid_t uid) {
                               std::to_string(geteuid()) + "): " +
                               (spec->id == protocol::Command::capture
                                    ? "it shows the traffic itself, as tcpdump does for root only"
+                               : spec->id == protocol::Command::drain
+                                   ? "it takes the box out of its fleet"
                                    : "it replaces a whole table or configuration, or writes a "
                                      "file") +
                               "; members of control.group may make every other change",
@@ -304,10 +307,11 @@ std::string ControlApi::handle(std::string text, uid_t uid) {
             reply["result"] = found->handler(*this, request);
         } else {
             const TranslationSnapshot before = snapshot();
-            wrote_.clear();
+            done_outside_.clear();
             reply["result"] = found->handler(*this, request);
             changed = describe_change(before, snapshot());
-            if (!wrote_.empty()) changed += "; wrote " + wrote_;
+            if (!done_outside_.empty())
+                changed = changed == "nothing" ? done_outside_ : changed + "; " + done_outside_;
         }
         reply["ok"] = true;
     } catch (const Refusal& r) {
@@ -334,6 +338,24 @@ std::string ControlApi::handle(std::string text, uid_t uid) {
     return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// Draining (kernel/announce.hpp): the announce interface's carrier goes off and the routing daemon
+// withdraws the pools; the workers go on translating what still arrives.
+json ControlApi::drain(const json& request) {
+    if (!announcer_)
+        throw Refusal{"drain needs an announce-interface in siitd's configuration: without one, "
+                      "nothing tells the routing daemon to move traffic away (deploy/fleet.md)",
+                      {}};
+    const json& draining = field(request, key::draining);
+    if (!draining.is_boolean()) throw Refusal{"draining must be true or false", {}};
+    const bool changed = announcer_->set_draining(draining.get<bool>());
+    done_outside_ = std::string(!changed               ? "nothing (already so)"
+                                : draining.get<bool>() ? "began draining"
+                                                       : "ended the drain") +
+                    ": announce interface " + announcer_->interface() + " carrier " +
+                    (announcer_->carrier() ? "on" : "off");
+    return announcer_->state_json();
+}
+
 // The connection becomes the capture's stream once this reply is on its way (capture.hpp).
 json ControlApi::capture(const json& request) {
     if (!capture_ || !server_) throw Refusal{"capture is not available in this siitd", {}};
@@ -345,7 +367,7 @@ json ControlApi::capture(const json& request) {
     }
     server_->hand_over(
         [capture = capture_](int fd, std::string reply) { capture->serve(fd, std::move(reply)); });
-    wrote_ = "a capture " + described.dump() + " to the client";
+    done_outside_ = "wrote a capture " + described.dump() + " to the client";
     return described;
 }
 
@@ -555,6 +577,7 @@ json ControlApi::status(const json&) {
               {"digest", version->eamt->digest()}}},
             {"unsaved-changes", unsaved},
             {"next-hops", next_hops},
+            {"announce", announcer_ ? announcer_->state_json() : json(nullptr)},
             {"drops-since-last-look", drops_since_last_look()}};
 }
 
@@ -651,11 +674,13 @@ json ControlApi::translation_apply(const json& request) {
 
 json ControlApi::config_save(const json& request) {
     const std::string path = request.contains(key::path) ? string_field(request, key::path) : "";
+    std::string wrote;
     try {
         const Config saved = running();
-        wrote_ = save_config_file(path, {config_file_, running_.control.save_directory},
-                                  config_to_json_without_defaults(saved).dump(2) + "\n");
-        const auto written = siit::control::file_identity(wrote_);
+        wrote = save_config_file(path, {config_file_, running_.control.save_directory},
+                                 config_to_json_without_defaults(saved).dump(2) + "\n");
+        done_outside_ = "wrote " + wrote;
+        const auto written = siit::control::file_identity(wrote);
         const auto started_from = siit::control::file_identity(config_file_);
         if (written && started_from && written->device == started_from->device &&
             written->inode == started_from->inode) {
@@ -666,7 +691,7 @@ json ControlApi::config_save(const json& request) {
     } catch (const SaveRefused& refused) {
         throw Refusal{"config.save refused: " + refused.reason, {}};
     }
-    return {{"path", wrote_}};
+    return {{"path", wrote}};
 }
 
 json ControlApi::eamt_list(const json& request) {

@@ -28,6 +28,7 @@
 #include "control/protocol.hpp"
 #include "control/regular_file.hpp"
 #include "dataplane/dataplane.hpp"
+#include "kernel/announce.hpp"
 #include "kernel/mirror.hpp"
 #include "ports/link.hpp"
 #include "siit/translation_state.hpp"
@@ -76,6 +77,8 @@ class ControlApi {
         capture_ = capture;
         server_ = server;
     }
+    // Serves `drain`, and `status`'s "announce" (none: drain refused, "announce" null).
+    void set_announcer(Announcer* announcer) { announcer_ = announcer; }
     // Serves `neighbours` and `routes` from the kernel mirror (none: empty lists).
     void set_kernel_mirror(KernelMirror* mirror) { mirror_ = mirror; }
     // Whether `uid` may send privileged commands: root, or the user siitd runs as.
@@ -110,6 +113,7 @@ class ControlApi {
     nlohmann::json stats(const nlohmann::json& request);
     nlohmann::json ports(const nlohmann::json& request);
     nlohmann::json status(const nlohmann::json&);
+    nlohmann::json drain(const nlohmann::json& request);
     nlohmann::json capture(const nlohmann::json& request);
     nlohmann::json drops_since_last_look();
     nlohmann::json config_apply(const nlohmann::json& request);
@@ -159,6 +163,7 @@ class ControlApi {
     const Dataplane& dataplane_;
     const ControlCounters& control_;
     KernelMirror* mirror_ = nullptr;
+    Announcer* announcer_ = nullptr;
     Capture* capture_ = nullptr;
     ControlServer* server_ = nullptr;
     LinkWatch link_watch_;
@@ -169,8 +174,9 @@ class ControlApi {
     // The counters' totals at the last `status`, for its "top drops since the last look".
     std::vector<std::pair<std::string, std::uint64_t>> status_seen_;
     std::chrono::steady_clock::time_point status_seen_at_ = started_;
-    // What the last change wrote besides the translation (config.save: the file), for the log.
-    std::string wrote_;
+    // What the last change did besides the translation (config.save: "wrote FILE"; drain), for
+    // the log.
+    std::string done_outside_;
 
     // Guards what both control threads touch: the `stats` baseline, what `status` saw last, the
     // link watch and the file's view.

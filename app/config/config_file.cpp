@@ -22,6 +22,12 @@ namespace {
 
 using nlohmann::json;
 
+// A name the kernel takes for an interface: 1 to IFNAMSIZ - 1 bytes, none of them a slash, a
+// space or a colon.
+bool is_interface_name(const std::string& name) {
+    return !name.empty() && name.size() <= 15 && name.find_first_of("/ :") == std::string::npos;
+}
+
 // Collects problems as "FILE: FIELD: REASON".
 class Problems {
   public:
@@ -244,6 +250,11 @@ const TopLevelKey kTopLevelKeys[] = {
      "where siitd serves its counters, ports, workers and EAMT to Prometheus (text format, `GET "
      "/metrics`): a TCP address and port, or a Unix socket it creates (`docs/operations.md`). "
      "Anyone who can connect can read them: prefer a loopback address or a socket"},
+    {"announce-interface", "interface name (1-15 characters), or null", "null (none)", true,
+     "a tap siitd creates and holds while it runs, its carrier on only while the workers "
+     "translate, every port's link is up and the box is not draining (`siitctl drain`); a "
+     "routing daemon ties the pools' announcements to it, so that a box that dies, loses a link "
+     "or drains withdraws them (`deploy/fleet.md`)"},
 };
 
 const ControlKey kControlKeys[] = {
@@ -385,8 +396,7 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
     read_number(p, "mtu", path, port.mtu, 1280, 9600, problems);
     read_number(p, "rx-queues", path, port.rx_queues, 1, 64, problems);
     if (read(p, "kernel-interface", path, port.kernel_interface, problems) &&
-        (port.kernel_interface.empty() || port.kernel_interface.size() > 15 ||
-         port.kernel_interface.find_first_of("/ :") != std::string::npos))
+        !is_interface_name(port.kernel_interface))
         problems.add(path + "kernel-interface",
                      "'" + port.kernel_interface + "' is not an interface name (1-15 characters)");
     if (!port.kernel_interface.empty() && port.device.rfind("net_tun", 0) == 0)
@@ -460,8 +470,6 @@ std::optional<InterfaceAddress> parse_interface_address(const std::string& text)
     return std::nullopt;
 }
 
-namespace {} // namespace
-
 std::span<const TopLevelKey> top_level_keys() {
     return kTopLevelKeys;
 }
@@ -506,6 +514,20 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
             problems.add("metrics", "must be a string (an address and port, or a path) or null");
         else if (!parse_metrics_listen(root["metrics"].get<std::string>(), config.metrics, error))
             problems.add("metrics", error);
+    }
+    if (root.contains("announce-interface") && !root["announce-interface"].is_null()) {
+        const json& name = root["announce-interface"];
+        if (!name.is_string() || !is_interface_name(name.get<std::string>()))
+            problems.add("announce-interface",
+                         name.dump() + " is not an interface name (1-15 characters)");
+        else
+            config.announce_interface = name.get<std::string>();
+        for (const auto& p : config.ports)
+            if (!config.announce_interface.empty() &&
+                p.kernel_interface == config.announce_interface)
+                problems.add("announce-interface", "'" + config.announce_interface +
+                                                       "' is also port " + p.name +
+                                                       "'s kernel-interface");
     }
     // The rules every running version keeps too (control commands, config.apply).
     for (const auto& line : siit::check_translation(config.translation, config.eamt.size()))
@@ -657,6 +679,8 @@ json config_to_json(const Config& config) {
         root["control"]["save-directory"] = config.control.save_directory;
     root["metrics"] =
         config.metrics.kind == MetricsListen::Kind::off ? json(nullptr) : json(config.metrics.text);
+    root["announce-interface"] =
+        config.announce_interface.empty() ? json(nullptr) : json(config.announce_interface);
     return root;
 }
 

@@ -91,6 +91,9 @@ struct Config {
     std::uint32_t kernel_packet_burst = 1000;
     ControlConfig control;
     MetricsListen metrics;
+    // The tap whose carrier says whether this box should be sent traffic (kernel/announce.hpp);
+    // empty: none.
+    std::string announce_interface;
 };
 
 // Whether workers take bursts in stages with their EAMT lookups prefetched, under `mode`, for a

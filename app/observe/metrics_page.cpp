@@ -1,5 +1,7 @@
 #include "observe/metrics_page.hpp"
 
+#include "kernel/announce.hpp"
+
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
 
@@ -150,6 +152,16 @@ std::string MetricsPage::render() const {
         page.sample("siitd_mbufs", {{"state", "size"}}, mbufs.size);
         page.sample("siitd_mbufs", {{"state", "available"}}, mbufs.available);
         page.sample("siitd_mbufs", {{"state", "in_use"}}, mbufs.in_use);
+    }
+
+    if (const Announcer* announcer = announcer_.load(std::memory_order_acquire)) {
+        page.family("siitd_announce_carrier", Type::gauge,
+                    "1 while the announce interface's carrier is on: the routing daemon "
+                    "announces the pools (translating, every link up, not draining)");
+        page.sample("siitd_announce_carrier", {{"interface", announcer->interface()}},
+                    std::uint64_t{announcer->carrier()});
+        page.family("siitd_draining", Type::gauge, "1 while the box drains (siitctl drain)");
+        page.sample("siitd_draining", {}, std::uint64_t{announcer->draining()});
     }
 
     std::lock_guard lock(mutex_);

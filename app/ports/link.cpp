@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "control/utc_text.hpp"
 #include "ports/port.hpp"
 
 namespace siitd {
@@ -79,15 +80,8 @@ nlohmann::json LinkWatch::changes_json(std::size_t port_index) const {
     using nlohmann::json;
     if (port_index >= watched_.size()) return {{"link-changes", 0}, {"link-changed-at", nullptr}};
     const Watched& watched = watched_[port_index];
-    json at = nullptr;
-    if (watched.changed_at) {
-        const std::time_t seconds = std::chrono::system_clock::to_time_t(*watched.changed_at);
-        std::tm utc{};
-        gmtime_r(&seconds, &utc);
-        char text[32];
-        std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-        at = text;
-    }
+    const json at =
+        watched.changed_at ? json(siit::control::utc_text(*watched.changed_at)) : json(nullptr);
     return {{"link-changes", watched.changes}, {"link-changed-at", at}};
 }
 

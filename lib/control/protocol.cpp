@@ -21,6 +21,7 @@ constexpr const char* kCapture[] = {port, direction, filter, count, duration, sn
 constexpr const char* kConfig[] = {config};
 constexpr const char* kTranslation[] = {translation};
 constexpr const char* kPath[] = {path};
+constexpr const char* kDraining[] = {draining};
 
 using enum Command;
 using enum Access;
@@ -50,6 +51,7 @@ constexpr std::array<CommandSpec, kCommandCount> kCommandSpecs = {{
     {addresses, "addresses", read, at_once, {}},
     {ports, "ports", read, at_once, kPorts},
     {status, "status", read, at_once, {}},
+    {drain, "drain", privileged, at_once, kDraining},
     {capture, "capture", privileged, in_turn, kCapture},
     {config_show, "config.show", read, in_turn, {}},
     {config_apply, "config.apply", privileged, in_turn, kConfig},

@@ -22,8 +22,8 @@ inline constexpr int kProtocolVersion = 1;
 enum class Access : std::uint8_t {
     read,      // shows something: any peer the socket lets in
     change,    // changes the running version: any peer the socket lets in; logged
-    privileged // replaces a whole table or configuration, writes a file, or shows the traffic
-               // itself: root or siitd's user
+    privileged // replaces a whole table or configuration, writes a file, shows the traffic
+               // itself, or takes the box out of its fleet: root or siitd's user
 };
 
 // Where siitd runs a command: at once on the socket thread, when its cost stays small whatever
@@ -59,6 +59,7 @@ inline constexpr const char* filter = "filter";
 inline constexpr const char* count = "count";
 inline constexpr const char* duration = "duration";
 inline constexpr const char* snaplen = "snaplen";
+inline constexpr const char* draining = "draining";
 } // namespace field
 
 // Every command, in kCommandSpecs' order.
@@ -87,6 +88,7 @@ enum class Command : std::uint8_t {
     addresses,
     ports,
     status,
+    drain,
     capture,
     config_show,
     config_apply,
