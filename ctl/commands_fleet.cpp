@@ -23,10 +23,10 @@ void print_drain_state(const json& announce) {
     const bool draining = announce["draining"].get<bool>();
     std::cout << (draining ? "draining since " + announce["draining-since"].get<std::string>()
                            : std::string("not draining"))
-              << ": announce interface " << announce["interface"].get<std::string>() << " carrier "
-              << announce["carrier"].get<std::string>();
-    if (!announce["off-because"].is_null())
-        std::cout << " (" << announce["off-because"].get<std::string>() << ")";
+              << ": announce interface " << announce["interface"].get<std::string>() << " "
+              << announce["state"].get<std::string>();
+    if (!announce["down-because"].is_null())
+        std::cout << " (" << announce["down-because"].get<std::string>() << ")";
     std::cout << "; " << announce["arriving-packets-per-second"]
               << " packets/s arrive for translation\n";
 }
@@ -81,12 +81,12 @@ void add_fleet_commands(Cli& cli) {
     };
     auto& a = cli.keep<Arguments>();
     auto* drain = cli.app.add_subcommand(
-        "drain", "take this box out of its fleet without loss: its announce interface's carrier "
-                 "goes off, the routing daemon withdraws the pools, and siitd goes on translating "
+        "drain", "take this box out of its fleet without loss: its announce interface goes "
+                 "down, the routing daemon withdraws the pools, and siitd goes on translating "
                  "what still arrives (deploy/fleet.md); --end brings it back");
     auto* end = drain->add_flag("--end", a.end,
-                                "end the drain: the carrier comes back on (a restart ends it "
-                                "too)");
+                                "end the drain: the announce interface comes back up (a "
+                                "restart ends it too)");
     auto* wait =
         drain->add_flag("--wait", a.wait,
                         "then wait until no more than --until packets per second arrive for "

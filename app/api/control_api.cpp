@@ -338,8 +338,8 @@ std::string ControlApi::handle(std::string text, uid_t uid) {
     return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// Draining (kernel/announce.hpp): the announce interface's carrier goes off and the routing daemon
-// withdraws the pools; the workers go on translating what still arrives.
+// Draining (kernel/announce.hpp): the announce interface goes down and the routing daemon withdraws
+// the pools; the workers go on translating what still arrives.
 json ControlApi::drain(const json& request) {
     if (!announcer_)
         throw Refusal{"drain needs an announce-interface in siitd's configuration: without one, "
@@ -351,8 +351,8 @@ json ControlApi::drain(const json& request) {
     done_outside_ = std::string(!changed               ? "nothing (already so)"
                                 : draining.get<bool>() ? "began draining"
                                                        : "ended the drain") +
-                    ": announce interface " + announcer_->interface() + " carrier " +
-                    (announcer_->carrier() ? "on" : "off");
+                    ": announce interface " + announcer_->interface() + " " +
+                    (announcer_->up() ? "up" : "down");
     return announcer_->state_json();
 }
 

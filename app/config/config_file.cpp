@@ -251,8 +251,8 @@ const TopLevelKey kTopLevelKeys[] = {
      "/metrics`): a TCP address and port, or a Unix socket it creates (`docs/operations.md`). "
      "Anyone who can connect can read them: prefer a loopback address or a socket"},
     {"announce-interface", "interface name (1-15 characters), or null", "null (none)", true,
-     "a tap siitd creates and holds while it runs, its carrier on only while the workers "
-     "translate, every port's link is up and the box is not draining (`siitctl drain`); a "
+     "a tap siitd creates and holds while it runs, up only while the workers translate, "
+     "every port's link is up and the box is not draining (`siitctl drain`); a "
      "routing daemon ties the pools' announcements to it, so that a box that dies, loses a link "
      "or drains withdraws them (`deploy/fleet.md`)"},
 };

@@ -18,8 +18,8 @@ namespace siitd {
 
 namespace {
 
-// How often the carrier follows what it reflects: a link loss or a drain withdraws the
-// announcements within this, plus the routing daemon's own reaction.
+// How often the interface follows what it reflects: a link loss withdraws the announcements
+// within this, plus the routing daemon's own reaction (a drain does at once).
 constexpr std::chrono::milliseconds kInterval{50};
 // The window of the arrival rate `status` shows.
 constexpr std::chrono::seconds kRateWindow{1};
@@ -43,7 +43,8 @@ bool Announcer::start(std::string& error) {
     ifreq request{};
     request.ifr_flags = IFF_TAP | IFF_NO_PI;
     std::strncpy(request.ifr_name, interface_.c_str(), IFNAMSIZ - 1);
-    // Not persistent: the interface goes when siitd's descriptor closes, however siitd ends.
+    // Not persistent: the interface goes when siitd's descriptor closes, however siitd ends. It
+    // is created down, and its carrier stays on: only up and down say anything.
     if (ioctl(tap_, TUNSETIFF, &request) < 0) {
         error = "cannot create the tap " + interface_ + ": " + std::strerror(errno) +
                 (errno == EBUSY ? " (another process holds an interface of that name)" : "");
@@ -51,19 +52,8 @@ bool Announcer::start(std::string& error) {
         tap_ = -1;
         return false;
     }
-    // Carrier off before the interface comes up, so that nobody sees it on too early.
-    int off = 0;
-    const int control = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    ifreq flags{};
-    std::strncpy(flags.ifr_name, interface_.c_str(), IFNAMSIZ - 1);
-    const bool up = ioctl(tap_, TUNSETCARRIER, &off) == 0 && control >= 0 &&
-                    ioctl(control, SIOCGIFFLAGS, &flags) == 0 &&
-                    (flags.ifr_flags |= IFF_UP, ioctl(control, SIOCSIFFLAGS, &flags) == 0);
-    const int saved = errno;
-    if (control >= 0) close(control);
-    if (!up) {
-        error = "cannot bring the tap " + interface_ +
-                " up with its carrier off: " + std::strerror(saved);
+    if (!set_up(false)) {
+        error = "cannot set the tap " + interface_ + "'s flags: " + std::strerror(errno);
         close(tap_);
         tap_ = -1;
         return false;
@@ -78,7 +68,7 @@ void Announcer::stop() {
         thread_.join();
     }
     if (tap_ >= 0) {
-        set_carrier(false);
+        set_up(false);
         close(tap_);
         tap_ = -1;
     }
@@ -94,11 +84,11 @@ bool Announcer::set_draining(bool draining) {
         else
             draining_since_.reset();
     }
-    if (tap_ >= 0) follow(); // the reply shows the carrier as it is now
+    if (tap_ >= 0) follow(); // the reply shows the interface as it is now
     return true;
 }
 
-std::string Announcer::reason_off() const {
+std::string Announcer::reason_down() const {
     if (!translating_.load(std::memory_order_acquire)) return "starting";
     for (const Port& port : ports_) {
         if (port.kernel_of >= 0) continue; // siitd's own kernel interfaces
@@ -109,14 +99,25 @@ std::string Announcer::reason_off() const {
     return "";
 }
 
-bool Announcer::set_carrier(bool on) {
-    int value = on ? 1 : 0;
-    if (ioctl(tap_, TUNSETCARRIER, &value) < 0) {
-        RTE_LOG(WARNING, USER1, "siitd: announce interface %s: cannot set its carrier %s: %s\n",
-                interface_.c_str(), on ? "on" : "off", std::strerror(errno));
+bool Announcer::set_up(bool up) {
+    const int control = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ifreq flags{};
+    std::strncpy(flags.ifr_name, interface_.c_str(), IFNAMSIZ - 1);
+    bool done = control >= 0 && ioctl(control, SIOCGIFFLAGS, &flags) == 0;
+    if (done) {
+        flags.ifr_flags =
+            static_cast<short>(up ? flags.ifr_flags | IFF_UP : flags.ifr_flags & ~IFF_UP);
+        done = ioctl(control, SIOCSIFFLAGS, &flags) == 0;
+    }
+    const int saved = errno;
+    if (control >= 0) close(control);
+    if (!done) {
+        RTE_LOG(WARNING, USER1, "siitd: announce interface %s: cannot bring it %s: %s\n",
+                interface_.c_str(), up ? "up" : "down", std::strerror(saved));
+        errno = saved;
         return false;
     }
-    carrier_.store(on, std::memory_order_release);
+    up_.store(up, std::memory_order_release);
     return true;
 }
 
@@ -142,23 +143,23 @@ void Announcer::sample_arrivals() {
 
 void Announcer::follow() {
     std::lock_guard follow_lock(follow_mutex_);
-    const std::string off = reason_off();
+    const std::string down = reason_down();
     {
         std::lock_guard lock(mutex_);
-        if (off == off_because_) return;
+        if (down == down_because_) return;
     }
-    if (!set_carrier(off.empty())) return; // tried again at the next interval
+    if (!set_up(down.empty())) return; // tried again at the next interval
     // A link lost is the one change nobody asked for.
-    const char* carrier = off.empty() ? "on" : "off";
-    const char* why = off.empty() ? "translating" : off.c_str();
-    if (off.find("link down") != std::string::npos)
-        RTE_LOG(WARNING, USER1, "siitd: announce interface %s: carrier %s (%s)\n",
-                interface_.c_str(), carrier, why);
+    const char* state = down.empty() ? "up" : "down";
+    const char* why = down.empty() ? "translating" : down.c_str();
+    if (down.find("link down") != std::string::npos)
+        RTE_LOG(WARNING, USER1, "siitd: announce interface %s %s (%s)\n", interface_.c_str(), state,
+                why);
     else
-        RTE_LOG(INFO, USER1, "siitd: announce interface %s: carrier %s (%s)\n", interface_.c_str(),
-                carrier, why);
+        RTE_LOG(INFO, USER1, "siitd: announce interface %s %s (%s)\n", interface_.c_str(), state,
+                why);
     std::lock_guard lock(mutex_);
-    off_because_ = off;
+    down_because_ = down;
 }
 
 void Announcer::run() {
@@ -173,8 +174,8 @@ nlohmann::json Announcer::state_json() const {
     using nlohmann::json;
     std::lock_guard lock(mutex_);
     return {{"interface", interface_},
-            {"carrier", carrier() ? "on" : "off"},
-            {"off-because", carrier() ? json(nullptr) : json(off_because_)},
+            {"state", up() ? "up" : "down"},
+            {"down-because", up() ? json(nullptr) : json(down_because_)},
             {"draining", draining_.load(std::memory_order_acquire)},
             {"draining-since",
              draining_since_ ? json(siit::control::utc_text(*draining_since_)) : json(nullptr)},

@@ -155,11 +155,11 @@ std::string MetricsPage::render() const {
     }
 
     if (const Announcer* announcer = announcer_.load(std::memory_order_acquire)) {
-        page.family("siitd_announce_carrier", Type::gauge,
-                    "1 while the announce interface's carrier is on: the routing daemon "
-                    "announces the pools (translating, every link up, not draining)");
-        page.sample("siitd_announce_carrier", {{"interface", announcer->interface()}},
-                    std::uint64_t{announcer->carrier()});
+        page.family("siitd_announce_up", Type::gauge,
+                    "1 while the announce interface is up: the routing daemon announces the "
+                    "pools (translating, every link up, not draining)");
+        page.sample("siitd_announce_up", {{"interface", announcer->interface()}},
+                    std::uint64_t{announcer->up()});
         page.family("siitd_draining", Type::gauge, "1 while the box drains (siitctl drain)");
         page.sample("siitd_draining", {}, std::uint64_t{announcer->draining()});
     }

@@ -1,7 +1,7 @@
 // The page siitd serves to Prometheus (`metrics`): every counter with its description as HELP,
 // by worker, and labelled by direction and protocol where its name has them; the ports'
 // statistics and links; each worker's busy time per packet; the mbuf pool; the running EAMT's
-// size, version, digest and when it last changed; the announce interface's carrier and the drain.
+// size, version, digest and when it last changed; the announce interface and the drain.
 #pragma once
 
 #include <atomic>
@@ -25,7 +25,7 @@ class MetricsPage {
     // takes note of the running version's EAMT when it changed. The page itself runs on the
     // metrics server's thread, which must not hold a version that the control thread may free.
     void observe(const siit::TranslationVersion& version);
-    // Shows the announce interface's carrier and the drain (none: not shown). Any thread.
+    // Shows the announce interface and the drain (none: not shown). Any thread.
     void set_announcer(const Announcer* announcer) {
         announcer_.store(announcer, std::memory_order_release);
     }
