@@ -75,7 +75,7 @@ int wait_for_traffic_to_move(const Options& o, std::uint64_t until, double timeo
 
 void add_fleet_commands(Cli& cli) {
     struct Arguments {
-        bool end = false, wait = false;
+        bool end = false, wait = false, if_announcing = false;
         std::uint64_t until = 0;
         double timeout = 60;
     };
@@ -99,6 +99,9 @@ void add_fleet_commands(Cli& cli) {
                      "seconds --wait waits at most; then exit status 4, still draining")
         ->default_val(60)
         ->check(CLI::PositiveNumber);
+    drain->add_flag("--if-announcing", a.if_announcing,
+                    "do nothing, successfully, when siitd has no announce-interface (the unit's "
+                    "ExecStop: a box outside a fleet stops as before)");
     end->excludes(wait);
     cli.on(drain, [&cli, &a] {
         const Options& o = cli.options;

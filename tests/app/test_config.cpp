@@ -441,3 +441,33 @@ TEST_CASE("siitd config: metrics is an address and port, a Unix socket path, or 
     CHECK(has(errors, "f.json: metrics: '/" + std::string(120, 'x') +
                           "': a Unix socket path has at most 107 bytes"));
 }
+
+TEST_CASE("siitd config: announce-interface is an interface name no port's kernel interface has",
+          "[config]") {
+    std::vector<std::string> errors;
+    const auto none = parse_config(file_with(kPool6), "f.json", errors);
+    REQUIRE(none);
+    CHECK(none->announce_interface.empty());
+    CHECK(config_to_json(*none)["announce-interface"].is_null());
+
+    const auto named =
+        parse_config(file_with(kPool6, R"("announce-interface": "siitd-up")"), "f.json", errors);
+    REQUIRE(named);
+    CHECK(named->announce_interface == "siitd-up");
+    CHECK(config_to_json(*named)["announce-interface"] == "siitd-up"); // written back as read
+
+    for (const char* bad : {R"("")", R"("sixteen-letters!")", R"("a/b")", R"("a b")", "7"}) {
+        errors.clear();
+        INFO(bad);
+        CHECK_FALSE(parse_config(file_with(kPool6, std::string("\"announce-interface\": ") + bad),
+                                 "f.json", errors));
+        REQUIRE(errors.size() == 1);
+        CHECK(errors[0].rfind("f.json: announce-interface: ", 0) == 0);
+        CHECK(has(errors, "is not an interface name (1-15 characters)"));
+    }
+    errors.clear();
+    CHECK_FALSE(parse_config(file_with(kPool6, R"("announce-interface": "k4")",
+                                       R"({"device": "a", "kernel-interface": "k4"})"),
+                             "f.json", errors));
+    CHECK(has(errors, "f.json: announce-interface: 'k4' is also port "));
+}

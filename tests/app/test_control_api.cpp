@@ -443,3 +443,19 @@ TEST_CASE("control API: capture shows traffic: root or siitd's user only, and on
     CHECK_FALSE(root["ok"].get<bool>());
     CHECK(error_text(root) == "capture is not available in this siitd");
 }
+
+TEST_CASE("control API: drain needs root or siitd's user, and an announce interface", "[control]") {
+    Api api;
+    const json request = {{"command", "drain"}, {"draining", true}};
+    const json member = api.ask(request, kGroupMember);
+    CHECK(member["ok"] == false);
+    CHECK_THAT(error_text(member), Catch::Contains("it takes the box out of its fleet"));
+    // Without an announce interface nothing would tell the routing daemon to move the traffic.
+    const json root = api.ask(request, 0);
+    CHECK(root["ok"] == false);
+    CHECK_THAT(error_text(root), Catch::Contains("drain needs an announce-interface"));
+    CHECK(api.ask({{"command", "status"}})["result"]["announce"].is_null());
+    // The field is a boolean, and the only one.
+    CHECK_THAT(error_text(api.ask({{"command", "drain"}, {"draining", true}, {"wait", true}}, 0)),
+               Catch::Contains("wait"));
+}

@@ -231,15 +231,23 @@ within_limit() { # ms-pair limit-ms
 }
 event_begins() { EVENT_START=$(date +%s%N); }
 event_ends() { EVENTS+=("$1 $EVENT_START $(date +%s%N)"); }
-rejoin() { # box label
-  check "$2: box $1 rejoins on its own: both upstream routers take it back as a next hop" \
-    wait_box "$1" in 30
+REJOIN_MS=()
+# Box $1 back on its own since $3 (ns since the epoch: its siitd started or resumed): both
+# routers take it back, and it translates the client's traffic again.
+rejoin() { # box label since-ns
+  local status=0 ms
+  wait_box "$1" in 30 >"$OUT" 2>&1 || status=1
+  ms=$(( ($(date +%s%N) - $3) / 1000000 ))
+  REJOIN_MS+=("$2 $ms")
+  check "$2: box $1 rejoins on its own: both upstream routers take it back as a next hop ($ms ms)" \
+    replay_output "$status"
   sleep 2
   local before; before=$(translated "$1" translated_4to6_udp)
   sleep 1
   check "$2: ... and translates the client's traffic again" \
     test "$(translated "$1" translated_4to6_udp)" -gt "$before"
 }
+replay_output() { cat "$OUT"; return "$1"; }
 
 # 1. SIGKILL: the process, its tap interfaces and its announce interface go at once.
 event_begins
@@ -249,9 +257,10 @@ KILL_MS=$(measure_withdrawal a "$EVENT_START")
 check "kill: the upstream routers dropped box a within BFD detection ($BFD_DETECTION_MS ms) + 1 s (r4 r6, ms: $KILL_MS)" \
   within_limit "$KILL_MS" $((BFD_DETECTION_MS + 1000))
 sleep 2
+SINCE=$(date +%s%N)
 start_box a
 event_ends kill
-rejoin a kill
+rejoin a kill "$SINCE"
 
 # 2. SIGSTOP: the interfaces stay up and nothing answers; BFD must catch it.
 event_begins
@@ -260,9 +269,10 @@ HANG_MS=$(measure_withdrawal a "$EVENT_START")
 check "hang: the upstream routers dropped box a within BFD detection ($BFD_DETECTION_MS ms) + 1 s (r4 r6, ms: $HANG_MS)" \
   within_limit "$HANG_MS" $((BFD_DETECTION_MS + 1000))
 sleep 2
+SINCE=$(date +%s%N)
 kill -CONT "${BOX_PID[a]}"
 event_ends hang
-rejoin a hang
+rejoin a hang "$SINCE"
 
 # 3. A link lost: box a's IPv6 side goes dark (its neighbour's end goes down). The IPv6 router
 # loses its route with the link; the IPv4 router hears the withdrawal from box a itself, whose
@@ -275,9 +285,10 @@ check "link loss: both upstream routers dropped box a within 1 s (r4 r6, ms: $LI
 check "link loss: box a's status names the lost link as the reason" \
   output_has "siitd-up down (port ipv6-side link down)" ctl a status
 sleep 1
+SINCE=$(date +%s%N)
 ip -n "$R6" link set a6 up
 event_ends link-loss
-rejoin a link-loss
+rejoin a link-loss "$SINCE"
 
 # 4. An upgrade: drain, wait until the traffic has moved, stop, start again.
 event_begins
@@ -288,9 +299,10 @@ check "drain: the upstream routers dropped box a (r4 r6, ms: $DRAIN_MS); status 
 check "drain: siitctl drain --wait returns once nothing arrives for translation" \
   output_has "drained after" ctl a drain --wait --timeout 20
 stop_box a
+SINCE=$(date +%s%N)
 start_box a
 event_ends drain-upgrade
-rejoin a drain-upgrade
+rejoin a drain-upgrade "$SINCE"
 
 # 5. A new EAM entry, rolled across the fleet: added everywhere, then announced; withdrawn
 # everywhere, then removed. No box translates 198.51.102.7 while another does not.
@@ -356,7 +368,8 @@ echo "fleet figures ($(date -u +%Y-%m-%d), $(nproc) CPUs): failover after a kill
   "after a link loss: r4 r6 ${LINK_MS} ms, UDP lost $(figure lost_link-loss), held in the lost link's queue" \
   "and delivered late $(figure late_link-loss);" \
   "drained upgrade: withdrawn in ${DRAIN_MS} ms, UDP lost $(figure lost_drain-upgrade); rollout: UDP lost $(figure lost_rollout);" \
-  "TCP connections survived: $(figure tcp_survived) of $(figure tcp_open)"
+  "TCP connections survived: $(figure tcp_survived) of $(figure tcp_open); back in the routers' next hops" \
+  "after (ms from siitd's start or resumption): ${REJOIN_MS[*]}"
 check "every TCP connection survived every event and completed its transfer" \
   test "$(figure tcp_survived)" = 20
 check "the drained upgrade lost no UDP datagram" test "$(figure lost_drain-upgrade)" = 0

@@ -20,6 +20,7 @@ c['eal'][c['eal'].index('net_null0,no-rx=1')] = 'net_null0'
 c['metrics'] = json.loads(__import__('os').environ['METRICS_JSON'])"
 }
 write_config "$E2E_TMP/siitd.json" "\"127.0.0.1:$PORT\""
+edit_config "$E2E_TMP/siitd.json" 'c["announce-interface"] = "siitd-up"'
 check "siitd --check-config accepts a metrics address" "$SIITD" --check-config "$E2E_TMP/siitd.json"
 start_siitd "$NS" "$E2E_TMP/siitd.json" || { echo "e2e: 0 passed, 1 failed"; exit 1; }
 
@@ -57,6 +58,15 @@ check "each worker's busy time per packet, the mbufs, the EAMT with its digest" 
   grep -qE '^siitd_eamt_info\{digest=\"[0-9a-f]{16}\"\} 1$' '$E2E_TMP/page.txt'"
 digest=$("$SIITCTL" --json status | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["eamt"]["digest"])')
 check "... the digest siitctl status shows" grep -qx "siitd_eamt_info{digest=\"$digest\"} 1" "$E2E_TMP/page.txt"
+check "the announce interface up, the box not draining" bash -c "
+  grep -qx 'siitd_announce_up{interface=\"siitd-up\"} 1' '$E2E_TMP/page.txt' && grep -qx 'siitd_draining 0' '$E2E_TMP/page.txt'"
+"$SIITCTL" drain >/dev/null
+drain_shows() {
+  fetch "http://127.0.0.1:$PORT/metrics" | grep -qx 'siitd_announce_up{interface="siitd-up"} 0' &&
+    fetch "http://127.0.0.1:$PORT/metrics" | grep -qx 'siitd_draining 1'
+}
+check "... and after siitctl drain, down and draining" drain_shows
+"$SIITCTL" drain --end >/dev/null
 "$SIITCTL" eamt add 203.0.113.0/24 2001:db8:200::/120 >/dev/null
 eamt_follows() {
   fetch "http://127.0.0.1:$PORT/metrics" | grep -qx "siitd_eamt_entries 2" &&

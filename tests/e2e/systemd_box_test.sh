@@ -111,8 +111,10 @@ chroot "$BOX_ROOT" useradd -m outsider
 # The operator's configuration: the router box, its addresses, the example's control section.
 router_box_topology
 configure_box_addresses
+# It is one box of a fleet: its announce interface tells a routing daemon when to announce it,
+# and the unit drains it before every stop (deploy/fleet.md).
 edit_config "$E2E_TMP/siitd.json" \
-  'c["control"] = {"socket": "/run/siitd/siitd.sock", "group": "siitd", "mode": "0660"}'
+  'c["control"] = {"socket": "/run/siitd/siitd.sock", "group": "siitd", "mode": "0660"}; c["announce-interface"] = "siitd-up"'
 cp "$E2E_TMP/siitd.json" "$BOX_ROOT/etc/siitd/siitd.json"
 
 # Its ports are net_af_packet, a driver the package only recommends: --check-config (the unit's
@@ -301,7 +303,9 @@ check "... with the box's addresses, the saved table, and traffic both ways" bas
 # translates while dpkg unpacks; the package's postinst restarts it (try-restart) with the new
 # files. A ping every 10 ms across it: the largest gap between replies is the outage.
 repack_newer "$deb" "$BOX_ROOT/var/tmp/siitd-newer.deb"
-ip netns exec "$H6" ping -6 -D -n -i 0.01 -w 10 2001:db8:64::192.0.2.10 >"$E2E_TMP/upgrade-ping.out" 2>&1 &
+# The unit drains the box first (ExecStop): with no routing daemon here the traffic never moves,
+# so the drain gives up after its 10 s and the stop goes on; the ping lasts longer than that.
+ip netns exec "$H6" ping -6 -D -n -i 0.01 -w 22 2001:db8:64::192.0.2.10 >"$E2E_TMP/upgrade-ping.out" 2>&1 &
 ping_pid=$!
 sleep 2
 in_box dpkg -i /var/tmp/siitd-newer.deb >"$E2E_TMP/upgrade.log" 2>&1
@@ -321,6 +325,11 @@ check "a newer package installs over it and restarts the running siitd, with the
   [ \"\$(in_box dpkg-query -W -f='\${Version}' siitd)\" = '$(dpkg-deb -f "$deb" Version)+upgrade1' ] &&
   [ \"\$(unit_property MainPID)\" != $MAIN_PID ] && [ \"\$(unit_property SubState)\" = running ] &&
   maps_by 203.0.113.7 203.0.113.0/24"
+drained_first() {
+  in_box journalctl -u siitd --no-pager | grep -q "drain (privileged): began draining: announce interface siitd-up down" ||
+    { in_box journalctl -u siitd --no-pager | tail -20; return 1; }
+}
+check "... the unit drained the box before stopping it (ExecStop: siitctl drain --wait), translating meanwhile" drained_first
 check "... traffic stopped for less than 3 s across the upgrade (largest gap: $gap s)" bash -c "
   [ '$gap' != none ] && /usr/bin/python3 -c 'import sys; sys.exit(not $gap < 3)'"
 
