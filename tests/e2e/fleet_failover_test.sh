@@ -251,9 +251,11 @@ replay_output() { cat "$OUT"; return "$1"; }
 
 # 1. SIGKILL: the process, its tap interfaces and its announce interface go at once.
 event_begins
+exec 3>&2 2>/dev/null # (bash reports a killed job on standard error)
 kill -KILL "${BOX_PID[a]}"
 KILL_MS=$(measure_withdrawal a "$EVENT_START")
-{ wait "${BOX_PID[a]}"; } 2>/dev/null # (bash would report the kill)
+wait "${BOX_PID[a]}"
+exec 2>&3 3>&-
 check "kill: the upstream routers dropped box a within BFD detection ($BFD_DETECTION_MS ms) + 1 s (r4 r6, ms: $KILL_MS)" \
   within_limit "$KILL_MS" $((BFD_DETECTION_MS + 1000))
 sleep 2
