@@ -1,6 +1,8 @@
 // JSON configuration parsing; see config.hpp. The schema is documented in docs/siitd.conf.md.
 #include "config/config_file.hpp"
 
+#include "control/translation_input.hpp"
+
 #include <arpa/inet.h>
 #include <grp.h>
 #include <pwd.h>
@@ -155,56 +157,12 @@ void reject_unknown(const json& object, const std::string& path,
     }
 }
 
-// The EAMT's entries, each {"ipv4": prefix, "ipv6": prefix} and nothing else.
-void parse_eamt(const json& list, const std::string& path, std::vector<siit::EamEntry>& eamt,
-                Problems& problems) {
-    if (!list.is_array()) {
-        problems.add(path, "must be a list of {\"ipv4\": ..., \"ipv6\": ...}");
-        return;
-    }
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        const json& e = list[i];
-        const std::string where = path + "[" + std::to_string(i) + "]";
-        std::string v4, v6;
-        if (e.is_object()) reject_unknown(e, where + ".", {"ipv4", "ipv6"}, problems);
-        if (!e.is_object() || !read(e, "ipv4", where + ".", v4, problems) ||
-            !read(e, "ipv6", where + ".", v6, problems)) {
-            problems.add(where, "needs \"ipv4\" and \"ipv6\" prefixes");
-            continue;
-        }
-        const auto p4 = siit::Ipv4Prefix::parse(v4);
-        const auto p6 = siit::Ipv6Prefix::parse(v6);
-        if (!p4)
-            problems.add(where + ".ipv4",
-                         "'" + v4 + "' is not an IPv4 prefix (host bits must be zero)");
-        if (!p6)
-            problems.add(where + ".ipv6",
-                         "'" + v6 + "' is not an IPv6 prefix (host bits must be zero)");
-        if (p4 && p6) eamt.push_back({*p4, *p6});
-    }
-}
-
+// The translation section, by the rules siitctl checks an importer's output with.
 void parse_translation(const json& given, const std::string& path, siit::TranslatorConfig& x,
                        std::optional<std::vector<siit::EamEntry>>& eamt, Problems& problems) {
-    if (!given.is_object()) {
-        problems.add(path.substr(0, path.size() - 1), "must be an object");
-        return;
-    }
-    // Every key is "eamt" or one of the settings table's (lib/control/translation_settings.cpp);
-    // null puts a setting back to its default (the control socket's way to unset it).
-    for (const auto& [key, value] : given.items()) {
-        if (key == "eamt") {
-            eamt.emplace();
-            if (!value.is_null()) parse_eamt(value, path + "eamt", *eamt, problems);
-        } else if (const auto* setting = siit::control::find_translation_setting(key)) {
-            if (value.is_null())
-                setting->reset(x);
-            else if (const auto refusal = setting->read(value, x))
-                problems.add(path + key, *refusal);
-        } else {
-            problems.add(path + key, "unknown setting");
-        }
-    }
+    siit::control::read_translation(
+        given, path, x, eamt,
+        [&](const std::string& field, const std::string& reason) { problems.add(field, reason); });
 }
 
 // A whole number's member, read and written through the key's row.

@@ -51,7 +51,7 @@ constexpr std::array<CommandSpec, kCommandCount> kCommandSpecs = {{
     {addresses, "addresses", read, at_once, {}},
     {ports, "ports", read, at_once, kPorts},
     {status, "status", read, at_once, {}},
-    {drain, "drain", privileged, at_once, kDraining},
+    {drain, "drain", privileged, in_turn, kDraining},
     {capture, "capture", privileged, in_turn, kCapture},
     {config_show, "config.show", read, in_turn, {}},
     {config_apply, "config.apply", privileged, in_turn, kConfig},

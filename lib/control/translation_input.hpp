@@ -1,0 +1,34 @@
+// The translation section of a siitd configuration (its settings and its EAMT) read from JSON, by
+// the one set of rules that siitd (its file, config.apply, translation.apply) and siitctl (an
+// importer's output, before it is written or shown) both apply: each key the settings table's or
+// "eamt", each entry exactly {"ipv4": PREFIX, "ipv6": PREFIX}.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "siit/eam.hpp"
+#include "siit/translator_config.hpp"
+
+namespace siit::control {
+
+// Receives one problem: the field's path (below `path`, as "eamt[3].ipv4") and the reason.
+using ProblemSink = std::function<void(const std::string& field, const std::string& reason)>;
+
+// Applies the settings in `given` on top of `config`; null puts a setting back to its default.
+// When `given` has "eamt", `eamt` receives its entries. Every field's path starts with `path`
+// ("translation." in a file, "" on the socket).
+void read_translation(const nlohmann::json& given, const std::string& path,
+                      siit::TranslatorConfig& config,
+                      std::optional<std::vector<siit::EamEntry>>& eamt, const ProblemSink& problem);
+
+// The whole check of a translation section as siitd starts from it: read_translation, the EAMT
+// built (overlaps refused), and the rules every running version keeps (check_translation). One
+// "FIELD: REASON" line per problem; empty when siitd would take it.
+std::vector<std::string> check_translation_section(const nlohmann::json& translation,
+                                                   const std::string& path);
+
+} // namespace siit::control
