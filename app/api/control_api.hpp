@@ -28,8 +28,8 @@
 #include "control/protocol.hpp"
 #include "control/regular_file.hpp"
 #include "dataplane/dataplane.hpp"
-#include "kernel/announce.hpp"
 #include "kernel/mirror.hpp"
+#include "observe/announce.hpp"
 #include "ports/link.hpp"
 #include "siit/translation_state.hpp"
 

@@ -91,7 +91,7 @@ struct Config {
     std::uint32_t kernel_packet_burst = 1000;
     ControlConfig control;
     MetricsListen metrics;
-    // The tap whose carrier says whether this box should be sent traffic (kernel/announce.hpp);
+    // The tap that is up only while this box should be sent traffic (observe/announce.hpp);
     // empty: none.
     std::string announce_interface;
 };

@@ -1,6 +1,6 @@
 #include "observe/metrics_page.hpp"
 
-#include "kernel/announce.hpp"
+#include "observe/announce.hpp"
 
 #include <rte_ethdev.h>
 #include <rte_mempool.h>

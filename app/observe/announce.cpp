@@ -1,4 +1,4 @@
-#include "kernel/announce.hpp"
+#include "observe/announce.hpp"
 
 #include <fcntl.h>
 #include <linux/if_tun.h>
