@@ -15,6 +15,14 @@ std::string show(const json& value) {
                              : value.dump();
 }
 
+std::string announce_text(const json& announce) {
+    std::string text =
+        announce["interface"].get<std::string>() + " " + announce["state"].get<std::string>();
+    if (!announce["down-because"].is_null())
+        text += " (" + announce["down-because"].get<std::string>() + ")";
+    return text;
+}
+
 void print_table(const std::vector<std::vector<std::string>>& rows) {
     std::vector<std::size_t> widths;
     for (const auto& row : rows)

@@ -78,6 +78,8 @@ int answer(const Options& o, const nlohmann::json& reply,
 std::size_t request_limit(const Options& o);
 // A value as a person reads it: strings bare, null as "(unset)", the rest as JSON.
 std::string show(const nlohmann::json& value);
+// The announce interface as `status` and `drain` answer it: "siitd-up down (draining)".
+std::string announce_text(const nlohmann::json& announce);
 // Rows in aligned columns.
 void print_table(const std::vector<std::vector<std::string>>& rows);
 

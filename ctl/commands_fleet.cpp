@@ -14,21 +14,16 @@ using nlohmann::json;
 
 namespace {
 
-// How often --wait reads the arrival rate, and how long it lets the routing daemons react before
-// the first reading can count: the rate is siitd's over its last second.
+// How often --wait reads the arrival rate. The first reading that counts comes a whole rate
+// window (protocol::kArrivalRateWindow) after the drain began.
 constexpr std::chrono::milliseconds kPollInterval{200};
-constexpr std::chrono::seconds kRateWindow{1};
 
 void print_drain_state(const json& announce) {
     const bool draining = announce["draining"].get<bool>();
     std::cout << (draining ? "draining since " + announce["draining-since"].get<std::string>()
                            : std::string("not draining"))
-              << ": announce interface " << announce["interface"].get<std::string>() << " "
-              << announce["state"].get<std::string>();
-    if (!announce["down-because"].is_null())
-        std::cout << " (" << announce["down-because"].get<std::string>() << ")";
-    std::cout << "; " << announce["arriving-packets-per-second"]
-              << " packets/s arrive for translation\n";
+              << ": announce interface " << announce_text(announce) << "; "
+              << announce["arriving-packets-per-second"] << " packets/s arrive for translation\n";
 }
 
 // Polls `status` until the arrival rate is at most `until` packets per second, measured wholly
@@ -50,7 +45,7 @@ int wait_for_traffic_to_move(const Options& o, std::uint64_t until, double timeo
         const auto rate = announce["arriving-packets-per-second"].get<std::uint64_t>();
         const auto now = std::chrono::steady_clock::now();
         const double waited = std::chrono::duration<double>(now - began).count();
-        if (now - began >= kRateWindow && rate <= until) {
+        if (now - began >= protocol::kArrivalRateWindow && rate <= until) {
             if (o.json_output)
                 std::cout << announce.dump(2) << "\n";
             else

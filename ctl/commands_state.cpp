@@ -142,10 +142,7 @@ void add_state_commands(Cli& cli) {
                           << r["next-hops"]["unresolved"] << " unresolved\n";
                 const json& announce = r["announce"];
                 if (!announce.is_null()) {
-                    std::cout << "announce: " << announce["interface"].get<std::string>() << " "
-                              << announce["state"].get<std::string>();
-                    if (!announce["down-because"].is_null())
-                        std::cout << " (" << announce["down-because"].get<std::string>() << ")";
+                    std::cout << "announce: " << announce_text(announce);
                     if (announce["draining"].get<bool>())
                         std::cout << "; draining since "
                                   << announce["draining-since"].get<std::string>() << ", "

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "control/protocol.hpp"
 #include "control/utc_text.hpp"
 #include "ports/link.hpp"
 
@@ -21,8 +22,6 @@ namespace {
 // How often the interface follows what it reflects: a link loss withdraws the announcements
 // within this, plus the routing daemon's own reaction (a drain does at once).
 constexpr std::chrono::milliseconds kInterval{50};
-// The window of the arrival rate `status` shows.
-constexpr std::chrono::seconds kRateWindow{1};
 
 } // namespace
 
@@ -132,7 +131,7 @@ void Announcer::sample_arrivals() {
     const auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(mutex_);
     samples_.emplace_back(now, arrived);
-    while (samples_.size() > 2 && now - samples_[1].first >= kRateWindow)
+    while (samples_.size() > 2 && now - samples_[1].first >= siit::control::kArrivalRateWindow)
         samples_.erase(samples_.begin());
     const auto& [then, before] = samples_.front();
     const double seconds = std::chrono::duration<double>(now - then).count();

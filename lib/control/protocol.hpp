@@ -5,6 +5,7 @@
 // before any handler runs, so that a mistyped field is an error rather than a silent default.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -61,6 +62,9 @@ inline constexpr const char* duration = "duration";
 inline constexpr const char* snaplen = "snaplen";
 inline constexpr const char* draining = "draining";
 } // namespace field
+
+// The window over which `status` and `drain` report "arriving-packets-per-second".
+inline constexpr std::chrono::seconds kArrivalRateWindow{1};
 
 // Every command, in kCommandSpecs' order.
 enum class Command : std::uint8_t {

@@ -1,8 +1,6 @@
 #include "control/translation_input.hpp"
 
 #include "control/translation_settings.hpp"
-#include "siit/eamt.hpp"
-#include "siit/translation_rules.hpp"
 
 namespace siit::control {
 
@@ -68,26 +66,6 @@ void read_translation(const json& given, const std::string& path, siit::Translat
             problem(path + key, "unknown setting");
         }
     }
-}
-
-std::vector<std::string> check_translation_section(const json& translation,
-                                                   const std::string& path) {
-    std::vector<std::string> problems;
-    siit::TranslatorConfig config;
-    std::optional<std::vector<siit::EamEntry>> eamt;
-    read_translation(translation, path, config, eamt,
-                     [&](const std::string& field, const std::string& reason) {
-                         problems.push_back(field + ": " + reason);
-                     });
-    if (!problems.empty()) return problems;
-    const std::vector<siit::EamEntry> entries = eamt ? *eamt : std::vector<siit::EamEntry>{};
-    std::vector<std::string> errors;
-    if (!siit::EamTable::build(entries, errors))
-        for (const auto& e : errors)
-            problems.push_back(path + "eamt: " + e);
-    for (const auto& line : siit::check_translation(config, entries.size()))
-        problems.push_back(line);
-    return problems;
 }
 
 } // namespace siit::control

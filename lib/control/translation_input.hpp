@@ -1,7 +1,7 @@
-// The translation section of a siitd configuration (its settings and its EAMT) read from JSON, by
-// the one set of rules that siitd (its file, config.apply, translation.apply) and siitctl (an
-// importer's output, before it is written or shown) both apply: each key the settings table's or
-// "eamt", each entry exactly {"ipv4": PREFIX, "ipv6": PREFIX}.
+// The translation section of a siitd configuration (its settings and its EAMT) read from JSON by
+// one set of rules (siitd's file, config.apply, translation.apply): each key the settings table's
+// or "eamt", each entry exactly {"ipv4": PREFIX, "ipv6": PREFIX}. It lives beside the protocol,
+// not in app/, so that siitctl can hold an importer's output to the same rules.
 #pragma once
 
 #include <functional>
@@ -24,11 +24,5 @@ using ProblemSink = std::function<void(const std::string& field, const std::stri
 void read_translation(const nlohmann::json& given, const std::string& path,
                       siit::TranslatorConfig& config,
                       std::optional<std::vector<siit::EamEntry>>& eamt, const ProblemSink& problem);
-
-// The whole check of a translation section as siitd starts from it: read_translation, the EAMT
-// built (overlaps refused), and the rules every running version keeps (check_translation). One
-// "FIELD: REASON" line per problem; empty when siitd would take it.
-std::vector<std::string> check_translation_section(const nlohmann::json& translation,
-                                                   const std::string& path);
 
 } // namespace siit::control
