@@ -338,8 +338,8 @@ std::string ControlApi::handle(std::string text, uid_t uid) {
     return reply.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// Draining (observe/announce.hpp): the announce interface goes down and the routing daemon withdraws
-// the pools; the workers go on translating what still arrives.
+// Draining (observe/announce.hpp): the announce interface goes down and the routing daemon
+// withdraws the pools; the workers go on translating what still arrives.
 json ControlApi::drain(const json& request) {
     if (!announcer_)
         throw Refusal{"drain needs an announce-interface in siitd's configuration: without one, "
