@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "control/translation_input.hpp"
 #include "input_file.hpp"
 #include "jool_import.hpp"
 #include "tayga_import.hpp"
@@ -23,20 +24,27 @@ struct ImportOptions {
     std::string output; // write a siitd configuration file instead of applying
 };
 
-// Puts `translation` into the siitd configuration file `path` (its other sections kept), or
-// into a new file that then needs its "eal" and "ports". Returns the exit status.
-int write_configuration(const std::string& path, const json& translation) {
-    json config = json::object();
-    if (std::ifstream existing(path); existing) {
-        config = read_json_file(path, kLargestRequest);
-        if (!config.is_object()) throw UsageError(path + ": not a siitd configuration file");
+// The translation section `translation` makes of the file at `path` (which may not exist yet):
+// the whole section, or with `merge` its settings laid over the file's own. Nulls mean "the
+// default" to the control socket; in a file, the default is the setting left out.
+json section_for_file(const json& config, const json& translation, bool merge) {
+    json section = merge && config.contains("translation") && config["translation"].is_object()
+                       ? config["translation"]
+                       : json::object();
+    for (const auto& [key, value] : translation.items()) {
+        if (value.is_null())
+            section.erase(key);
+        else
+            section[key] = value;
     }
-    // Nulls mean "the default" to the control socket; in a file, the default is the setting left
-    // out.
-    json cleaned = json::object();
-    for (const auto& [key, value] : translation.items())
-        if (!value.is_null()) cleaned[key] = value;
-    config["translation"] = cleaned;
+    return section;
+}
+
+// Puts `section` into the siitd configuration `config` read from `path` and writes it back (its
+// other sections kept), or into a new file that then needs its "eal" and "ports". Returns the
+// exit status.
+int write_configuration(const std::string& path, json config, const json& section) {
+    config["translation"] = section;
     std::ofstream out(path);
     out << config.dump(2) << "\n";
     if (!out) throw UsageError(path + ": cannot be written");
@@ -46,6 +54,14 @@ int write_configuration(const std::string& path, const json& translation) {
                   << ": add \"eal\" and \"ports\" (deploy/siitd.example.json) "
                      "before siitd starts from it\n";
     return 0;
+}
+
+// The siitd configuration at `path`, or an empty one when there is no file yet.
+json existing_configuration(const std::string& path) {
+    if (std::ifstream existing(path); !existing) return json::object();
+    json config = read_json_file(path, kLargestRequest);
+    if (!config.is_object()) throw UsageError(path + ": not a siitd configuration file");
+    return config;
 }
 
 // Reads `file`, turns it into a translation object with `importer`, names every warning and error,
@@ -64,11 +80,26 @@ int import_file(const Options& o, const std::string& file, const ImportOptions& 
             std::cerr << "siitctl: " << file << ": " << e << "\n";
         return kExitUsage;
     }
+    // What siitctl prints or writes, siitd must take: the same checks as a file given to siitd
+    // (control/translation_input.hpp), or the import fails with siitd's reasons.
+    const auto refused = [&](const json& section, const std::string& where, bool whole_section) {
+        const auto problems =
+            siit::control::check_translation_section(section, "translation.", whole_section);
+        for (const auto& p : problems)
+            std::cerr << "siitctl: " << where << ": siitd would refuse " << p << "\n";
+        return !problems.empty();
+    };
     if (options.dry_run) {
+        if (refused(translation, file, whole && !options.merge)) return kExitUsage;
         std::cout << json{{"translation", translation}}.dump(2) << "\n";
         return 0;
     }
-    if (!options.output.empty()) return write_configuration(options.output, translation);
+    if (!options.output.empty()) {
+        const json config = existing_configuration(options.output);
+        const json section = section_for_file(config, translation, options.merge || !whole);
+        if (refused(section, options.output, true)) return kExitUsage;
+        return write_configuration(options.output, config, section);
+    }
     return request(o,
                    protocol::make_request(protocol::Command::translation_apply,
                                           {{protocol::field::translation, translation}}),
@@ -114,7 +145,8 @@ void add_import_commands(Cli& cli) {
         "Jool's JSON file ('-': standard input)",
         [&arguments](const std::string& text, std::vector<std::string>& warnings,
                      std::vector<std::string>& errors) {
-            return jool_to_translation(parse_json_text(text, arguments.file), warnings, errors);
+            return jool_to_translation(parse_json_text(text, arguments.file, kJoolCommentKey),
+                                       warnings, errors);
         },
         true);
     add("import-tayga",

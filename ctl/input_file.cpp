@@ -21,8 +21,10 @@ std::string read_input_file(const std::string& path, std::size_t limit) {
     return std::move(*file.text);
 }
 
-nlohmann::json parse_json_text(const std::string& text, const std::string& path) {
-    auto input = siit::control::parse_json_input(text);
+nlohmann::json parse_json_text(const std::string& text, const std::string& path,
+                               std::string_view repeatable_key) {
+    auto input =
+        siit::control::parse_json_input(text, siit::control::kMaxJsonDepth, repeatable_key);
     if (!input.value) throw UsageError(path + ": " + siit::control::json_input_problem(input));
     return std::move(*input.value);
 }

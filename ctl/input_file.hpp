@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace siitctl {
 
@@ -21,7 +22,9 @@ struct UsageError : std::runtime_error {
 std::string read_input_file(const std::string& path, std::size_t limit);
 // The same, parsed as JSON by siitd's rules; throws UsageError naming the file and the field.
 nlohmann::json read_json_file(const std::string& path, std::size_t limit);
-// `text` (the contents of `path`) parsed as JSON by siitd's rules.
-nlohmann::json parse_json_text(const std::string& text, const std::string& path);
+// `text` (the contents of `path`) parsed as JSON by siitd's rules; `repeatable_key`, for a foreign
+// format whose rules allow it, may repeat (control/json_input.hpp).
+nlohmann::json parse_json_text(const std::string& text, const std::string& path,
+                               std::string_view repeatable_key = {});
 
 } // namespace siitctl

@@ -40,6 +40,44 @@ std::string first_address(const std::string& prefix, bool v4, std::vector<std::s
     return text;
 }
 
+// Jool takes any plateau from 1 to 65535; siitd takes 68-65535 (translation_settings.cpp): an
+// IPv4 link's MTU is never below 68 (RFC 791: every module forwards a 68-octet datagram), so a
+// plateau below it can never be a path's MTU. Leaving such plateaus out changes no translation:
+// where the list has no plateau below the packet siitd takes 68, and a Packet Too Big never says
+// less than 1280 (RFC 7915 §4.2, RFC 8200 §5), so Jool's documented example [1, 2, 3, 4, 5, 6]
+// and siitd's [] give 1280 alike.
+json mtu_plateaus(const json& value, std::vector<std::string>& warnings) {
+    if (!value.is_array()) return value; // refused by siitd's rule, with its reason
+    json kept = json::array();
+    std::string left_out;
+    for (const auto& plateau : value) {
+        if (plateau.is_number_integer() && plateau.get<std::int64_t>() >= 1 &&
+            plateau.get<std::int64_t>() < siit::kSmallestIpv4Mtu)
+            left_out += (left_out.empty() ? "" : ", ") + plateau.dump();
+        else
+            kept.push_back(plateau);
+    }
+    if (!left_out.empty())
+        warnings.push_back("global.mtu-plateaus: " + left_out + " left out: below " +
+                           std::to_string(siit::kSmallestIpv4Mtu) +
+                           ", the smallest IPv4 MTU (RFC 791), so never a path's MTU; the "
+                           "translation is the same (a Packet Too Big never says less than 1280)");
+    return kept;
+}
+
+// Jool's frameworks (Jool's "atomic configuration" documentation): netfilter translates every
+// packet that reaches the namespace; iptables only what a JOOL_SIIT rule sends it.
+void read_framework(const json& value, std::vector<std::string>& warnings,
+                    std::vector<std::string>& errors) {
+    if (value == "netfilter") return; // what siitd does: it translates all it receives
+    if (value == "iptables")
+        warnings.push_back("framework iptables: Jool translated only the packets its iptables "
+                           "rules sent to it; siitd translates every packet that reaches its "
+                           "ports for pool6 or the EAMT, so route only that traffic to it");
+    else
+        errors.push_back("framework: " + value.dump() + " is neither netfilter nor iptables");
+}
+
 } // namespace
 
 json jool_to_translation(const json& jool, std::vector<std::string>& warnings,
@@ -64,8 +102,10 @@ json jool_to_translation(const json& jool, std::vector<std::string>& warnings,
         return list;
     };
     for (const auto& [key, value] : jool.items()) {
-        if (key == "instance" || key == "framework" || key == "comment") continue;
-        if (key == "pool6") {
+        if (key == "instance" || key == kJoolCommentKey) continue;
+        if (key == "framework") {
+            read_framework(value, warnings, errors);
+        } else if (key == "pool6") {
             t["pool6"] = value;
         } else if (key == "eamt") {
             if (!value.is_array()) {
@@ -75,11 +115,15 @@ json jool_to_translation(const json& jool, std::vector<std::string>& warnings,
             t["eamt"] = json::array();
             for (std::size_t i = 0; i < value.size(); ++i) {
                 const json& e = value[i];
+                const std::string where = "eamt[" + std::to_string(i) + "]";
                 if (!e.is_object() || !e.contains("ipv4 prefix") || !e.contains("ipv6 prefix")) {
-                    errors.push_back("eamt[" + std::to_string(i) +
-                                     "]: needs \"ipv4 prefix\" and \"ipv6 prefix\"");
+                    errors.push_back(where + ": needs \"ipv4 prefix\" and \"ipv6 prefix\"");
                     continue;
                 }
+                // As Jool: an entry holds its two prefixes and any comments, nothing else.
+                for (const auto& [name, v] : e.items())
+                    if (name != "ipv4 prefix" && name != "ipv6 prefix" && name != kJoolCommentKey)
+                        errors.push_back(where + "." + name + ": not part of a Jool EAMT entry");
                 t["eamt"].push_back({{"ipv4", e["ipv4 prefix"]}, {"ipv6", e["ipv6 prefix"]}});
             }
         } else if (key == "denylist4" || key == "blacklist4" || key == "blacklist") {
@@ -100,22 +144,17 @@ json jool_to_translation(const json& jool, std::vector<std::string>& warnings,
                                                           "randomize-rfc6791-addresses", "trace",
                                                           "enabled"};
             for (const auto& [name, v] : value.items()) {
+                if (name == kJoolCommentKey) continue;
                 // The settings table names Jool's global for each siitd setting that has one.
                 const auto* setting = siit::control::find_translation_setting_by_jool_name(name);
-                if (setting && setting->name == "eam-hairpin-mode") {
-                    // Jool takes a name or its number: 0 off, 1 simple, 2 intrinsic.
-                    const std::string key(setting->name);
-                    if (v.is_number_integer() && v.get<int>() >= 0 && v.get<int>() <= 2)
-                        t[key] = std::array{"off", "simple", "intrinsic"}[v.get<int>()];
-                    else
-                        t[key] = v;
-                } else if (setting &&
-                           (setting->name == "pool6791v4" || setting->name == "pool6791v6")) {
+                if (setting && (setting->name == "pool6791v4" || setting->name == "pool6791v6")) {
                     // Jool's is a prefix; siitd takes its first address.
                     const bool v4 = setting->name == "pool6791v4";
                     t[std::string(setting->name)] =
                         v.is_string() ? json(first_address(v.get<std::string>(), v4, warnings))
                                       : json(nullptr);
+                } else if (setting && setting->name == "mtu-plateaus") {
+                    t["mtu-plateaus"] = mtu_plateaus(v, warnings);
                 } else if (setting) {
                     t[std::string(setting->name)] = v;
                 } else if (ignored.count(name)) {

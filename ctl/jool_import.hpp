@@ -4,9 +4,15 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace siitctl {
+
+// Jool's one key that any object may give any number of times ("any amount of comments are
+// allowed (and ignored) on all object contexts", Jool's atomic configuration documentation).
+// Every other key, as in siitd's own files, appears once.
+inline constexpr std::string_view kJoolCommentKey = "comment";
 
 // Turns a Jool SIIT atomic configuration into the object the control socket's translation.apply
 // takes. `warnings` gets one line per Jool setting siitd has no use for (ignored); `errors` one

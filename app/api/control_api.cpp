@@ -74,19 +74,20 @@ std::vector<siit::EamtChange> parse_changes(const json& items, siit::EamtChange:
                 const json& value = pair.value();
                 const std::string text = value.is_string() ? value.get<std::string>() : "";
                 // One side of the entry: its prefix, or the problem with it.
-                const auto side = [&](auto& slot, auto parse, const char* family) {
+                const auto side = [&](auto& slot, auto parse, auto why) {
                     slot = parse(text);
                     if (slot) return;
                     problems.add_made([&] {
-                        return where() + "'" + value.dump() + "' is not an " + family +
-                               " prefix (host bits must be zero)";
+                        return where() + (value.is_string()
+                                              ? siit::control::shown_text(text) + ": " + why(text)
+                                              : value.dump() + ": " + why(value.dump()));
                     });
                     ok = false;
                 };
                 if (key == "ipv4") {
-                    side(change.prefix4, &siit::Ipv4Prefix::parse, "IPv4");
+                    side(change.prefix4, &siit::Ipv4Prefix::parse, &siit::ipv4_prefix_problem);
                 } else if (key == "ipv6") {
-                    side(change.prefix6, &siit::Ipv6Prefix::parse, "IPv6");
+                    side(change.prefix6, &siit::Ipv6Prefix::parse, &siit::ipv6_prefix_problem);
                 } else {
                     problems.add_made([&] { return where() + "unknown field \"" + key + "\""; });
                     ok = false;
@@ -487,7 +488,10 @@ json ControlApi::denylist4_change(bool add, const json& request) {
                                     ? siit::Ipv4Prefix::parse(items[i].get<std::string>())
                                     : std::nullopt;
             if (!prefix) {
-                errors.push_back(where + "'" + items[i].dump() + "' is not an IPv4 prefix");
+                const std::string given =
+                    items[i].is_string() ? items[i].get<std::string>() : items[i].dump();
+                errors.push_back(where + siit::control::shown_text(given) + ": " +
+                                 siit::ipv4_prefix_problem(given));
                 continue;
             }
             const auto it = std::find(list.begin(), list.end(), *prefix);
@@ -727,7 +731,7 @@ json ControlApi::eamt_lookup(const json& request) {
         q = siit::query_6to4(version->config, version->eamt.get(), *v6);
         result["translated"] = q.ipv4 ? json(q.ipv4->to_string()) : json(nullptr);
     } else {
-        throw Refusal{"'" + text + "' is not an IPv4 or IPv6 address", {}};
+        throw Refusal{siit::control::shown_text(text) + " is not an IPv4 or IPv6 address", {}};
     }
     result["entry"] = q.entry ? entry_json(*q.entry) : json(nullptr);
     result["by"] = q.entry                           ? "eamt"

@@ -29,10 +29,13 @@ namespace siitd {
     X(drop_no_route, "translated packets the kernel has no route for (next-hop \"kernel\")")       \
     X(drop_multi_segment, "multi-segment mbufs (jumbo frames need a larger mbuf size)")            \
     X(drop_runt_frame, "frames shorter than their Ethernet header")                                \
+    X(drop_frame_over_mtu,                                                                         \
+      "frames longer than the port's mtu (beyond their Ethernet header): a peer's TSO or GSO "     \
+      "segments handed over unsplit (net_af_packet on a veth: docs/router-box.md)")                \
     X(icmp_errors_sent, "ICMP errors the translator generated and sent")                           \
     X(icmp_errors_rate_limited, "ICMP errors not sent: the per-worker token bucket was empty")     \
-    X(busy_cycles, "TSC cycles in polls that received packets (per rx_packets: cycles per "        \
-                   "packet)")
+    X(busy_cycles, "TSC cycles from a poll's first receive that brought packets to its "           \
+                   "transmissions flushed (per packet received: cycles per packet)")
 
 enum class ShellCounter : std::uint16_t {
 #define SIITD_ENUM(name, description) name,
@@ -61,8 +64,11 @@ struct MbufCounts {
     std::uint64_t size = 0, available = 0, in_use = 0;
 };
 MbufCounts count_mbufs(const std::vector<rte_mempool*>& pools);
-// A worker's cost per packet while busy, in nanoseconds: its load, whatever the offered rate
-// (busy TSC cycles over the packets received from ports and from the kernel).
+// A worker's cost per packet, in nanoseconds: its busy time (busy_cycles: from each poll's first
+// receive that brought packets to the end of its flush) over the packets received from ports and
+// from the kernel. What the packets cost in the bursts they came in: at a light load, bursts of
+// one or two packets cost more per packet than full ones; idle polls and time descheduled never
+// count.
 double busy_ns_per_packet(const WorkerStats& worker);
 // Every counter's name and one line saying what it counts, in sum_stats' order
 // (`siitctl stats --explain`).

@@ -79,7 +79,6 @@ Worker::Worker(const WorkerContext& context, const WorkerPlan& plan, WorkerStats
 void Worker::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
     const std::uint64_t idle_limit = exit_idle_ms * (rte_get_tsc_hz() / 1000);
     std::uint64_t last_packet = rte_get_tsc_cycles();
-    std::uint64_t poll_start = last_packet;
     set_queue_signal(SIG_UNBLOCK); // the tap/tun driver's Rx trigger lands here (main.cpp)
     context_.qsbr.online(plan_.index);
     while (!stop.load(std::memory_order_relaxed)) {
@@ -101,6 +100,7 @@ void Worker::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
         for (const auto& [port_index, queue] : plan_.rx) {
             const Port& in = context_.ports[port_index];
             const std::uint16_t n = rte_eth_rx_burst(in.id, queue, rx_, context_.config.burst);
+            note_received(n);
             received += n;
             stats_.add(ShellCounter::rx_packets, n);
             stats_.port_rx[port_index] += n;
@@ -115,15 +115,18 @@ void Worker::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
         flush_tx();
 
         context_.qsbr.quiescent(plan_.index);
-        // The previous poll's end is this one's start: one TSC read per poll measures the load.
+        // Busy time runs from the poll's first receive that brought packets to here, their
+        // transmission flushed: what the packets cost at the bursts they came in. The time before
+        // it is idle whatever the load: an empty receive, or the worker descheduled while packets
+        // queued up (which, counted, made a light load's packets look a thousand times dearer).
         const std::uint64_t now = rte_get_tsc_cycles();
         if (received) {
             last_packet = now;
-            stats_.add(ShellCounter::busy_cycles, now - poll_start);
+            stats_.add(ShellCounter::busy_cycles, now - busy_since_);
+            busy_since_ = 0;
         } else if (idle_limit && now - last_packet > idle_limit) {
             break;
         }
-        poll_start = now;
     }
     context_.qsbr.offline(plan_.index);
 }
@@ -146,6 +149,7 @@ unsigned Worker::poll_kernel_taps() {
         if (tap.kernel_of < 0) continue;
         const std::uint16_t n = rte_eth_rx_burst(tap.id, 0, rx_, context_.config.burst);
         if (n == 0) continue;
+        note_received(n);
         received += n;
         stats_.add(ShellCounter::from_kernel, n);
         stats_.port_rx[k] += n;
@@ -225,6 +229,11 @@ Worker::Class Worker::classify(rte_mbuf* m, std::size_t in_port, const Port& in,
         frame.ethertype = siit::load16(eth + 16);
         frame.l2 = 18;
     }
+    // A router takes no frame beyond its link's MTU. On net_af_packet such a frame is a segment
+    // that a peer's TSO or GSO left whole and af_packet cut to its ring's frame size: not the
+    // packet it claims to be. (Its own counter: nothing else would say why TCP stalls.)
+    if (std::uint32_t{m->data_len} > in.config.mtu + frame.l2)
+        return drop(ShellCounter::drop_frame_over_mtu);
     if (in.kernel >= 0 &&
         for_kernel(frame.ethertype, eth + frame.l2, m->data_len - frame.l2, kernel_->host)) {
         TxQueue& q = tx_[static_cast<std::size_t>(in.kernel)];

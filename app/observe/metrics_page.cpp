@@ -80,8 +80,9 @@ std::string MetricsPage::render() const {
                 page.sample(name, labels_of(descriptions[c].first, w), per_worker[w][c].second);
     }
     page.family("siitd_worker_busy_seconds_per_packet", Type::gauge,
-                "a worker's busy time per packet received (its cost per packet, whatever the "
-                "load); 0 before its first packet");
+                "a worker's busy time per packet received: from each poll's first receive that "
+                "brought packets to its transmit flush (idle polls never count); 0 before its "
+                "first packet");
     for (const WorkerPlan& plan : dataplane_.plans())
         if (plan.index < workers.size())
             page.sample(

@@ -1,7 +1,8 @@
 // What a port needs from the machine, checked before DPDK starts (at start and by
 // --check-config), so that the usual mistakes get a reason instead of a driver's error: the kernel
 // interface a net_af_packet or net_af_xdp port runs over must exist, and an AF_XDP port's MTU must
-// fit its frame. bpffs missing is a warning: libxdp then works without its dispatcher.
+// fit its frame. bpffs missing is a warning: libxdp then works without its dispatcher; so is a port
+// over a veth or tap, whose peer's checksum and segmentation offloads must be off.
 #pragma once
 
 #include <string>

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace siit::control {
@@ -61,7 +62,9 @@ namespace detail {
 class FirstPass {
   public:
     using json = nlohmann::json;
-    std::string duplicate; // the first key given twice, as a path ("ports[1].name")
+    explicit FirstPass(std::string_view repeatable_key) : repeatable_key_(repeatable_key) {}
+    bool duplicated = false; // a key given twice in one object
+    std::string duplicate;   // the first such key, as a path ("ports[1].name"; "" at the top)
     std::vector<std::size_t> array_lengths; // in the order the arrays open
     std::string syntax_error;               // not JSON: why
 
@@ -79,7 +82,11 @@ class FirstPass {
     bool key(json::string_t& key) {
         Frame& top = frames_.back();
         top.key = key;
-        if (!top.keys.insert(key).second && duplicate.empty()) duplicate = path();
+        const bool repeatable = !repeatable_key_.empty() && key == repeatable_key_;
+        if (!repeatable && !top.keys.insert(key).second && !duplicated) {
+            duplicated = true;
+            duplicate = path();
+        }
         return true; // on to the end: a syntax error later in the text is the first thing to say
     }
     bool end_object() {
@@ -124,6 +131,7 @@ class FirstPass {
         return out;
     }
     std::vector<Frame> frames_;
+    std::string_view repeatable_key_;
 };
 
 // The second pass: the value itself, each array reserved at the length the first pass found
@@ -197,21 +205,25 @@ class Builder {
 // twice in one object (`field` then names the key's place, as "ports[1].name"). Linear in the
 // text's length: a million-entry EAMT is one request; its value costs what nlohmann::json's
 // values cost (16 bytes each, and what strings and objects hold), never twice that.
-inline JsonInput parse_json_input(const std::string& text, int max_depth = kMaxJsonDepth) {
+// `repeatable_key`, when not empty, may appear any number of times in an object, the last one
+// kept: only for a foreign format whose own rules say so (Jool's "comment"); siitd's own files
+// and requests have none.
+inline JsonInput parse_json_input(const std::string& text, int max_depth = kMaxJsonDepth,
+                                  std::string_view repeatable_key = {}) {
     using nlohmann::json;
     JsonInput result;
     if (json_nests_deeper_than(text, max_depth)) {
         result.reason = "nests deeper than " + std::to_string(max_depth) + " levels";
         return result;
     }
-    detail::FirstPass first;
+    detail::FirstPass first(repeatable_key);
     // (A syntax error, or a number too large: 1e99999.)
     if (!json::sax_parse(text, &first) || !first.syntax_error.empty()) {
         result.reason = "not valid JSON: " + first.syntax_error;
         return result;
     }
-    if (!first.duplicate.empty()) {
-        result.field = first.duplicate;
+    if (first.duplicated) {
+        result.field = first.duplicate.empty() ? "\"\"" : first.duplicate;
         result.reason = "given twice (each key may appear once per object)";
         return result;
     }
@@ -245,6 +257,14 @@ struct ReleaseJson {
     nlohmann::json& value;
     ~ReleaseJson() { release_json(value); }
 };
+
+// A value from outside as a message shows it: as it is when it is plain printable ASCII, else as a
+// JSON string (quoted, escaped), so that a NUL or a terminal's control sequence shows as such.
+inline std::string shown_text(const std::string& text) {
+    for (const char c : text)
+        if (c < 0x20 || c > 0x7e) return nlohmann::json(text).dump();
+    return text;
+}
 
 // The refusal as one line: "FIELD: REASON", or the reason alone when no field is known.
 inline std::string json_input_problem(const JsonInput& input) {

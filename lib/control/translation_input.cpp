@@ -1,6 +1,9 @@
 #include "control/translation_input.hpp"
 
+#include "control/json_input.hpp"
 #include "control/translation_settings.hpp"
+#include "siit/eamt.hpp"
+#include "siit/translation_rules.hpp"
 
 namespace siit::control {
 
@@ -34,10 +37,8 @@ void read_eamt(const json& list, const std::string& path, std::vector<siit::EamE
         const std::string v4 = e["ipv4"].get<std::string>(), v6 = e["ipv6"].get<std::string>();
         const auto p4 = siit::Ipv4Prefix::parse(v4);
         const auto p6 = siit::Ipv6Prefix::parse(v6);
-        if (!p4)
-            problem(where + ".ipv4", "'" + v4 + "' is not an IPv4 prefix (host bits must be zero)");
-        if (!p6)
-            problem(where + ".ipv6", "'" + v6 + "' is not an IPv6 prefix (host bits must be zero)");
+        if (!p4) problem(where + ".ipv4", shown_text(v4) + ": " + siit::ipv4_prefix_problem(v4));
+        if (!p6) problem(where + ".ipv6", shown_text(v6) + ": " + siit::ipv6_prefix_problem(v6));
         if (p4 && p6) eamt.push_back({*p4, *p6});
     }
 }
@@ -66,6 +67,29 @@ void read_translation(const json& given, const std::string& path, siit::Translat
             problem(path + key, "unknown setting");
         }
     }
+}
+
+std::vector<std::string> check_translation_section(const json& given, const std::string& path,
+                                                   bool whole) {
+    std::vector<std::string> problems;
+    siit::TranslatorConfig config;
+    std::optional<std::vector<siit::EamEntry>> eamt;
+    read_translation(given, path, config, eamt,
+                     [&](const std::string& field, const std::string& reason) {
+                         problems.push_back(field + ": " + reason);
+                     });
+    if (!problems.empty()) return problems;
+    const std::size_t entries = eamt ? eamt->size() : 0;
+    if (eamt) {
+        std::vector<std::string> table;
+        siit::EamTable::build(std::move(*eamt), table);
+        for (const auto& line : table)
+            problems.push_back(path + "eamt: " + line);
+    }
+    if (whole)
+        for (const auto& line : siit::check_translation(config, entries))
+            problems.push_back(line);
+    return problems;
 }
 
 } // namespace siit::control

@@ -25,4 +25,13 @@ void read_translation(const nlohmann::json& given, const std::string& path,
                       siit::TranslatorConfig& config,
                       std::optional<std::vector<siit::EamEntry>>& eamt, const ProblemSink& problem);
 
+// What siitd would refuse in `given` as a whole translation section (the "translation" of a file
+// siitd starts from): its fields by read_translation's rules, its EAMT as a table (RFC 7757 §3.2,
+// EamTable::build), and the rules of every version (check_translation). With `whole` false,
+// `given` is a change on top of settings not known here (translation.apply of only some keys):
+// only its fields and its EAMT are checked. One "FIELD: REASON" line each; empty when siitd
+// takes it. siitctl holds an importer's output to this before it writes or prints it.
+std::vector<std::string> check_translation_section(const nlohmann::json& given,
+                                                   const std::string& path, bool whole);
+
 } // namespace siit::control

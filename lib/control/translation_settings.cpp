@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "control/json_input.hpp"
 #include "siit/rfc6052.hpp"
 
 namespace siit::control {
@@ -57,7 +58,7 @@ Refusal read_address(const json& value, Address& out, const char* family) {
     std::string text;
     if (auto refusal = read_as(value, text, "a string")) return refusal;
     const auto parsed = Address::parse(text);
-    if (!parsed) return "'" + text + "' is not an " + family + " address";
+    if (!parsed) return shown_text(text) + " is not an " + family + " address";
     out = *parsed;
     return std::nullopt;
 }
@@ -66,6 +67,7 @@ template <typename Address> json address_json(const std::optional<Address>& a) {
     return a ? json(a->to_string()) : json(nullptr);
 }
 
+// In Jool's numbering (0, 1, 2).
 constexpr std::array<std::pair<const char*, HairpinMode>, 3> kHairpinModes = {
     {{"off", HairpinMode::off},
      {"simple", HairpinMode::simple},
@@ -115,8 +117,9 @@ const TranslationSetting kSettings[] = {
          std::string text;
          if (auto refusal = read_as(v, text, "a string")) return refusal;
          const auto prefix = Ipv6Prefix::parse(text);
-         if (!prefix || !rfc6052_valid_length(prefix->length))
-             return "'" + text + "' is not an IPv6 prefix of length 32, 40, 48, 56, 64 or 96";
+         if (!prefix) return shown_text(text) + ": " + ipv6_prefix_problem(text);
+         if (!rfc6052_valid_length(prefix->length))
+             return shown_text(text) + ": an RFC 6052 prefix has length 32, 40, 48, 56, 64 or 96";
          c.pool6 = prefix;
          return std::nullopt;
      },
@@ -130,7 +133,7 @@ const TranslationSetting kSettings[] = {
          std::vector<Ipv4Prefix> prefixes;
          for (const auto& item : list) {
              const auto p = Ipv4Prefix::parse(item);
-             if (!p) return "'" + item + "' is not an IPv4 prefix";
+             if (!p) return shown_text(item) + ": " + ipv4_prefix_problem(item);
              prefixes.push_back(*p);
          }
          c.denylist4 = prefixes;
@@ -193,7 +196,9 @@ const TranslationSetting kSettings[] = {
          std::vector<std::uint16_t> plateaus;
          for (const auto& item : v) {
              const auto p = item.get<std::int64_t>();
-             if (p < 68 || p > 65535) return "every plateau must be between 68 and 65535";
+             if (p < kSmallestIpv4Mtu || p > 65535)
+                 return "every plateau must be between 68 (the smallest IPv4 MTU, RFC 791) and "
+                        "65535";
              plateaus.push_back(static_cast<std::uint16_t>(p));
          }
          std::sort(plateaus.rbegin(), plateaus.rend());
@@ -202,10 +207,18 @@ const TranslationSetting kSettings[] = {
      },
      [](const TranslatorConfig& c) { return json(c.mtu_plateaus); },
      [](TranslatorConfig& c) { c.mtu_plateaus = kDefaults.mtu_plateaus; }},
-    {"eam-hairpin-mode", "off, simple or intrinsic",
+    {"eam-hairpin-mode", "off, simple or intrinsic (or Jool's 0, 1, 2)",
      "RFC 7757 §4.2 hairpinning (docs/eamt.md; every rule: docs/conformance.md)",
      "eam-hairpin-mode",
      [](const json& v, TranslatorConfig& c) -> Refusal {
+         // Jool takes the mode's name or its number; so does siitd, everywhere.
+         if (v.is_number_integer()) {
+             const auto number = v.get<std::int64_t>();
+             if (number < 0 || number >= std::ssize(kHairpinModes))
+                 return "must be off, simple or intrinsic (or Jool's 0, 1, 2)";
+             c.hairpin_mode = kHairpinModes[static_cast<std::size_t>(number)].second;
+             return std::nullopt;
+         }
          std::string text;
          if (auto refusal = read_as(v, text, "a string")) return refusal;
          for (const auto& [name, mode] : kHairpinModes)
@@ -213,7 +226,7 @@ const TranslationSetting kSettings[] = {
                  c.hairpin_mode = mode;
                  return std::nullopt;
              }
-         return "must be off, simple or intrinsic";
+         return "must be off, simple or intrinsic (or Jool's 0, 1, 2)";
      },
      [](const TranslatorConfig& c) {
          for (const auto& [name, mode] : kHairpinModes)

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <type_traits>
 
 #include "siit/bytes.hpp"
 
@@ -115,6 +116,40 @@ std::optional<Ipv6Prefix> Ipv6Prefix::parse(std::string_view text) {
 
 std::string Ipv6Prefix::to_string() const {
     return address.to_string() + "/" + std::to_string(length);
+}
+
+namespace {
+
+template <typename Prefix, typename Address>
+std::string prefix_problem(std::string_view text, unsigned bits, const char* family) {
+    if (Prefix::parse(text)) return "";
+    const auto slash = text.find('/');
+    if (!Address::parse(text.substr(0, slash))) return std::string("not an ") + family + " address";
+    const auto parts = split_prefix(text, bits);
+    if (!parts) return "the prefix length must be 0-" + std::to_string(bits);
+    // The address is one, the length is one: bits after the length are set.
+    const std::string length = std::to_string(parts->second);
+    const std::string whole(parts->first);
+    const auto widest = Prefix::parse(whole + "/" + std::to_string(bits));
+    Prefix cleared = *widest;
+    cleared.length = static_cast<std::uint8_t>(parts->second);
+    if constexpr (std::is_same_v<Prefix, Ipv4Prefix>) {
+        cleared.address.value &= cleared.mask();
+    } else {
+        for (unsigned bit = parts->second; bit < bits; ++bit)
+            cleared.address.set_bit(bit, false);
+    }
+    return "host bits are set after /" + length + " (the prefix is " + cleared.to_string() + ")";
+}
+
+} // namespace
+
+std::string ipv4_prefix_problem(std::string_view text) {
+    return prefix_problem<Ipv4Prefix, Ipv4Address>(text, 32, "IPv4");
+}
+
+std::string ipv6_prefix_problem(std::string_view text) {
+    return prefix_problem<Ipv6Prefix, Ipv6Address>(text, 128, "IPv6");
 }
 
 } // namespace siit

@@ -61,4 +61,10 @@ struct Ipv6Prefix {
     auto operator<=>(const Ipv6Prefix&) const = default;
 };
 
+// Why `text` is not a prefix of its family, for a person: "not an IPv4 address", "the prefix
+// length must be 0-32", or "host bits are set after /24 (the prefix is 192.0.2.0/24)". Empty when
+// it is one (as parse() accepts it). The text itself is the caller's to show, once.
+std::string ipv4_prefix_problem(std::string_view text);
+std::string ipv6_prefix_problem(std::string_view text);
+
 } // namespace siit

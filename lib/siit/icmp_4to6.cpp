@@ -28,7 +28,7 @@ std::uint32_t packet_too_big_mtu(const TranslatorConfig& config, std::uint16_t a
                                  std::uint16_t inner_total_length) {
     std::uint32_t mtu4 = advertised;
     if (mtu4 == 0) {
-        mtu4 = 68; // RFC 791 minimum when no plateau is below the packet
+        mtu4 = kSmallestIpv4Mtu; // when no plateau is below the packet
         for (std::uint16_t plateau : config.mtu_plateaus)
             if (plateau < inner_total_length) {
                 mtu4 = plateau;

@@ -18,6 +18,10 @@ namespace siit {
 // translate_4to6.cpp's source_through_pool6.
 enum class HairpinMode : std::uint8_t { off, simple, intrinsic };
 
+// The smallest MTU an IPv4 link may have (RFC 791: every internet module forwards a datagram of
+// 68 octets): the smallest MTU plateau, and the MTU assumed when no plateau is below a packet.
+inline constexpr std::uint16_t kSmallestIpv4Mtu = 68;
+
 struct TranslatorConfig {
     // RFC 6052 prefix; without one only the EAMT translates addresses.
     std::optional<Ipv6Prefix> pool6;

@@ -83,12 +83,13 @@ TEST_CASE("siitd config: every problem is named with file, field and reason", "[
     CHECK(has(errors, "bad.json: ports[0].colour: unknown setting"));
     CHECK(has(errors, "bad.json: burst: wrong type (expected a whole number)"));
     CHECK(has(errors, "bad.json: eamt-prefetch: must be auto, always or never"));
-    CHECK(has(errors, "bad.json: translation.pool6: '64:ff9b::/80' is not an IPv6 prefix of length "
+    CHECK(has(errors, "bad.json: translation.pool6: 64:ff9b::/80: an RFC 6052 prefix has length "
                       "32, 40, 48, 56, 64 or 96"));
-    CHECK(has(errors, "bad.json: translation.eamt[0].ipv4: '192.0.2.1/24' is not an IPv4 prefix "
-                      "(host bits must be zero)"));
-    CHECK(has(errors, "bad.json: translation.eam-hairpin-mode: must be off, simple or intrinsic"));
-    CHECK(has(errors, "bad.json: translation.pool6791v6: 'not-an-address' is not an IPv6 address"));
+    CHECK(has(errors, "bad.json: translation.eamt[0].ipv4: 192.0.2.1/24: host bits are set after "
+                      "/24 (the prefix is 192.0.2.0/24)"));
+    CHECK(has(errors, "bad.json: translation.eam-hairpin-mode: must be off, simple or intrinsic "
+                      "(or Jool's 0, 1, 2)"));
+    CHECK(has(errors, "bad.json: translation.pool6791v6: not-an-address is not an IPv6 address"));
 }
 
 TEST_CASE("siitd config: malformed JSON, missing ports and impossible topologies are refused",
@@ -177,7 +178,7 @@ TEST_CASE("siitd config: overlay_translation changes only what it names; null re
         nlohmann::json::parse(R"({"lowest-mtu": 1, "pool6": "2001:db8::/80", "new-tos": "x"})"),
         "request", x, eamt, errors));
     CHECK(has(errors, "request: lowest-mtu: unknown setting"));
-    CHECK(has(errors, "request: pool6: '2001:db8::/80' is not an IPv6 prefix of length"));
+    CHECK(has(errors, "request: pool6: 2001:db8::/80: an RFC 6052 prefix has length"));
     CHECK(has(errors, "request: new-tos: wrong type"));
 }
 
@@ -318,7 +319,8 @@ TEST_CASE("siitd config: addresses are the whole text, and RFC 6791 sources are 
     CHECK_FALSE(parse_config(
         file_with(std::string(R"({"pool6": "64:ff9b::/96", "pool6791v4": "1.2.3.4\u0000junk"})")),
         "nul.json", errors));
-    CHECK(has(errors, "nul.json: translation.pool6791v4: '"));
+    // Shown as a JSON string, its NUL escaped, not cut at it.
+    CHECK(has(errors, "nul.json: translation.pool6791v4: \"1.2.3.4\\u0000junk\" is not"));
     for (const auto& [field, value] : std::vector<std::pair<std::string, std::string>>{
              {"pool6791v6", "::"},
              {"pool6791v6", "ff02::1"},

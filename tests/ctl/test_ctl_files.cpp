@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "control/translation_input.hpp"
 #include "eamt_file.hpp"
 #include "input_file.hpp"
 #include "jool_import.hpp"
@@ -136,7 +137,7 @@ TEST_CASE("siitctl import-jool: a Jool SIIT atomic configuration becomes siitd s
     CHECK(t["pool6"] == "64:ff9b:1::/96");
     CHECK(t["reset-traffic-class"] == true);
     CHECK(t["lowest-ipv6-mtu"] == 1420);
-    CHECK(t["eam-hairpin-mode"] == "simple"); // Jool's number 1
+    CHECK(t["eam-hairpin-mode"] == 1); // Jool's number, which the setting itself takes
     CHECK(t["pool6791v4"] == "192.0.2.8");
     CHECK(t["mtu-plateaus"] == json::array({1500, 1280}));
     CHECK(t["denylist4"] == json::array({"203.0.113.0/24"}));
@@ -152,4 +153,95 @@ TEST_CASE("siitctl import-jool: a Jool SIIT atomic configuration becomes siitd s
     CHECK(t["lowest-ipv6-mtu"] == 1420); // what the file gave stays
     REQUIRE(warnings.size() == 2);
     CHECK_THAT(warnings[1], Catch::Contains("amend-udp-checksum-zero is not in the file"));
+}
+
+namespace {
+
+// Jool's file as siitctl import-jool reads it: Jool's repeatable comments, nothing else twice.
+json read_jool(const std::string& text) {
+    return parse_json_text(text, "jool.json", kJoolCommentKey);
+}
+
+bool has_line(const std::vector<std::string>& lines, const std::string& part) {
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const std::string& line) { return line.find(part) != line.npos; });
+}
+
+} // namespace
+
+TEST_CASE("siitctl import-jool: Jool's documented SIIT example imports, and siitd takes the result",
+          "[ctl]") {
+    // tests/fixtures/jool/atomic-siit.json is the SIIT example of Jool's documentation ("Atomic
+    // Configuration"): comments at the top level (twice), in global and as an object inside an
+    // EAMT entry; prefixes without a length; mtu-plateaus [1, 2, 3, 4, 5, 6].
+    const std::string path = SIIT_FIXTURE_DIR "/jool/atomic-siit.json";
+    const json jool = read_jool(read_input_file(path, 1 << 20));
+    std::vector<std::string> warnings, errors;
+    json t = jool_to_translation(jool, warnings, errors);
+    CHECK(errors.empty());
+    replace_whole(t, warnings);
+    CHECK(t["pool6"] == "64:ff9b::/96");
+    CHECK(t["reset-traffic-class"] == true);
+    CHECK(t["reset-tos"] == false);
+    CHECK(t["new-tos"] == 254);
+    CHECK(t["eam-hairpin-mode"] == "simple");
+    CHECK(t["pool6791v4"].is_null());
+    CHECK(t["eamt"].size() == 3);
+    CHECK(t["denylist4"].size() == 3);
+    // Plateaus below 68 never are a path's MTU: left out, and said so.
+    CHECK(t["mtu-plateaus"] == json::array());
+    CHECK(has_line(warnings, "global.mtu-plateaus: 1, 2, 3, 4, 5, 6 left out"));
+    CHECK(has_line(warnings, "global.manually-enabled"));
+    CHECK(has_line(warnings, "global.randomize-rfc6791-addresses"));
+    CHECK_FALSE(has_line(warnings, "comment")); // Jool ignores comments; so does siitctl
+    // What siitctl writes from it is a file siitd takes: the checks of siitd --check-config.
+    const auto problems = siit::control::check_translation_section(t, "translation.", true);
+    CHECK(problems.empty());
+    for (const auto& p : problems)
+        UNSCOPED_INFO(p);
+}
+
+TEST_CASE("siitctl import-jool: only comments repeat; frameworks and entries as Jool takes them",
+          "[ctl]") {
+    CHECK_NOTHROW(read_jool(R"({"comment": 1, "comment": 2, "global": {"comment": 3,
+                                "comment": 4}})"));
+    CHECK_THAT(refusal([] { read_jool(R"({"comment": 1, "eamt": [], "eamt": []})"); }),
+               Catch::Contains("eamt: given twice"));
+    CHECK_THAT(refusal([] { parse_json_text(R"({"comment": 1, "comment": 2})", "x.json"); }),
+               Catch::Contains("comment: given twice")); // siitd's own files: nothing repeats
+
+    std::vector<std::string> warnings, errors;
+    jool_to_translation(
+        read_jool(R"({"framework": "iptables", "global": {"pool6": "64:ff9b::/96"}})"), warnings,
+        errors);
+    CHECK(errors.empty());
+    CHECK(has_line(warnings, "framework iptables: Jool translated only the packets"));
+    warnings.clear();
+    jool_to_translation(read_jool(R"({"framework": "nftables", "eamt": [{"ipv6 prefix":
+        "2001:db8::1", "ipv4 prefix": "192.0.2.1", "mark": 3}]})"),
+                        warnings, errors);
+    REQUIRE(errors.size() == 2);
+    CHECK_THAT(errors[0], Catch::Contains("eamt[0].mark: not part of a Jool EAMT entry"));
+    CHECK_THAT(errors[1], Catch::Contains("framework: \"nftables\" is neither"));
+}
+
+TEST_CASE("an importer's output is held to siitd's checks before siitctl writes it", "[ctl]") {
+    using siit::control::check_translation_section;
+    // Each field by its rule, the EAMT as a table (RFC 7757 §3.2), and the rules of a whole
+    // version: the reasons siitd --check-config gives, with the field's place in the file.
+    const json overlap = {{"pool6", "64:ff9b::/96"},
+                          {"eamt",
+                           {{{"ipv4", "192.0.2.1/32"}, {"ipv6", "2001:db8::1/128"}},
+                            {{"ipv4", "192.0.2.1/32"}, {"ipv6", "2001:db8::2/128"}}}}};
+    const auto table = check_translation_section(overlap, "translation.", true);
+    REQUIRE(table.size() == 1);
+    CHECK_THAT(table[0], Catch::StartsWith("translation.eamt: "));
+    const auto field =
+        check_translation_section({{"mtu-plateaus", {1500, 20}}}, "translation.", false);
+    REQUIRE(field.size() == 1);
+    CHECK_THAT(field[0], Catch::StartsWith("translation.mtu-plateaus: every plateau must be"));
+    // Nothing to translate is refused as a whole section, not as a change of some keys.
+    CHECK_FALSE(
+        check_translation_section({{"own-ipv4", "192.0.2.9"}}, "translation.", true).empty());
+    CHECK(check_translation_section({{"own-ipv4", "192.0.2.9"}}, "translation.", false).empty());
 }

@@ -67,7 +67,7 @@ for name, payload, needle in [
     ("another API version is refused", b'{"version": 99, "command": "version"}\n', "API version 99"),
     ("a wrongly typed field is refused", b'{"command": "eamt.add", "entries": "192.0.2.0/24"}\n', "must be a list"),
     ("a negative page offset is refused", b'{"command": "eamt.list", "offset": -1}\n', "\"offset\" must be"),
-    ("an entry with a number for a prefix is refused", b'{"command": "eamt.add", "entries": [{"ipv4": 7, "ipv6": "2001:db8::/128"}]}\n', "is not an IPv4 prefix"),
+    ("an entry with a number for a prefix is refused", b'{"command": "eamt.add", "entries": [{"ipv4": 7, "ipv6": "2001:db8::/128"}]}\n', "7: not an IPv4 address"),
     ("a deeply nested request is refused before parsing", b"[" * 30000 + b"]" * 30000 + b"\n", "nests deeper"),
     ("invalid UTF-8 is refused", b'{"command": "\xff\xfe"}\n', "not valid JSON"),
 ]:

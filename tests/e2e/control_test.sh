@@ -208,6 +208,24 @@ check "import-jool -o writes the translation into a siitd configuration file, no
   bash -c "'$C' --socket /nonexistent import-jool -o '$E2E_TMP/offline.json' '$E2E_TMP/jool.json' &&
     '$SIITD' --check-config '$E2E_TMP/offline.json' &&
     grep -q '64:ff9b:1::/96' '$E2E_TMP/offline.json'"
+cp "$E2E_TMP/siitd.json" "$E2E_TMP/offline-doc.json"
+check "import-jool -o takes Jool's documented SIIT example (comments repeated, plateaus below 68), and siitd starts from the result" \
+  bash -c "'$C' --socket /nonexistent import-jool -o '$E2E_TMP/offline-doc.json' '$E2E_ROOT/tests/fixtures/jool/atomic-siit.json' 2>'$E2E_TMP/doc.err' &&
+    grep -qF 'global.mtu-plateaus: 1, 2, 3, 4, 5, 6 left out' '$E2E_TMP/doc.err' &&
+    '$SIITD' --check-config '$E2E_TMP/offline-doc.json' && grep -q '2001:db8:3::/124' '$E2E_TMP/offline-doc.json'"
+/usr/bin/python3 - "$E2E_TMP/jool.json" "$E2E_TMP/jool-overlap.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j["eamt"].append({"ipv6 prefix": "2001:db8:c::1", "ipv4 prefix": "192.0.2.1"})
+json.dump(j, open(sys.argv[2], "w"))
+PY
+cp "$E2E_TMP/offline.json" "$E2E_TMP/offline-before.json"
+check "import-jool -o of a file siitd would refuse fails (exit 2) with siitd's reason" \
+  status_is 2 "$C" --socket /nonexistent import-jool -o "$E2E_TMP/offline.json" "$E2E_TMP/jool-overlap.json"
+check "... naming the entries that overlap" grep -qF "siitd would refuse translation.eamt" "$OUT"
+check "... and writes nothing" cmp "$E2E_TMP/offline.json" "$E2E_TMP/offline-before.json"
+check "import-jool --dry-run holds its output to the same checks" \
+  status_is 2 "$C" import-jool --dry-run "$E2E_TMP/jool-overlap.json"
 
 # TAYGA's configuration, written from tayga.conf(5)
 cat >"$E2E_TMP/tayga.conf" <<'CONF'

@@ -22,7 +22,7 @@ check "it holds the binaries, unit, group, configuration, man pages and completi
   files=\$(dpkg -c '$deb' | awk '{print \$6}')
   for f in ./usr/sbin/siitd ./usr/bin/siitctl ./lib/systemd/system/siitd.service \
       ./usr/lib/sysusers.d/siitd.conf ./etc/siitd/siitd.json ./usr/share/man/man8/siitd.8.gz \
-      ./usr/share/man/man8/siitctl.8.gz ./usr/share/man/man5/siitd.conf.5.gz \
+      ./usr/share/man/man1/siitctl.1.gz ./usr/share/man/man5/siitd.conf.5.gz \
       ./usr/share/bash-completion/completions/siitctl; do
     grep -qx \"\$f\" <<<\"\$files\" || { echo \"missing \$f\"; exit 1; }
   done"

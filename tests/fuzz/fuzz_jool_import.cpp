@@ -8,11 +8,13 @@
 
 #include "config/config_file.hpp"
 #include "control/json_input.hpp"
+#include "control/translation_input.hpp"
 #include "jool_import.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
-    auto input = siit::control::parse_json_input(text);
+    auto input = siit::control::parse_json_input(text, siit::control::kMaxJsonDepth,
+                                                 siitctl::kJoolCommentKey);
     if (!input.value) return 0;
     std::vector<std::string> warnings, errors;
     const nlohmann::json translation = siitctl::jool_to_translation(*input.value, warnings, errors);
@@ -20,5 +22,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     siit::TranslatorConfig config;
     std::optional<std::vector<siit::EamEntry>> eamt;
     siitd::overlay_translation(translation, "translation", config, eamt, errors);
+    siit::control::check_translation_section(translation, "translation.", true);
     return 0;
 }

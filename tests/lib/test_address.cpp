@@ -44,3 +44,23 @@ TEST_CASE("Addresses print in their canonical text form", "[address]") {
     CHECK(Ipv6Address::parse("2001:0db8:0000::0001")->to_string() == "2001:db8::1");
     CHECK(Ipv6Prefix::parse("64:ff9b::/96")->to_string() == "64:ff9b::/96");
 }
+
+TEST_CASE("A refused prefix says why: not an address, a bad length, or the host bits",
+          "[address]") {
+    CHECK(siit::ipv4_prefix_problem("192.0.2.0/24").empty());
+    CHECK(siit::ipv4_prefix_problem("300.1.1.1") == "not an IPv4 address");
+    CHECK(siit::ipv4_prefix_problem("2001:db8::1") == "not an IPv4 address");
+    CHECK(siit::ipv4_prefix_problem("192.0.2.0/33") == "the prefix length must be 0-32");
+    CHECK(siit::ipv4_prefix_problem("192.0.2.0/") == "the prefix length must be 0-32");
+    CHECK(siit::ipv4_prefix_problem("192.0.2.1/24") ==
+          "host bits are set after /24 (the prefix is 192.0.2.0/24)");
+    CHECK(siit::ipv4_prefix_problem("10.0.0.1/0") ==
+          "host bits are set after /0 (the prefix is 0.0.0.0/0)");
+    CHECK(siit::ipv6_prefix_problem("2001:db8::/32").empty());
+    CHECK(siit::ipv6_prefix_problem("2001:db8::g") == "not an IPv6 address");
+    CHECK(siit::ipv6_prefix_problem("2001:db8::/129") == "the prefix length must be 0-128");
+    CHECK(siit::ipv6_prefix_problem("2001:db8::1/120") ==
+          "host bits are set after /120 (the prefix is 2001:db8::/120)");
+    CHECK(siit::ipv6_prefix_problem(std::string_view("2001:db8::\0/64", 14)) ==
+          "not an IPv6 address");
+}

@@ -29,6 +29,21 @@ TEST_CASE("json input: a key given twice is named by its place", "[json]") {
     CHECK(parse_json_input(R"([{"a": 1}, {"a": 2}, {"b": {"a": 3}}])").value);
 }
 
+TEST_CASE("json input: a foreign format's repeatable key may repeat, and nothing else", "[json]") {
+    const char* text = R"({"comment": "a", "n": 1, "comment": {"x": 1}, "e": [{"comment": 1,
+                           "comment": 2}]})";
+    CHECK_FALSE(parse_json_input(text).value); // siitd's own files have no repeatable key
+    const auto jool = parse_json_input(text, siit::control::kMaxJsonDepth, "comment");
+    REQUIRE(jool.value);
+    CHECK((*jool.value)["n"] == 1);
+    // Every other key is still refused when given twice, however many comments sit beside it.
+    const auto twice =
+        parse_json_input(R"({"comment": 1, "n": 1, "comment": 2, "n": 2})", 32, "comment");
+    CHECK(twice.field == "n");
+    // An empty key is a key like any other: it never repeats.
+    CHECK_FALSE(parse_json_input(R"({"": 1, "": 2})", 32, "").value);
+}
+
 TEST_CASE("json input: malformed text is refused with the parser's reason", "[json]") {
     const auto cut = parse_json_input("{\"a\": ");
     CHECK_FALSE(cut.value);

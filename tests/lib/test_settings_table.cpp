@@ -82,7 +82,12 @@ TEST_CASE("settings table: each setting reads what it writes, and resets to its 
     TranslatorConfig c;
     CHECK(*find_translation_setting("new-tos")->read(300, c) == "must be between 0 and 255");
     CHECK(*find_translation_setting("eam-hairpin-mode")->read("both", c) ==
-          "must be off, simple or intrinsic");
+          "must be off, simple or intrinsic (or Jool's 0, 1, 2)");
+    CHECK(*find_translation_setting("eam-hairpin-mode")->read(3, c) ==
+          "must be off, simple or intrinsic (or Jool's 0, 1, 2)");
+    // Jool's numbers name the modes wherever a setting is read (file, socket, importers).
+    CHECK_FALSE(find_translation_setting("eam-hairpin-mode")->read(1, c));
+    CHECK(c.hairpin_mode == siit::HairpinMode::simple);
     CHECK_FALSE(find_translation_setting("mtu-plateaus")->read({1006, 65535, 508}, c));
     CHECK(c.mtu_plateaus == std::vector<std::uint16_t>{65535, 1006, 508}); // sorted, largest first
 }
