@@ -16,19 +16,24 @@ translates_both_ways two-armed
 check "two-armed: siitd warns at start that its ports are veths, whose peers must not offload" \
   grep -qF "interface s4 is a veth: what the kernel at its other end sends itself" "$E2E_TMP/siitd.err"
 
-# Busy time at a light load: 20 packets a second each way for two seconds. The worker polls
-# without pause and is descheduled now and then (two CPUs, shared with the hosts' kernels); its
-# busy time counts only from a receive that brought packets to their flush, so a packet costs
-# what it costs to translate and send (microseconds on af_packet: a system call per burst), not
-# the time the worker waited.
+# Busy time at a light load: 20 packets a second each way for two seconds, while another
+# process competes for the worker's CPU (lcore 0 runs on CPU 0), so that the worker is often
+# descheduled while packets queue up. Busy time counts only from a receive that brought packets to
+# their flush: a packet costs what it takes to translate and send it (on af_packet over a veth,
+# tens of microseconds: the flush's system call also runs the peer's receive path), not the
+# milliseconds the worker waited for its CPU.
+taskset -c 0 /bin/sh -c 'while :; do :; done' &
+hog=$!
+E2E_PIDS+=("$hog")
 ip netns exec "$H4" ping -q -c 40 -i 0.05 198.51.100.5 >/dev/null &
 ip netns exec "$H6" ping -6 -q -c 40 -i 0.05 2001:db8:64::192.0.2.10 >/dev/null
 wait $!
-check "two-armed: busy time per packet at a light load is a packet's cost (under 100 us), not idle time" \
+kill "$hog"
+check "two-armed: busy time per packet at a light load, the CPU shared, is a packet's cost (under 300 us), not time descheduled" \
   bash -c "'$SIITCTL' --json status | /usr/bin/python3 -c '
 import json, sys; w = json.load(sys.stdin)[\"workers\"]
 print(\"busy ns per packet:\", [x[\"busy-ns-per-packet\"] for x in w])
-assert w and all(0 < x[\"busy-ns-per-packet\"] < 100000 for x in w), w'"
+assert w and all(0 < x[\"busy-ns-per-packet\"] < 300000 for x in w), w'"
 
 # Segments a peer's GSO left whole (its offloads back on): an 8000-byte UDP datagram in 1400-byte
 # segments crosses the veth as one frame, which af_packet cuts to its ring's frame size.
