@@ -70,7 +70,7 @@ Worker::Worker(const WorkerContext& context, const WorkerPlan& plan, WorkerStats
     : context_(context), plan_(plan), stats_(stats), version_(context.state.snapshot()),
       translator_(version_->config, version_->eamt.get()), allocator_(context.pool),
       icmp_bucket_(context.config.icmp_errors_per_second, context.config.icmp_error_burst),
-      tx_(context.ports.size()),
+      busy_(rte_get_tsc_hz()), tx_(context.ports.size()),
       kernel_bucket_(context.config.kernel_packets_per_second, context.config.kernel_packet_burst),
       capture_(plan.index, context.ports) {
     translator_.seed_ipv4_id(static_cast<std::uint16_t>(rte_rand()));
@@ -99,8 +99,9 @@ void Worker::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
         unsigned received = plan_.index == 0 ? poll_kernel_taps() : 0;
         for (const auto& [port_index, queue] : plan_.rx) {
             const Port& in = context_.ports[port_index];
+            const std::uint64_t began = BusyClock::now();
             const std::uint16_t n = rte_eth_rx_burst(in.id, queue, rx_, context_.config.burst);
-            note_received(n);
+            busy_.received(n, began);
             received += n;
             stats_.add(ShellCounter::rx_packets, n);
             stats_.port_rx[port_index] += n;
@@ -115,15 +116,11 @@ void Worker::run(const std::atomic<bool>& stop, unsigned exit_idle_ms) {
         flush_tx();
 
         context_.qsbr.quiescent(plan_.index);
-        // Busy time runs from the poll's first receive that brought packets to here, their
-        // transmission flushed: what the packets cost at the bursts they came in. The time before
-        // it is idle whatever the load: an empty receive, or the worker descheduled while packets
-        // queued up (which, counted, made a light load's packets look a thousand times dearer).
-        const std::uint64_t now = rte_get_tsc_cycles();
+        // Busy time (busy_clock.hpp) ends here, the poll's transmissions flushed.
+        const std::uint64_t now = BusyClock::now();
         if (received) {
             last_packet = now;
-            stats_.add(ShellCounter::busy_cycles, now - busy_since_);
-            busy_since_ = 0;
+            stats_.add(ShellCounter::busy_cycles, busy_.poll_done(now));
         } else if (idle_limit && now - last_packet > idle_limit) {
             break;
         }
@@ -147,9 +144,10 @@ unsigned Worker::poll_kernel_taps() {
     for (std::size_t k = 0; k < context_.ports.size(); ++k) {
         const Port& tap = context_.ports[k];
         if (tap.kernel_of < 0) continue;
+        const std::uint64_t began = BusyClock::now();
         const std::uint16_t n = rte_eth_rx_burst(tap.id, 0, rx_, context_.config.burst);
         if (n == 0) continue;
-        note_received(n);
+        busy_.received(n, began);
         received += n;
         stats_.add(ShellCounter::from_kernel, n);
         stats_.port_rx[k] += n;

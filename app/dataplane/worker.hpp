@@ -6,14 +6,13 @@
 // besides mbufs, no system call.
 #pragma once
 
-#include <rte_cycles.h>
-
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <vector>
 
 #include "capture/recorder.hpp"
+#include "dataplane/busy_clock.hpp"
 #include "dataplane/dataplane.hpp"
 #include "dataplane/mbuf_allocator.hpp"
 #include "dataplane/token_bucket.hpp"
@@ -66,10 +65,6 @@ class Worker {
 
     // The stages, in the order a burst meets them.
     unsigned poll_kernel_taps();
-    // A receive of `n` packets: the first of a poll that brings any starts the poll's busy time.
-    void note_received(std::uint16_t n) {
-        if (n && !busy_since_) busy_since_ = rte_get_tsc_cycles();
-    }
     void prefetch_burst(const Port& in, std::uint16_t n);
     void prefetch_ahead(std::uint16_t i, std::uint16_t n);
     // A received burst's frames, classified and translated one by one; kCapture: a capture runs.
@@ -99,7 +94,7 @@ class Worker {
     TokenBucket icmp_bucket_;
     const KernelView* kernel_ = nullptr;
     bool staged_ = false;
-    std::uint64_t busy_since_ = 0; // TSC when this poll's first packets came in; 0: none yet
+    BusyClock busy_;
     std::vector<TxQueue> tx_;
     rte_mbuf* rx_[256];
     siit::PacketLookups ahead_[256]; // rx_[i]'s EAMT lookups, made ahead when staged_

@@ -35,6 +35,7 @@
 #include <thread>
 #include <vector>
 
+#include "dataplane/busy_clock.hpp"
 #include "dataplane/dataplane.hpp"
 #include "packet_builder.hpp"
 #include "random_eamt.hpp"
@@ -215,8 +216,7 @@ enum class ForwardMode {
 struct ForwardArg {
     std::uint16_t port, queue;
     ForwardMode mode;
-    // Measured as siitd measures its workers: TSC cycles from a receive that brought packets to
-    // their transmission.
+    // Measured as siitd measures its workers (dataplane/busy_clock.hpp).
     std::uint64_t busy_cycles = 0, packets = 0;
 };
 // Rewrite mode's fixed headers: Ethernet and IPv6 (54 bytes), Ethernet and IPv4 (34 bytes).
@@ -231,9 +231,11 @@ int plain_forward(void* arg) {
     auto* a = static_cast<ForwardArg*>(arg);
     rte_mbuf* burst[32];
     constexpr std::uint16_t kAhead = 4;
+    siitd::BusyClock busy(rte_get_tsc_hz());
     while (!g_forward_stop.load(std::memory_order_relaxed)) {
+        const std::uint64_t began = siitd::BusyClock::now();
         const std::uint16_t n = rte_eth_rx_burst(a->port, a->queue, burst, 32);
-        const std::uint64_t busy_since = n ? rte_get_tsc_cycles() : 0;
+        busy.received(n, began);
         if (a->mode != ForwardMode::io) {
             for (std::uint16_t i = 0; i < std::min<std::uint16_t>(n, 2 * kAhead); ++i)
                 siit::prefetch_for_write(burst[i]);
@@ -267,7 +269,7 @@ int plain_forward(void* arg) {
         while (sent < n)
             sent += rte_eth_tx_burst(a->port, a->queue, burst + sent, n - sent);
         if (n) {
-            a->busy_cycles += rte_get_tsc_cycles() - busy_since;
+            a->busy_cycles += busy.poll_done(siitd::BusyClock::now());
             a->packets += n;
         }
     }
