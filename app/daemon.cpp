@@ -254,7 +254,7 @@ int run_daemon(const Config& config, const DaemonOptions& options, std::atomic<b
     std::vector<char*> eal_argv;
     for (auto& a : eal_args)
         eal_argv.push_back(a.data());
-    log_once_to_stderr();
+    log_once_to_stderr(log_level_value(options.log_level) == RTE_LOG_INFO);
     // DPDK's tap and tun driver learns that a queue has data from a signal, one per packet.
     // Only the workers poll the queues: every other thread blocks it (threads inherit this mask,
     // and the EAL creates its own in rte_eal_init), so that the signal lands on a worker instead

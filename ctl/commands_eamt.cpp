@@ -118,6 +118,8 @@ void add_eamt_commands(Cli& cli) {
         if (o.json_output)
             std::cout << json{{"total", total}, {"offset", offset}, {"entries", all}}.dump(2)
                       << "\n";
+        else if (total == 0)
+            std::cout << "(empty)\n";
         else {
             print_entries(all);
             std::cout << "(" << all.size() << " of " << total << " entries)\n";

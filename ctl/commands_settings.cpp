@@ -6,6 +6,8 @@
 #include "cli.hpp"
 #include "control/json_input.hpp"
 #include "control/translation_settings.hpp"
+#include "input_file.hpp"
+#include "suggest.hpp"
 
 namespace siitctl {
 
@@ -32,10 +34,23 @@ json setting_value(const std::string& text) {
     return text;
 }
 
+// `name` as a setting of the settings table, or a UsageError naming the nearest one.
+const siit::control::TranslationSetting& known_setting(const std::string& name) {
+    if (const auto* setting = siit::control::find_translation_setting(name)) return *setting;
+    std::vector<std::string> names;
+    for (const auto& setting : siit::control::translation_settings())
+        names.emplace_back(setting.name);
+    const std::string near = closest_word(name, names);
+    throw UsageError("unknown setting '" + name + "'" +
+                     (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                     " (siitctl get lists every setting)");
+}
+
 // An action that prints the list `command` answers with, one item a line.
 std::function<int()> list_action(const Options& o, protocol::Command command) {
     return [&o, command] {
         return request(o, protocol::make_request(command), [](const json& r) {
+            if (r.empty()) std::cout << "(empty)\n";
             for (const auto& item : r)
                 std::cout << item.get<std::string>() << "\n";
         });
@@ -59,7 +74,10 @@ void add_setting_commands(Cli& cli) {
     // pool6
     auto* pool6 = app.add_subcommand("pool6", "the RFC 6052 prefix (pool6)");
     pool6->require_subcommand(1);
-    cli.on(pool6->add_subcommand("get", "print pool6"), cli.simple(protocol::Command::pool6_get));
+    cli.on(pool6->add_subcommand("get", "print pool6"), [&o] {
+        return request(o, protocol::make_request(protocol::Command::pool6_get),
+                       [](const json& r) { std::cout << show(r["pool6"]) << "\n"; });
+    });
     auto* pool6_set = pool6->add_subcommand("set", "set pool6 (length 32, 40, 48, 56, 64 or 96)");
     pool6_set->add_option("PREFIX", prefix, "e.g. 64:ff9b::/96")->required();
     cli.on(pool6_set, [&] {
@@ -118,7 +136,7 @@ void add_setting_commands(Cli& cli) {
     get->add_option("NAME", name, "a setting (docs/siitd.conf.md):" + described);
     cli.on(get, [&] {
         json req = protocol::make_request(protocol::Command::global_get);
-        if (!name.empty()) req[protocol::field::name] = name;
+        if (!name.empty()) req[protocol::field::name] = std::string(known_setting(name).name);
         return request(o, req, [&](const json& r) {
             if (!name.empty()) {
                 std::cout << show(r) << "\n";
@@ -136,17 +154,24 @@ void add_setting_commands(Cli& cli) {
                     "true/false, a number, an address, a prefix, or a comma-separated list")
         ->required();
     cli.on(set, [&] {
-        return request(o,
-                       protocol::make_request(protocol::Command::global_set,
-                                              {{protocol::field::name, name},
-                                               {protocol::field::value, setting_value(value)}}),
-                       [&](const json& r) { std::cout << name << " " << show(r) << "\n"; });
+        const auto& setting = known_setting(name);
+        const int status =
+            request(o,
+                    protocol::make_request(protocol::Command::global_set,
+                                           {{protocol::field::name, name},
+                                            {protocol::field::value, setting_value(value)}}),
+                    [&](const json& r) { std::cout << name << " " << show(r) << "\n"; });
+        // A refused value: what the setting takes, from the same table siitd reads it by.
+        if (status == kExitRefused && !o.json_output)
+            std::cerr << "siitctl: " << name << " takes " << setting.values << "\n";
+        return status;
     });
     auto* unset = app.add_subcommand("unset", "put one translation setting back to its default");
     unset->add_option("NAME", name, "a setting, as for set")->required();
     for (const CLI::App* command : {get, set, unset})
         cli.completion_words[command] = names;
     cli.on(unset, [&] {
+        known_setting(name);
         return request(o,
                        protocol::make_request(
                            protocol::Command::global_set,

@@ -1,5 +1,6 @@
 // siitctl's commands about the running siitd as a whole: its counters, its configuration (show,
 // apply, save), what it learned from the kernel, and its version.
+#include <cmath>
 #include <iostream>
 
 #include "cli.hpp"
@@ -8,6 +9,32 @@
 namespace siitctl {
 
 using nlohmann::json;
+
+namespace {
+
+// `stats --per-worker`'s workers as a table: a row each, its non-zero counters in the last column.
+std::vector<std::vector<std::string>> worker_rows(const nlohmann::json& workers) {
+    std::vector<std::vector<std::string>> rows = {
+        {"worker", "lcore", "queues", "rx/tx by port", "busy ns/packet", "counters"}};
+    for (const auto& w : workers) {
+        std::string queues, ports, counters;
+        for (const auto& q : w["rx-queues"])
+            queues += (queues.empty() ? "" : " ") + q.get<std::string>();
+        for (const auto& [port, packets] : w["ports"].items())
+            ports += (ports.empty() ? "" : " ") + port + " " + packets["rx"].dump() + "/" +
+                     packets["tx"].dump();
+        for (const auto& [name, value] : w["counters"].items())
+            if (value.get<std::uint64_t>() != 0)
+                counters += (counters.empty() ? "" : " ") + name + "=" + value.dump();
+        rows.push_back({w["worker"].dump(), w["lcore"].dump(), queues.empty() ? "-" : queues,
+                        ports.empty() ? "-" : ports,
+                        std::to_string(std::lround(w.value("busy-ns-per-packet", 0.0))),
+                        counters.empty() ? "-" : counters});
+    }
+    return rows;
+}
+
+} // namespace
 
 void add_state_commands(Cli& cli) {
     CLI::App& app = cli.app;
@@ -30,41 +57,39 @@ void add_state_commands(Cli& cli) {
     stats->add_flag("-a,--all", all, "include counters that are zero");
     stats->add_flag("-e,--explain", explain, "say what each counter counts");
     cli.on(stats, [&] {
-        return request(
-            o,
-            protocol::make_request(protocol::Command::stats,
-                                   {{protocol::field::reset, reset},
-                                    {protocol::field::per_worker, per_worker},
-                                    {protocol::field::explain, explain}}),
-            [&](const json& r) {
-                std::vector<std::vector<std::string>> rows;
-                for (const auto& [k, v] : r["counters"].items())
-                    if (all || v.get<std::uint64_t>() != 0)
-                        rows.push_back(explain ? std::vector<std::string>{k, v.dump(),
+        return request(o,
+                       protocol::make_request(protocol::Command::stats,
+                                              {{protocol::field::reset, reset},
+                                               {protocol::field::per_worker, per_worker},
+                                               {protocol::field::explain, explain}}),
+                       [&](const json& r) {
+                           std::vector<std::vector<std::string>> rows;
+                           for (const auto& [k, v] : r["counters"].items())
+                               if (all || v.get<std::uint64_t>() != 0)
+                                   rows.push_back(
+                                       explain ? std::vector<std::string>{k, v.dump(),
                                                                           r["descriptions"].value(
                                                                               k, std::string())}
                                                : std::vector<std::string>{k, v.dump()});
-                for (const auto& [k, v] : r["control"].items())
-                    if (all || v.get<std::uint64_t>() != 0)
-                        rows.push_back({"control." + k, v.dump()});
-                if (r.contains("ports"))
-                    for (const auto& [port, fields] : r["ports"].items())
-                        for (const auto& [k, v] : fields.items())
-                            if (all || v.get<std::uint64_t>() != 0)
-                                rows.push_back({"port." + port + "." + k, v.dump()});
-                for (const auto& [k, v] : r["state"].items())
-                    rows.push_back({"state." + k, v.dump()});
-                if (r.contains("mbufs"))
-                    for (const auto& [k, v] : r["mbufs"].items())
-                        rows.push_back({"mbufs." + k, v.dump()});
-                print_table(rows);
-                if (r.contains("workers"))
-                    for (const auto& w : r["workers"])
-                        std::cout << "worker " << w["worker"] << " (lcore " << w["lcore"] << ", "
-                                  << w["rx-queues"].dump() << "): " << w["ports"].dump() << " "
-                                  << w.value("busy-ns-per-packet", 0.0) << " ns/packet busy "
-                                  << w["counters"].dump() << "\n";
-            });
+                           for (const auto& [k, v] : r["control"].items())
+                               if (all || v.get<std::uint64_t>() != 0)
+                                   rows.push_back({"control." + k, v.dump()});
+                           if (r.contains("ports"))
+                               for (const auto& [port, fields] : r["ports"].items())
+                                   for (const auto& [k, v] : fields.items())
+                                       if (all || v.get<std::uint64_t>() != 0)
+                                           rows.push_back({"port." + port + "." + k, v.dump()});
+                           for (const auto& [k, v] : r["state"].items())
+                               rows.push_back({"state." + k, v.dump()});
+                           if (r.contains("mbufs"))
+                               for (const auto& [k, v] : r["mbufs"].items())
+                                   rows.push_back({"mbufs." + k, v.dump()});
+                           print_table(rows);
+                           if (r.contains("workers")) {
+                               std::cout << "\n";
+                               print_table(worker_rows(r["workers"]));
+                           }
+                       });
     });
 
     // the configuration as a whole

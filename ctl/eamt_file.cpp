@@ -3,16 +3,21 @@
 
 #include <algorithm>
 
+#include "control/json_input.hpp"
 #include "input_file.hpp"
+#include "siit/address.hpp"
 
 namespace siitctl {
 
 namespace {
 
-// The line's words before any '#', or nothing for a blank or comment line; throws for a line
-// that is neither blank nor exactly two words.
-bool line_words(std::string_view line, int number, const std::string& path, std::string_view& v4,
-                std::string_view& v6) {
+// At most this many bad lines are named in one refusal; the rest are counted.
+constexpr std::size_t kNamedBadLines = 20;
+
+enum class Line { blank, entry, malformed };
+
+// The line's words before any '#': none for a blank or comment line, else exactly two.
+Line line_words(std::string_view line, std::string_view& v4, std::string_view& v6) {
     line = line.substr(0, line.find('#'));
     std::string_view words[3];
     std::size_t count = 0;
@@ -24,30 +29,32 @@ bool line_words(std::string_view line, int number, const std::string& path, std:
         ++count;
         at = end;
     }
-    if (count == 0) return false;
-    if (count != 2)
-        throw UsageError(path + ":" + std::to_string(number) +
-                         ": expected 'IPV4-PREFIX IPV6-PREFIX'");
+    if (count == 0) return Line::blank;
+    if (count != 2) return Line::malformed;
     v4 = words[0];
     v6 = words[1];
-    return true;
+    return Line::entry;
 }
 
-// Calls `each` for every entry line of `text`, with its words.
-template <typename Each>
-std::size_t for_each_line(const std::string& text, const std::string& path, Each&& each) {
-    std::size_t entries = 0;
+// Calls `each` for every line of `text` that is not blank, with its number, kind and words.
+template <typename Each> void for_each_line(const std::string& text, Each&& each) {
     int number = 1;
     for (std::size_t at = 0; at < text.size(); ++number) {
         const std::size_t end = std::min(text.find('\n', at), text.size());
         std::string_view v4, v6;
-        if (line_words(std::string_view(text).substr(at, end - at), number, path, v4, v6)) {
-            each(v4, v6);
-            ++entries;
-        }
+        const Line kind = line_words(std::string_view(text).substr(at, end - at), v4, v6);
+        if (kind != Line::blank) each(number, kind, v4, v6);
         at = end + 1;
     }
-    return entries;
+}
+
+// What is wrong with an entry line's two words, or "" (the prefixes by siitd's own parser).
+std::string entry_problem(std::string_view v4, std::string_view v6) {
+    if (const auto why = siit::ipv4_prefix_problem(v4); !why.empty())
+        return siit::control::shown_text(std::string(v4)) + ": " + why;
+    if (const auto why = siit::ipv6_prefix_problem(v6); !why.empty())
+        return siit::control::shown_text(std::string(v6)) + ": " + why;
+    return "";
 }
 
 } // namespace
@@ -59,9 +66,26 @@ bool is_eamt_lines(const std::string& text) {
 
 void scan_eamt_lines(const std::string& text, const std::string& path,
                      const std::function<void(std::string_view v4, std::string_view v6)>& each) {
-    if (for_each_line(text, path, [](std::string_view, std::string_view) {}) == 0)
+    // First pass: every bad line, by its number, so that one run names them all.
+    std::size_t entries = 0, bad = 0;
+    std::string named;
+    for_each_line(text, [&](int number, Line kind, std::string_view v4, std::string_view v6) {
+        const std::string problem =
+            kind == Line::malformed ? "expected 'IPV4-PREFIX IPV6-PREFIX'" : entry_problem(v4, v6);
+        if (problem.empty()) {
+            ++entries;
+        } else if (++bad <= kNamedBadLines) {
+            named +=
+                (named.empty() ? "" : "\n") + path + ":" + std::to_string(number) + ": " + problem;
+        }
+    });
+    if (bad > kNamedBadLines)
+        named += "\n" + path + ": and " + std::to_string(bad - kNamedBadLines) + " more bad lines";
+    if (bad > 0) throw UsageError(named);
+    if (entries == 0)
         throw UsageError(path + ": holds no EAMT entry; `siitctl eamt flush` empties the table");
-    for_each_line(text, path, each);
+    for_each_line(text,
+                  [&each](int, Line, std::string_view v4, std::string_view v6) { each(v4, v6); });
 }
 
 nlohmann::json parse_eamt_file(const std::string& text, const std::string& path) {

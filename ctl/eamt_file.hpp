@@ -1,6 +1,7 @@
 // The EAMT files `siitctl eamt replace` reads: a JSON list of {"ipv4", "ipv6"}, an object holding
 // one under "eamt" or "translation.eamt" (a siitd configuration file), or text lines
-// "IPV4-PREFIX IPV6-PREFIX" with '#' comments. The prefixes themselves are siitd's to judge.
+// "IPV4-PREFIX IPV6-PREFIX" with '#' comments. In the text form each prefix is checked here too, so
+// that every bad line is named by its number; how entries conflict is siitd's to judge.
 #pragma once
 
 #include <functional>
@@ -18,7 +19,8 @@ nlohmann::json parse_eamt_file(const std::string& text, const std::string& path)
 // Whether `text` is in the text-lines form (not JSON).
 bool is_eamt_lines(const std::string& text);
 // Each entry of a text-lines `text`, in order, as its two words; throws UsageError naming the
-// file and line of the first malformed line, or an empty file, before `each` sees any entry (a
+// file and line of every bad line (not two words, or a prefix siitd would refuse; one line each,
+// the first 20 named and the rest counted), or an empty file, before `each` sees any entry (a
 // first pass reads the whole text). Holds no entry in memory: a million-line file is streamed.
 void scan_eamt_lines(const std::string& text, const std::string& path,
                      const std::function<void(std::string_view v4, std::string_view v6)>& each);

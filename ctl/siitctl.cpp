@@ -11,6 +11,7 @@
 #include "cli.hpp"
 #include "client.hpp"
 #include "input_file.hpp"
+#include "suggest.hpp"
 
 namespace {
 
@@ -95,6 +96,14 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        // A mistyped subcommand gets its name and the nearest one; CLI11 alone would say only
+        // that a subcommand is required.
+        if (e.get_exit_code() != 0)
+            if (const auto message = unknown_subcommand_message(app, argc, argv);
+                !message.empty()) {
+                std::cerr << "siitctl: " << message << "\n";
+                return kExitUsage;
+            }
         const int rc = app.exit(e);
         return rc == 0 ? 0 : kExitUsage;
     }

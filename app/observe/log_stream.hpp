@@ -8,7 +8,10 @@
 namespace siitd {
 
 // Makes DPDK's log (RTE_LOG, siitd's lines included) write to stderr only; call before
-// rte_eal_init so that the EAL's own lines go there too.
-void log_once_to_stderr();
+// rte_eal_init so that the EAL's own lines go there too. siitd's own lines (RTE_LOG's USER1) start
+// "siitd: ", without DPDK's "USER1: ". With `quiet_dpdk` (the default level, info), DPDK's lines
+// below a warning are left out: its account of itself (lcores detected, IOVA mode, telemetry's
+// sockets) is for --log-level debug, not for an operator's log.
+void log_once_to_stderr(bool quiet_dpdk);
 
 } // namespace siitd

@@ -9,6 +9,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace siitd {
@@ -72,6 +73,19 @@ void check_port_environment(const Config& config, std::vector<std::string>& erro
                              ": a frame is one 4 KiB page with its headroom); use net_af_packet "
                              "or a DPDK NIC for jumbo frames");
     }
+    // With only virtual devices the PCI bus holds nothing siitd uses, yet the EAL probes it and
+    // may take a NIC bound to vfio-pci or uio, the management port's included.
+    const auto has = [&](const char* arg) {
+        return std::find(config.eal_args.begin(), config.eal_args.end(), arg) !=
+               config.eal_args.end();
+    };
+    const bool all_virtual =
+        !config.ports.empty() &&
+        std::all_of(config.ports.begin(), config.ports.end(),
+                    [](const PortConfig& p) { return p.device.rfind("net_", 0) == 0; });
+    if (all_virtual && !has("--no-pci") && !has("-a") && !has("--allow"))
+        warnings.push_back("every port is a virtual device (net_...), but the EAL probes the PCI "
+                           "bus and may take any NIC given to DPDK: add \"--no-pci\" to \"eal\"");
     if (af_xdp && !bpffs_mounted("/sys/fs/bpf"))
         warnings.push_back("no bpffs at /sys/fs/bpf: libxdp loads its XDP program on each "
                            "AF_XDP port's interface without its dispatcher, so no other XDP "

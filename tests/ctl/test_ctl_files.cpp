@@ -75,6 +75,30 @@ TEST_CASE("siitctl files: EAMT lists in JSON or lines; an empty one is refused",
         Catch::Contains("nests deeper than 32 levels"));
 }
 
+TEST_CASE("siitctl eamt replace names every bad line of a text file by its number, in one pass",
+          "[ctl]") {
+    const std::string text = "192.0.2.0/24 2001:db8::/120\n"
+                             "300.1.1.1 2001:db8:1::/128\n"
+                             "# a comment\n"
+                             "192.0.2.1/24 2001:db8:2::/120\n"
+                             "10.0.0.1 2001:db8:3::/129\n"
+                             "10.0.0.2\n"
+                             "10.0.0.3 2001:db8:4::/128\n";
+    const std::string all = refusal([&] { parse_eamt_file(text, "big.txt"); });
+    CHECK(all == "big.txt:2: 300.1.1.1: not an IPv4 address\n"
+                 "big.txt:4: 192.0.2.1/24: host bits are set after /24 (the prefix is "
+                 "192.0.2.0/24)\n"
+                 "big.txt:5: 2001:db8:3::/129: the prefix length must be 0-128\n"
+                 "big.txt:6: expected 'IPV4-PREFIX IPV6-PREFIX'");
+    // Many bad lines: the first 20 named, the rest counted.
+    std::string many;
+    for (int i = 0; i < 25; ++i)
+        many += "bad 2001:db8::/128\n";
+    const std::string counted = refusal([&] { parse_eamt_file(many, "m.txt"); });
+    CHECK_THAT(counted, Catch::Contains("m.txt:20: bad: not an IPv4 address\nm.txt: and 5 more"));
+    CHECK_THAT(counted, !Catch::Contains("m.txt:21:"));
+}
+
 TEST_CASE("siitctl import-tayga: tayga.conf(5)'s directives become siitd settings", "[ctl]") {
     // Written from tayga.conf(5): the mandatory directives, a prefix, and static maps.
     const std::string conf = R"(# TAYGA for the lab

@@ -50,6 +50,22 @@ check "eamt replace with one bad line is refused whole, the bad entry named" \
 check "... naming the bad entry" grep -qF "203.0.113.128/25" "$OUT"
 check "... and the running table is untouched" test "$(eamt_json)" = "$before"
 check "eamt replace with an unreadable file is a usage error (exit 2)" status_is 2 "$C" eamt replace /nonexistent
+printf '203.0.113.0/25 2001:db8:5::/121\n300.1.1.1 2001:db8:8::/128\n# a comment\n203.0.113.129/25 2001:db8:6::/121\n' >"$E2E_TMP/typos.txt"
+check "eamt replace names every line it cannot read by its number, in one run (exit 2)" \
+  status_is 2 "$C" eamt replace "$E2E_TMP/typos.txt"
+check "... each once, the value unquoted" bash -c "grep -qxF 'siitctl: $E2E_TMP/typos.txt:2: 300.1.1.1: not an IPv4 address' '$OUT' &&
+  grep -qxF '$E2E_TMP/typos.txt:4: 203.0.113.129/25: host bits are set after /25 (the prefix is 203.0.113.128/25)' '$OUT'"
+check "an unknown subcommand is named with the nearest one (exit 2)" status_is 2 "$C" eamt ad 192.0.2.0/24 2001:db8:1::/120
+check "... 'did you mean add'" grep -qF "unknown subcommand 'ad' for 'siitctl eamt'; did you mean 'add'?" "$OUT"
+check "set of an unknown setting names the nearest one (exit 2)" status_is 2 "$C" set lowest-ipv6-mt 1300
+check "... 'did you mean lowest-ipv6-mtu'" grep -qF "did you mean 'lowest-ipv6-mtu'?" "$OUT"
+check "set of a refused value says what the setting takes" status_is 1 "$C" set eam-hairpin-mode both
+check "... from the settings table" grep -qF "eam-hairpin-mode takes off, simple or intrinsic (or Jool's 0, 1, 2)" "$OUT"
+check "set takes Jool's spellings as the file and import-jool do (eam-hairpin-mode 1 is simple)" \
+  output_has "eam-hairpin-mode simple" "$C" set eam-hairpin-mode 1
+"$C" unset eam-hairpin-mode >/dev/null
+check "eamt add of a bad address says it is not an address, the value shown once" status_is 1 "$C" eamt add 300.1.1.1 2001:db8:9::/128
+check "... unquoted" bash -c "grep -qF '300.1.1.1: not an IPv4 address' '$OUT' && [ \$(grep -o '300.1.1.1' '$OUT' | wc -l) = 1 ]"
 /usr/bin/python3 -c "
 for i in range(3000): print(f'10.{i // 256}.{i % 256}.0/24 2001:db8:f:{i:x}::/120')" >"$E2E_TMP/big.txt"
 check "eamt replace loads 3000 entries atomically" output_has "the EAMT has 3000 entries" "$C" eamt replace "$E2E_TMP/big.txt"
@@ -69,6 +85,7 @@ check "eamt add again" output_has "the EAMT has 2 entries" "$C" eamt add 192.0.2
 check "eamt remove by IPv6 prefix" output_has "the EAMT has 1 entries" "$C" eamt remove 2001:db8:1::/120
 check "eamt remove of an absent entry is refused" status_is 1 "$C" eamt remove 192.0.2.0/24
 check "eamt flush" output_has "flushed 1 entries" "$C" eamt flush
+check "eamt list of an empty table says (empty)" bash -c "[ \"\$('$C' eamt list)\" = '(empty)' ]"
 check "eamt add after flush" output_has "the EAMT has 1 entries" "$C" eamt add 198.51.100.0/24 2001:db8:100::/120
 
 # lookup, pool6, denylist4, pool6791
@@ -84,7 +101,7 @@ check "... and never a non-global one (RFC 6052 §3.1)" \
   output_has "203.0.113.9 -> (not translatable)  (RFC 6052 §3.1: a non-global IPv4 address under 64:ff9b::/96)" "$C" lookup 203.0.113.9
 check "... nor its pool6 form" output_has "wkp-non-global" "$C" --json lookup 64:ff9b::203.0.113.9
 check "pool6 set" output_has "2001:db8:46::/96" "$C" pool6 set 2001:db8:46::/96
-check "pool6 get" output_has "2001:db8:46::/96" "$C" pool6 get
+check "pool6 get prints the prefix as plain text" bash -c "[ \"\$('$C' pool6 get)\" = 2001:db8:46::/96 ]"
 check "the lookup follows the new pool6" output_has "-> 2001:db8:46::cb00:7109" "$C" lookup 203.0.113.9
 check "denylist4 add" output_has "done" "$C" denylist4 add 203.0.113.0/24 192.0.2.0/28
 check "denylist4 add of a listed prefix is refused, nothing added" status_is 1 "$C" denylist4 add 10.0.0.0/8 203.0.113.0/24
@@ -101,7 +118,7 @@ check "set lowest-ipv6-mtu" output_has "lowest-ipv6-mtu 1400" "$C" set lowest-ip
 check "get lowest-ipv6-mtu" output_has "1400" "$C" get lowest-ipv6-mtu
 check "set with a value out of range is refused with the range" status_is 1 "$C" set lowest-ipv6-mtu 1000
 check "... naming the range" grep -qF "must be between 1280 and 65535" "$OUT"
-check "set of an unknown setting is refused" status_is 1 "$C" set lowest-mtu 1400
+check "set of an unknown setting is refused as a bad command line" status_is 2 "$C" set lowest-mtu 1400
 check "set a list setting from a comma-separated value" output_has "[1500,1400,1280]" "$C" set mtu-plateaus 1500,1400,1280
 check "set eam-hairpin-mode" output_has "eam-hairpin-mode simple" "$C" set eam-hairpin-mode simple
 check "unset puts a setting back to its default" output_has "lowest-ipv6-mtu 1280" "$C" unset lowest-ipv6-mtu
@@ -110,6 +127,8 @@ check "get lists every setting" output_has "reset-traffic-class" "$C" get
 # Counters
 check "stats --json carries every counter" bash -c "'$C' --json stats --all | /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); assert \"rx_packets\" in r[\"counters\"] and \"drop_ipv4_truncated\" in r[\"counters\"], r'"
 check "stats --per-worker shows each worker's queues" output_has "lan:0" "$C" stats --per-worker
+check "... as a table, a header and a row each" bash -c "'$C' stats --per-worker | grep -qE '^worker +lcore +queues +rx/tx by port +busy ns/packet +counters\$' &&
+  '$C' stats --per-worker | grep -qE '^0 +0 +lan:0 +lan [0-9]+/[0-9]+ +[0-9]+ +'"
 check "stats --explain says what each counter counts" output_has "frames neither IPv4 nor IPv6" "$C" stats --all --explain
 
 # Exit statuses for an unreachable daemon and a user outside the group

@@ -63,7 +63,7 @@ c['burst'] = 16"
 kill -HUP "$SIITD_PID"
 refused_logged() {
   for _ in $(seq 1 30); do
-    grep -q "^<4>USER1: siitd: reload of .* refused: config: burst: differs from the running one" \
+    grep -q "^<4>siitd: reload of .* refused: config: burst: differs from the running one" \
       "$E2E_TMP/siitd.err" && return 0
     sleep 0.1
   done
@@ -85,8 +85,10 @@ check "traffic flowed throughout: no ping lost across the reloads" \
 stop_siitd >/dev/null
 check "STOPPING=1 on the way down" grep -q "STOPPING=1" "$NOTIFY_LOG"
 check "each log line once, on stderr, with its priority for the journal" bash -c "
-  grep -q '^<6>EAL: ' '$E2E_TMP/siitd.err' && grep -q '^<6>USER1: siitd: stopping' '$E2E_TMP/siitd.err' &&
+  grep -q '^<6>siitd: stopping' '$E2E_TMP/siitd.err' &&
   ! grep -v '^<[0-7]>' '$E2E_TMP/siitd.err' | grep -q . && ! grep -q 'EAL:' '$E2E_TMP/siitd.out'"
+check "... siitd's own, without DPDK's USER1 prefix, and none of DPDK's account of itself at the default level" bash -c "
+  ! grep -q 'USER1' '$E2E_TMP/siitd.err' && ! grep -qE '^<6>(EAL|TELEMETRY): ' '$E2E_TMP/siitd.err'"
 
 # The unit as systemd reads it (its binary paths pointed at this build).
 sed "s|/[a-z/]*/sbin/siitd|$SIITD|g" "$E2E_ROOT/build/deploy/siitd.service" >"$E2E_TMP/siitd.service"
