@@ -26,9 +26,9 @@ Config config_from(const std::string& eal, const std::string& ports) {
 
 // One port `device` of the given MTU, over the --vdev `vdev`.
 Config config_with(const std::string& vdev, const std::string& device, unsigned mtu) {
-    return config_from(R"("--vdev", ")" + vdev + R"(")", R"({"name": "lan", "device": ")" + device +
-                                                             R"(", "role": "both", "mtu": )" +
-                                                             std::to_string(mtu) + "}");
+    return config_from(R"("--no-pci", "--vdev", ")" + vdev + R"(")",
+                       R"({"name": "lan", "device": ")" + device + R"(", "role": "both", "mtu": )" +
+                           std::to_string(mtu) + "}");
 }
 
 } // namespace
@@ -64,6 +64,26 @@ TEST_CASE("port environment: an AF_XDP port's MTU fits one frame", "[ports]") {
     check_port_environment(config_with("net_af_packet0,iface=lo", "net_af_packet0", 9000), errors,
                            warnings);
     CHECK(errors.empty());
+}
+
+TEST_CASE("port environment: with only virtual devices, --no-pci is advised", "[ports]") {
+    const std::string port = R"({"name": "lan", "device": "net_null0", "role": "both"})";
+    std::vector<std::string> errors, warnings;
+    check_port_environment(config_from(R"("--vdev", "net_null0")", port), errors, warnings);
+    REQUIRE(warnings.size() == 1);
+    CHECK_THAT(warnings[0], Catch::StartsWith("every port is a virtual device (net_...), but the "
+                                              "EAL probes the PCI bus"));
+    CHECK_THAT(warnings[0], Catch::EndsWith("add \"--no-pci\" to \"eal\""));
+    // Not where it is there, nor where PCI devices are named (-a) or a port is one.
+    warnings.clear();
+    check_port_environment(config_from(R"("--no-pci", "--vdev", "net_null0")", port), errors,
+                           warnings);
+    check_port_environment(config_from(R"("-a", "0000:03:00.0", "--vdev", "net_null0")", port),
+                           errors, warnings);
+    check_port_environment(
+        config_from("", R"({"name": "lan", "device": "0000:03:00.0", "role": "both"})"), errors,
+        warnings);
+    CHECK(warnings.empty());
 }
 
 TEST_CASE("port environment: the bpffs warning concerns AF_XDP ports only", "[ports]") {
