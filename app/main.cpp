@@ -10,6 +10,7 @@
 
 #include "config/config_file.hpp"
 #include "daemon.hpp"
+#include "observe/log_stream.hpp"
 #include "ports/driver_plugins.hpp"
 #include "ports/environment.hpp"
 #include "siit/eamt.hpp"
@@ -42,10 +43,10 @@ std::optional<siitd::Config> check(const std::string& file) {
         for (const auto& e : siitd::missing_driver_plugins(*config, siitd::driver_plugin_dir()))
             errors.push_back(file + ": eal: " + e);
         for (const auto& w : warnings)
-            std::cerr << "siitd: warning: " << w << "\n";
+            std::cerr << siitd::journal_priority(4) << "siitd: warning: " << w << "\n";
     }
     for (const auto& e : errors)
-        std::cerr << "siitd: " << e << "\n";
+        std::cerr << siitd::journal_priority(3) << "siitd: " << e << "\n";
     if (!errors.empty()) return std::nullopt;
     return config;
 }

@@ -53,6 +53,11 @@ ssize_t write_line(void*, const char* buffer, size_t size) {
 
 } // namespace
 
+std::string journal_priority(int syslog_priority) {
+    if (std::getenv("JOURNAL_STREAM") == nullptr) return "";
+    return "<" + std::to_string(syslog_priority) + ">";
+}
+
 void log_once_to_stderr(bool quiet_dpdk) {
     g_quiet_dpdk = quiet_dpdk;
     g_journal_prefix = std::getenv("JOURNAL_STREAM") != nullptr;

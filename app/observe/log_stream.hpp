@@ -5,6 +5,8 @@
 // then shows siitd's warnings and errors only.
 #pragma once
 
+#include <string>
+
 namespace siitd {
 
 // Makes DPDK's log (RTE_LOG, siitd's lines included) write to stderr only; call before
@@ -13,5 +15,10 @@ namespace siitd {
 // below a warning are left out: its account of itself (lcores detected, IOVA mode, telemetry's
 // sockets) is for --log-level debug, not for an operator's log.
 void log_once_to_stderr(bool quiet_dpdk);
+
+// What a line siitd writes to stderr itself, before DPDK's log exists (the configuration's
+// problems and warnings), starts with: its syslog priority ("<4>" for a warning) when the journal
+// is listening, else nothing.
+std::string journal_priority(int syslog_priority);
 
 } // namespace siitd

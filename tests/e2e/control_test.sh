@@ -246,6 +246,24 @@ check "... and writes nothing" cmp "$E2E_TMP/offline.json" "$E2E_TMP/offline-bef
 check "import-jool --dry-run holds its output to the same checks" \
   status_is 2 "$C" import-jool --dry-run "$E2E_TMP/jool-overlap.json"
 
+# siitd.conf(5)'s EXAMPLES, each a file siitd starts from, on a machine with its interfaces.
+EX=${PREFIX}ex
+e2e_ns "$EX"
+ip -n "$EX" link add eth1 type veth peer name peer1
+ip -n "$EX" link add eth2 type veth peer name peer2
+/usr/bin/python3 - "$E2E_ROOT/docs/siitd.conf.md" "$E2E_TMP/example" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read().split("## EXAMPLES", 1)[1].split("\n## ", 1)[0]
+blocks = re.findall(r"```json\n(.*?)```", text, re.S)
+assert len(blocks) == 2, blocks
+for i, block in enumerate(blocks):
+    open(f"{sys.argv[2]}{i}.json", "w").write(block)
+PY
+for i in 0 1; do
+  check "siitd.conf(5) example $((i + 1)) passes siitd --check-config" \
+    ip netns exec "$EX" "$SIITD" --check-config "$E2E_TMP/example$i.json"
+done
+
 # TAYGA's configuration, written from tayga.conf(5)
 cat >"$E2E_TMP/tayga.conf" <<'CONF'
 # TAYGA on the old box

@@ -21,6 +21,7 @@ check "lintian finds no error in it" \
 check "it holds the binaries, unit, group, configuration, man pages and completion" bash -c "
   files=\$(dpkg -c '$deb' | awk '{print \$6}')
   for f in ./usr/sbin/siitd ./usr/bin/siitctl ./lib/systemd/system/siitd.service \
+      ./lib/systemd/system/siitd@.service \
       ./usr/lib/sysusers.d/siitd.conf ./etc/siitd/siitd.json ./usr/share/man/man8/siitd.8.gz \
       ./usr/share/man/man1/siitctl.1.gz ./usr/share/man/man5/siitd.conf.5.gz \
       ./usr/share/bash-completion/completions/siitctl; do
@@ -32,7 +33,11 @@ check "dpkg installs it, /etc/siitd/siitd.json a conffile" \
   bash -c "dpkg -i '$deb' >'$work/install.log' 2>&1 && dpkg-query -W -f='\${Conffiles}' siitd | grep -q /etc/siitd/siitd.json"
 check "its postinst created the siitd group" getent group siitd
 check "the installed siitd accepts the installed configuration" /usr/sbin/siitd --check-config /etc/siitd/siitd.json
-check "the installed man pages are found" bash -c "man -w siitd && man -w siitctl && man -w 5 siitd.conf"
+check "the installed man pages are found, siitctl in section 1 (it is in /usr/bin)" bash -c "man -w siitd && man -w 1 siitctl && man -w 5 siitd.conf"
+check "... and man --warnings finds nothing to say about them" bash -c "
+  for page in 8:siitd 1:siitctl 5:siitd.conf; do
+    MANWIDTH=80 man --warnings \${page%%:*} \${page#*:} 2>&1 >/dev/null | grep . && exit 1
+  done; true"
 
 # The traffic check, with the installed binaries and /etc/siitd/siitd.json edited by the operator.
 SIITD=/usr/sbin/siitd SIITCTL=/usr/bin/siitctl

@@ -93,8 +93,9 @@ check "... siitd's own, without DPDK's USER1 prefix, and none of DPDK's account 
 # The unit as systemd reads it (its binary paths pointed at this build).
 sed "s|/[a-z/]*/sbin/siitd|$SIITD|g" "$E2E_ROOT/build/deploy/siitd.service" >"$E2E_TMP/siitd.service"
 # Its Documentation= names the man pages, which systemd-analyze looks up: the ones this build made.
-mkdir -p "$E2E_TMP/man/man5" "$E2E_TMP/man/man8"
-cp "$E2E_ROOT"/build/docs/*.8 "$E2E_TMP/man/man8/" && cp "$E2E_ROOT"/build/docs/*.5 "$E2E_TMP/man/man5/"
+mkdir -p "$E2E_TMP/man/man1" "$E2E_TMP/man/man5" "$E2E_TMP/man/man8"
+cp "$E2E_ROOT"/build/docs/*.1 "$E2E_TMP/man/man1/" && cp "$E2E_ROOT"/build/docs/*.8 "$E2E_TMP/man/man8/" &&
+  cp "$E2E_ROOT"/build/docs/*.5 "$E2E_TMP/man/man5/"
 check "the unit meson installs (deploy/siitd.service.in) passes systemd-analyze verify" \
   bash -c "MANPATH='$E2E_TMP/man' systemd-analyze verify '$E2E_TMP/siitd.service' 2>&1 | tee /dev/stderr | { ! grep -q .; }"
 check "... as a notify unit that reloads with SIGHUP" \
@@ -105,4 +106,14 @@ check "systemd-analyze security rates the unit's exposure at 4.5 or less" bash -
   systemd-analyze security --offline=true '$E2E_TMP/siitd.service' 2>&1 | tail -1 |
     /usr/bin/python3 -c 'import re, sys; line = sys.stdin.read(); print(line)
 sys.exit(not float(re.search(r\"level for siitd.service: ([0-9.]+)\", line).group(1)) <= 4.5)'"
+# The template: one siitd per file /etc/siitd/INSTANCE.json, each with its own socket directory.
+sed "s|/[a-z/]*/sbin/siitd|$SIITD|g" "$E2E_ROOT/build/deploy/siitd@.service" >"$E2E_TMP/siitd@edge.service"
+check "the template siitd@.service passes systemd-analyze verify, as instance edge" \
+  bash -c "MANPATH='$E2E_TMP/man' systemd-analyze verify '$E2E_TMP/siitd@edge.service' 2>&1 | tee /dev/stderr | { ! grep -q .; }"
+check "... the instance's own file, socket and runtime directory" bash -c "
+  grep -qE '^ExecStart=.* --config /[a-z/]*etc/siitd/%i.json .*--socket /run/siitd/%i/siitd.sock\$' '$E2E_TMP/siitd@edge.service' &&
+  grep -qE '^ExecStop=-.*siitctl --socket /run/siitd/%i/siitd.sock drain ' '$E2E_TMP/siitd@edge.service' &&
+  grep -qx 'RuntimeDirectory=siitd/%i' '$E2E_TMP/siitd@edge.service' &&
+  diff <(grep -vE '^(#|Description|ExecStart|ExecStartPre|ExecStop|RuntimeDirectory)=?' '$E2E_TMP/siitd.service') \
+       <(grep -vE '^(#|Description|ExecStart|ExecStartPre|ExecStop|RuntimeDirectory)=?' '$E2E_TMP/siitd@edge.service')"
 e2e_summary

@@ -105,8 +105,8 @@ TEST_CASE("settings table: the README and docs/siitd.conf.md list exactly its se
         expected.insert(name);
         const std::string readme_row =
             "| `" + name + "` | " + shown_default(s) + " | " + std::string(s.meaning) + " |";
-        const std::string conf_row =
-            "| `" + name + "` | " + std::string(s.values) + " | " + shown_default(s) + " |";
+        const std::string conf_row = "| `" + name + "` | " + std::string(s.values) + " | " +
+                                     shown_default(s) + " | " + std::string(s.meaning) + " |";
         INFO("README row: " << readme_row);
         CHECK(has_line(readme, readme_row));
         INFO("siitd.conf.md row: " << conf_row);
