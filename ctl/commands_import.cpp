@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "control/json_rewrite.hpp"
 #include "control/translation_input.hpp"
 #include "input_file.hpp"
 #include "jool_import.hpp"
@@ -40,15 +41,25 @@ json section_for_file(const json& config, const json& translation, bool merge) {
     return section;
 }
 
-// Puts `section` into the siitd configuration `config` read from `path` and writes it back (its
-// other sections kept), or into a new file that then needs its "eal" and "ports". Returns the
-// exit status.
-int write_configuration(const std::string& path, json config, const json& section) {
+// A siitd configuration file as it is, or none yet.
+struct ExistingFile {
+    std::string text; // empty: no file
+    json config = json::object();
+};
+
+// Puts `section` into the siitd configuration `file` read from `path` and writes it back (its
+// other sections kept, its keys in their order), or into a new file that then needs its "eal" and
+// "ports". Says what changed; returns the exit status.
+int write_configuration(const std::string& path, const ExistingFile& file, const json& section) {
+    json config = file.config;
     config["translation"] = section;
+    const auto rewrite = siit::control::rewrite_keeping_order(file.text, config);
     std::ofstream out(path);
-    out << config.dump(2) << "\n";
+    out << rewrite.text;
     if (!out) throw UsageError(path + ": cannot be written");
     std::cout << "wrote the translation to " << path << "\n";
+    for (const auto& change : rewrite.changes)
+        std::cout << "  " << change << "\n";
     if (!config.contains("ports"))
         std::cerr << "siitctl: " << path
                   << ": add \"eal\" and \"ports\" (deploy/siitd.example.json) "
@@ -57,11 +68,12 @@ int write_configuration(const std::string& path, json config, const json& sectio
 }
 
 // The siitd configuration at `path`, or an empty one when there is no file yet.
-json existing_configuration(const std::string& path) {
-    if (std::ifstream existing(path); !existing) return json::object();
-    json config = read_json_file(path, kLargestRequest);
-    if (!config.is_object()) throw UsageError(path + ": not a siitd configuration file");
-    return config;
+ExistingFile existing_configuration(const std::string& path) {
+    if (std::ifstream existing(path); !existing) return {};
+    ExistingFile file{read_input_file(path, kLargestRequest)};
+    file.config = parse_json_text(file.text, path);
+    if (!file.config.is_object()) throw UsageError(path + ": not a siitd configuration file");
+    return file;
 }
 
 // Reads `file`, turns it into a translation object with `importer`, names every warning and error,
@@ -95,10 +107,10 @@ int import_file(const Options& o, const std::string& file, const ImportOptions& 
         return 0;
     }
     if (!options.output.empty()) {
-        const json config = existing_configuration(options.output);
-        const json section = section_for_file(config, translation, options.merge || !whole);
+        const ExistingFile file = existing_configuration(options.output);
+        const json section = section_for_file(file.config, translation, options.merge || !whole);
         if (refused(section, options.output, true)) return kExitUsage;
-        return write_configuration(options.output, config, section);
+        return write_configuration(options.output, file, section);
     }
     return request(o,
                    protocol::make_request(protocol::Command::translation_apply,

@@ -135,6 +135,8 @@ void add_state_commands(Cli& cli) {
         if (!file.empty()) req[protocol::field::path] = file;
         return request(o, req, [](const json& r) {
             std::cout << "saved to " << r["path"].get<std::string>() << "\n";
+            for (const auto& change : r.value("changes", json::array()))
+                std::cout << "  " << change.get<std::string>() << "\n";
         });
     });
 

@@ -13,6 +13,7 @@
 
 #include "config/config_save.hpp"
 #include "control/json_input.hpp"
+#include "control/json_rewrite.hpp"
 #include "siit/address_query.hpp"
 #include "siit/problem_cap.hpp"
 
@@ -679,10 +680,18 @@ json ControlApi::translation_apply(const json& request) {
 json ControlApi::config_save(const json& request) {
     const std::string path = request.contains(key::path) ? string_field(request, key::path) : "";
     std::string wrote;
+    std::vector<std::string> changes;
     try {
         const Config saved = running();
-        wrote = save_config_file(path, {config_file_, running_.control.save_directory},
-                                 config_to_json_without_defaults(saved).dump(2) + "\n");
+        const SavePolicy policy{config_file_, running_.control.save_directory,
+                                config_file_limit(running_.control.max_message_bytes)};
+        // The file keeps its key order; the reply names what changed in it.
+        wrote = save_config_file(path, policy, [&](const std::string& old_text) {
+            auto rewrite = siit::control::rewrite_keeping_order(
+                old_text, config_to_json_without_defaults(saved));
+            changes = std::move(rewrite.changes);
+            return std::move(rewrite.text);
+        });
         done_outside_ = "wrote " + wrote;
         const auto written = siit::control::file_identity(wrote);
         const auto started_from = siit::control::file_identity(config_file_);
@@ -695,7 +704,7 @@ json ControlApi::config_save(const json& request) {
     } catch (const SaveRefused& refused) {
         throw Refusal{"config.save refused: " + refused.reason, {}};
     }
-    return {{"path", wrote}};
+    return {{"path", wrote}, {"changes", changes}};
 }
 
 json ControlApi::eamt_list(const json& request) {

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <optional>
 
+#include "control/regular_file.hpp"
+
 namespace siitd {
 
 namespace {
@@ -34,7 +36,7 @@ std::optional<std::string> resolved_parent(const std::string& path) {
 } // namespace
 
 std::string save_config_file(const std::string& requested, const SavePolicy& policy,
-                             const std::string& contents) {
+                             const SaveContents& make_contents) {
     const std::string path = requested.empty() ? policy.started_from : requested;
     const auto target = resolved_parent(path);
     if (!target) refuse(path + ": no such directory, or not a file name");
@@ -58,6 +60,15 @@ std::string save_config_file(const std::string& requested, const SavePolicy& pol
     if (exists && S_ISLNK(old.st_mode))
         refuse(path + ": is a symbolic link; siitd does not write through links");
     if (exists && !S_ISREG(old.st_mode)) refuse(path + ": exists and is not a regular file");
+    // The old text, so that the new file keeps its order (read by siitd's rule for its files:
+    // a regular file, never beyond the limit).
+    std::string old_text;
+    if (exists) {
+        auto read = siit::control::read_regular_file(*target, policy.largest_old_file,
+                                                     "control.max-message-bytes");
+        if (read.text) old_text = std::move(*read.text);
+    }
+    const std::string contents = make_contents(old_text);
 
     const std::string temporary = *target + ".tmp." + std::to_string(getpid());
     const int fd =

@@ -8,6 +8,8 @@
 //   leaves the old file or the new one, never half of either.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 
 namespace siitd {
@@ -15,12 +17,17 @@ namespace siitd {
 struct SavePolicy {
     std::string started_from; // the file siitd was started from (--config)
     std::string directory;    // control.save-directory; empty: none
+    std::size_t largest_old_file = std::size_t{64} << 20; // the old file is read up to this
 };
+
+// The new file's text, made from the old file's (empty when there is none, or it cannot be read
+// whole within control.max-message-bytes).
+using SaveContents = std::function<std::string(const std::string& old_text)>;
 
 // Writes `contents` to `path` (the started-from file when empty) under `policy`. Returns the path
 // written, or throws SaveRefused with a reason a person can act on.
 std::string save_config_file(const std::string& path, const SavePolicy& policy,
-                             const std::string& contents);
+                             const SaveContents& contents);
 
 struct SaveRefused {
     std::string reason;

@@ -40,7 +40,16 @@ check "... and nothing was written into the root-only directory" test ! -e "$CON
 check "... and the table is as it was" test "$(entries)" = 2
 
 # config save: the started-from file, or control.save-directory; owner and mode kept; no links.
+cp "$CONF/siitd.json" "$E2E_TMP/before-save.json"
+"$C" set new-tos 32 >/dev/null
 check "config save writes the file siitd started from" output_has "saved to $CONF/siitd.json" "$C" config save
+check "... naming what changed in it" grep -qx "  added translation.new-tos" "$OUT"
+check "... its keys in the order the file had them (not sorted)" /usr/bin/python3 -c "
+import json
+before, after = list(json.load(open('$E2E_TMP/before-save.json'))), list(json.load(open('$CONF/siitd.json')))
+assert before != sorted(before), before
+assert [k for k in before if k in after] == [k for k in after if k in before], (before, after)"
+"$C" unset new-tos >/dev/null
 check "... keeping its owner, group and mode" test "$(stat -c '%U %G %a' "$CONF/siitd.json")" = "root nogroup 640"
 check "... and siitd starts from what it wrote" "$SIITD" --check-config "$CONF/siitd.json"
 check "config save into control.save-directory is allowed" output_has "saved to $E2E_TMP/saves/b.json" "$C" config save "$E2E_TMP/saves/b.json"
