@@ -259,10 +259,13 @@ struct ReleaseJson {
 };
 
 // A value from outside as a message shows it: as it is when it is plain printable ASCII, else as a
-// JSON string (quoted, escaped), so that a NUL or a terminal's control sequence shows as such.
+// JSON string (quoted, escaped), so that a NUL or a terminal's control sequence shows as such
+// (bytes beyond ASCII as \u escapes, and those that are not UTF-8, from a text file, as U+FFFD).
 inline std::string shown_text(const std::string& text) {
     for (const char c : text)
-        if (c < 0x20 || c > 0x7e) return nlohmann::json(text).dump();
+        if (c < 0x20 || c > 0x7e)
+            return nlohmann::json(text).dump(-1, ' ', true,
+                                             nlohmann::json::error_handler_t::replace);
     return text;
 }
 

@@ -90,6 +90,9 @@ TEST_CASE("siitctl eamt replace names every bad line of a text file by its numbe
                  "192.0.2.0/24)\n"
                  "big.txt:5: 2001:db8:3::/129: the prefix length must be 0-128\n"
                  "big.txt:6: expected 'IPV4-PREFIX IPV6-PREFIX'");
+    // A value that is not text is shown escaped, never as raw bytes, and never stops the reading.
+    CHECK(refusal([] { parse_eamt_file("\xff\x1b[2J 2001:db8::/128\n", "x.txt"); }) ==
+          "x.txt:1: \"\\ufffd\\u001b[2J\": not an IPv4 address");
     // Many bad lines: the first 20 named, the rest counted.
     std::string many;
     for (int i = 0; i < 25; ++i)
