@@ -149,6 +149,7 @@ bool Dataplane::start(std::string& error) {
         // net_tun: no Ethernet header (DPDK's tap driver in tun mode).
         port.l3 = device.rfind("net_tun", 0) == 0;
         port.carrier_interface = vdev_interface(config_.eal_args, device);
+        port.over_kernel_interface = !port.carrier_interface.empty();
         port.next_hop_mode = port.config.next_hop.empty() ? Port::NextHopMode::configured_mac
                              : port.config.next_hop == "kernel"
                                  ? Port::NextHopMode::kernel_routes

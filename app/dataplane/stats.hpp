@@ -30,8 +30,8 @@ namespace siitd {
     X(drop_multi_segment, "multi-segment mbufs (jumbo frames need a larger mbuf size)")            \
     X(drop_runt_frame, "frames shorter than their Ethernet header")                                \
     X(drop_frame_over_mtu,                                                                         \
-      "frames longer than the port's mtu (beyond their Ethernet header): a peer's TSO or GSO "     \
-      "segments handed over unsplit (net_af_packet on a veth: docs/router-box.md)")                \
+      "frames longer than the mtu of a port over a kernel interface (net_af_packet, "              \
+      "net_af_xdp): a peer's TSO or GSO segments handed over unsplit (docs/router-box.md)")        \
     X(icmp_errors_sent, "ICMP errors the translator generated and sent")                           \
     X(icmp_errors_rate_limited, "ICMP errors not sent: the per-worker token bucket was empty")     \
     X(busy_cycles, "TSC cycles from a poll's first receive that brought packets to its "           \

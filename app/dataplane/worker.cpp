@@ -227,10 +227,11 @@ Worker::Class Worker::classify(rte_mbuf* m, std::size_t in_port, const Port& in,
         frame.ethertype = siit::load16(eth + 16);
         frame.l2 = 18;
     }
-    // A router takes no frame beyond its link's MTU. On net_af_packet such a frame is a segment
+    // A router takes no frame beyond its link's MTU; a NIC refuses one itself, a kernel interface
+    // underneath a port (net_af_packet, net_af_xdp) hands it over. There such a frame is a segment
     // that a peer's TSO or GSO left whole and af_packet cut to its ring's frame size: not the
     // packet it claims to be. (Its own counter: nothing else would say why TCP stalls.)
-    if (std::uint32_t{m->data_len} > in.config.mtu + frame.l2)
+    if (in.over_kernel_interface && std::uint32_t{m->data_len} > in.config.mtu + frame.l2)
         return drop(ShellCounter::drop_frame_over_mtu);
     if (in.kernel >= 0 &&
         for_kernel(frame.ethertype, eth + frame.l2, m->data_len - frame.l2, kernel_->host)) {

@@ -22,6 +22,9 @@ struct Port {
     // The kernel interface a net_af_packet or net_af_xdp port runs over: its carrier is the
     // port's link.
     std::string carrier_interface;
+    // Set for those ports (a kernel interface underneath): the kernel hands over whatever its peer
+    // sent, frames beyond the MTU included, which a NIC would have refused (drop_frame_over_mtu).
+    bool over_kernel_interface = false;
     // Where translated packets leaving this port go, decided once at start from the
     // configuration, so that the workers compare no strings.
     enum class NextHopMode : std::uint8_t {
