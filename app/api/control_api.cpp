@@ -382,12 +382,6 @@ void ControlApi::change(const std::function<void(siit::TranslationEdit&)>& edit)
     refuse_if(state_.update(edit));
 }
 
-void ControlApi::replace_settings(siit::TranslationEdit& edit, siit::TranslatorConfig config) {
-    config.ipv4_mtu = edit.config.ipv4_mtu;
-    config.ipv6_mtu = edit.config.ipv6_mtu;
-    edit.config = std::move(config);
-}
-
 Config ControlApi::running() const {
     Config config = running_;
     const TranslationSnapshot now = snapshot();
@@ -857,7 +851,7 @@ void ControlApi::apply_config(const Config& config) {
     }
     refuse_if(errors);
     change([&](siit::TranslationEdit& e) {
-        replace_settings(e, config.translation);
+        e.config = config.translation;
         e.eamt = config.eamt;
     });
 }

@@ -152,8 +152,6 @@ class ControlApi {
     // config.apply's rule: the translation of `config` replaces the running one, refused whole
     // (throws) when any setting that needs a restart differs from the running one.
     void apply_config(const Config& config);
-    // Puts `config` in place of the edit's settings, keeping the ports' MTUs (not settings).
-    static void replace_settings(siit::TranslationEdit& edit, siit::TranslatorConfig config);
     // The running configuration, translation included.
     Config running() const;
 

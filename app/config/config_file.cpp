@@ -20,20 +20,13 @@
 
 namespace siitd {
 
-namespace {
-
 using nlohmann::json;
 
-// A name the kernel takes for an interface: 1 to IFNAMSIZ - 1 bytes, none of them a slash, a
-// space or a colon.
-bool is_interface_name(const std::string& name) {
-    return !name.empty() && name.size() <= 15 && name.find_first_of("/ :") == std::string::npos;
-}
-
 // Collects problems as "FILE: FIELD: REASON".
-class Problems {
+class ConfigProblems {
   public:
-    Problems(const std::string& file, std::vector<std::string>& out) : file_(file), cap_(out) {}
+    ConfigProblems(const std::string& file, std::vector<std::string>& out)
+        : file_(file), cap_(out) {}
     void add(const std::string& field, const std::string& reason) {
         cap_.add_made([&] { return file_ + ": " + field + ": " + reason; });
     }
@@ -47,6 +40,16 @@ class Problems {
     const std::string& file_;
     siit::ProblemCap cap_; // a file of a million bad entries lists the first hundred
 };
+
+namespace {
+
+using Problems = ConfigProblems;
+
+// A name the kernel takes for an interface: 1 to IFNAMSIZ - 1 bytes, none of them a slash, a
+// space or a colon.
+bool is_interface_name(const std::string& name) {
+    return !name.empty() && name.size() <= 15 && name.find_first_of("/ :") == std::string::npos;
+}
 
 // Exactly "aa:bb:cc:dd:ee:ff": six pairs of hex digits and five colons, nothing else (no sign,
 // no spaces, no single digits), so that what the file says is what siitd uses.
@@ -75,11 +78,9 @@ bool whole_numbers(const json& value) {
     return true;
 }
 
+// `value`, given as `field`, into `out` when it has T's type.
 template <typename T>
-bool read(const json& object, const char* key, const std::string& path, T& out,
-          Problems& problems) {
-    if (!object.contains(key)) return false;
-    const json& value = object.at(key);
+bool read_value(const json& value, const std::string& field, T& out, Problems& problems) {
     bool right_type = true;
     if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
         right_type = value.is_number_integer();
@@ -92,7 +93,7 @@ bool read(const json& object, const char* key, const std::string& path, T& out,
         }
     } catch (const json::exception&) {
     }
-    problems.add(path + key,
+    problems.add(field,
                  std::string("wrong type (expected ") +
                      (std::is_same_v<T, bool>                        ? "true or false"
                       : std::is_integral_v<T>                        ? "a whole number"
@@ -103,17 +104,31 @@ bool read(const json& object, const char* key, const std::string& path, T& out,
     return false;
 }
 
+// The member `key` of `object`, read as above when present.
 template <typename T>
-void read_number(const json& object, const char* key, const std::string& path, T& out,
-                 std::uint64_t min, std::uint64_t max, Problems& problems) {
+bool read(const json& object, const char* key, const std::string& path, T& out,
+          Problems& problems) {
+    return object.contains(key) && read_value(object.at(key), path + key, out, problems);
+}
+
+template <typename T>
+void read_number_value(const json& given, const std::string& field, T& out, std::uint64_t min,
+                       std::uint64_t max, Problems& problems) {
     std::int64_t value = 0;
-    if (!read(object, key, path, value, problems)) return;
+    if (!read_value(given, field, value, problems)) return;
     if (value < static_cast<std::int64_t>(min) || static_cast<std::uint64_t>(value) > max) {
-        problems.add(path + key,
+        problems.add(field,
                      "must be between " + std::to_string(min) + " and " + std::to_string(max));
         return;
     }
     out = static_cast<T>(value);
+}
+
+template <typename T>
+void read_number(const json& object, const char* key, const std::string& path, T& out,
+                 std::uint64_t min, std::uint64_t max, Problems& problems) {
+    if (object.contains(key))
+        read_number_value(object.at(key), path + key, out, min, max, problems);
 }
 
 // The settings that name one of a few choices: each name once, for reading and for writing.
@@ -124,10 +139,10 @@ const Choices<Config::EamtPrefetch> kEamtPrefetchModes = {{"auto", Config::EamtP
 
 // A setting that names one of `choices`: "must be a, b or c" otherwise.
 template <typename T>
-void read_choice(const json& object, const char* key, const std::string& path, Choices<T> choices,
-                 T& out, Problems& problems) {
+void read_choice(const json& value, const std::string& field, Choices<T> choices, T& out,
+                 Problems& problems) {
     std::string text;
-    if (!read(object, key, path, text, problems)) return;
+    if (!read_value(value, field, text, problems)) return;
     std::string names;
     for (std::size_t i = 0; i < choices.size(); ++i) {
         const auto& [name, value] = choices.begin()[i];
@@ -137,7 +152,7 @@ void read_choice(const json& object, const char* key, const std::string& path, C
         }
         names += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + std::string(name);
     }
-    problems.add(path + key, "must be " + names);
+    problems.add(field, "must be " + names);
 }
 
 // The name of `value` among `choices`.
@@ -165,144 +180,43 @@ void parse_translation(const json& given, const std::string& path, siit::Transla
         [&](const std::string& field, const std::string& reason) { problems.add(field, reason); });
 }
 
-// A whole number's member, read and written through the key's row.
-#define SIITD_NUMBER(member)                                                                       \
-    [](const auto& s) -> std::uint64_t { return s.member; },                                       \
-        [](auto& s, std::uint64_t v) { s.member = static_cast<decltype(s.member)>(v); }
-
-const TopLevelKey kTopLevelKeys[] = {
-    {"eal", "list of strings", "`[]`", true,
-     "DPDK EAL options, as on a DPDK command line: cores (`-l 0-3`), memory (hugepages with "
-     "`--file-prefix siitd`, which lets `dpdk-dumpcap` attach; or `--no-huge -m 512 "
-     "--no-shconf`, where only `siitctl capture` can), devices (`--vdev "
-     "net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap`, PCI allow list `-a 0000:03:00.0`)"},
-    {"ports", "list of ports", "required", true,
-     "see below; one port of role `both` (one-armed), or one `ipv4` and one `ipv6` (two-armed)"},
-    {"translation", "object", "required", false,
-     "see below; needs `pool6` or at least one EAMT entry; changes live (`siitctl config apply`)"},
-    {"burst", "", "", true, "packets per RX burst", 1, 256, SIITD_NUMBER(burst)},
-    {"mbufs", "", "", true,
-     "mbufs in each pool: one pool per NUMA socket that has ports, on that socket (virtual "
-     "ports: one pool); `siitctl stats` shows how many are in use, summed",
-     1023, (1u << 24) - 1, SIITD_NUMBER(mbufs)},
-    {"eamt-prefetch", "`auto`, `always`, `never`", "`auto`", true,
-     "whether workers take each burst in stages, prefetching its EAMT lookups before translating "
-     "it: `auto` when the table outgrows the caches (its arrays over 4 MiB: from about 33 000 "
-     "entries), where it saves a quarter to a half of the worker's time (`docs/dataplane.md`); "
-     "`always` and `never` force it on or off. The output is the same either way"},
-    {"icmp-errors-per-second", "", "", true,
-     "ICMP errors each worker may generate per second (token bucket, RFC 4443 §2.4(f)); 0: none "
-     "(RFC 7915 §4.4, §5.4)",
-     0, 1000000, SIITD_NUMBER(icmp_errors_per_second)},
-    {"icmp-error-burst", "", "", true, "token bucket depth", 1, 100000,
-     SIITD_NUMBER(icmp_error_burst)},
-    {"kernel-packets-per-second", "", "", true,
-     "frames each worker hands to the box's kernel interfaces per second (ARP, NDP, routing "
-     "protocols, traffic to the box's addresses; token bucket): a flood to the box is dropped "
-     "here, counted `drop_kernel_rate_limited`, and cannot starve translation",
-     1, 10000000, SIITD_NUMBER(kernel_packets_per_second)},
-    {"kernel-packet-burst", "", "", true, "its token bucket depth", 1, 1000000,
-     SIITD_NUMBER(kernel_packet_burst)},
-    {"control", "object", "see below", true, "the control socket siitctl talks to"},
-    {"metrics", "`\"IPV4:PORT\"`, `\"[IPV6]:PORT\"`, an absolute path, or null", "null (off)", true,
-     "where siitd serves its counters, ports, workers and EAMT to Prometheus (text format, `GET "
-     "/metrics`): a TCP address and port, or a Unix socket it creates (`docs/operations.md`). "
-     "Anyone who can connect can read them: prefer a loopback address or a socket"},
-    {"announce-interface", "interface name (1-15 characters), or null", "null (none)", true,
-     "a tap siitd creates and holds while it runs, up only while the workers translate, "
-     "every port's link is up and the box is not draining (`siitctl drain`); a "
-     "routing daemon ties the pools' announcements to it, so that a box that dies, loses a link "
-     "or drains withdraws them (`deploy/fleet.md`)"},
-};
-
-const ControlKey kControlKeys[] = {
-    {"socket", "path", "`/run/siitd/siitd.sock`", true,
-     "the Unix socket (`siitd --socket` overrides it); its directory is created if missing"},
-    {"owner", "user name", "siitd's user", true,
-     "owner of the socket; `--check-config` refuses a user that does not exist"},
-    {"group", "group name", "siitd's group", true,
-     "the group allowed to use siitctl (every command but the privileged ones, "
-     "docs/security.md); `--check-config` refuses a group that does not exist"},
-    {"mode", "octal string", "`\"0660\"`", true, "the socket's permissions"},
-    {"max-clients", "", "", true, "connections served at once; more are refused with a reason", 1,
-     10000, SIITD_NUMBER(max_clients)},
-    {"max-message-bytes", "", "", true,
-     "the largest request (a million EAMT entries fit in the default)", 4096, 1u << 30,
-     SIITD_NUMBER(max_message_bytes)},
-    {"client-timeout-ms", "", "", true,
-     "time for a client to send a whole request (or read a reply) before it is disconnected; a "
-     "`siitctl capture` reader that takes nothing for this long is cut off too",
-     10, 3600000, SIITD_NUMBER(client_timeout_ms)},
-    {"save-directory", "absolute path of a directory", "none", true,
-     "where `siitctl config save FILE` may write besides the file siitd was started from (files "
-     "directly inside it, no symbolic links)"},
-};
-#undef SIITD_NUMBER
-
-// Reads every whole-number key of `keys` present in `object` into `section`.
+// Reads every key of `keys` that `object` (the section given as `path`) has into `section`, each
+// through its row, and refuses every key that `keys` does not name.
 template <typename Section>
-void read_numbers(const json& object, const std::string& path,
-                  std::span<const FileKey<Section>> keys, Section& section, Problems& problems) {
-    for (const auto& key : keys)
-        if (key.set) {
-            std::uint64_t value = key.get(section);
-            read_number(object, key.name.data(), path, value, key.min, key.max, problems);
-            key.set(section, value);
-        }
-}
-
-// Writes every whole-number key of `keys` from `section` into `object`.
-template <typename Section>
-void write_numbers(json& object, std::span<const FileKey<Section>> keys, const Section& section) {
-    for (const auto& key : keys)
-        if (key.get) object[std::string(key.name)] = key.get(section);
-}
-
-// Refuses every key of `object` that `keys` does not name.
-template <typename Section>
-void reject_unknown_keys(const json& object, const std::string& path,
-                         std::span<const FileKey<Section>> keys, Problems& problems) {
+void read_keys(const json& object, const std::string& path, std::span<const FileKey<Section>> keys,
+               Section& section, Problems& problems) {
     for (const auto& item : object.items()) {
         const std::string& name = item.key();
         if (std::none_of(keys.begin(), keys.end(),
                          [&name](const auto& k) { return k.name == name; }))
             problems.add(path + name, "unknown setting");
     }
+    for (const auto& key : keys) {
+        const auto found = object.find(key.name);
+        if (found == object.end()) continue;
+        const std::string field = path + std::string(key.name);
+        if (key.set) {
+            std::uint64_t value = key.get(section);
+            read_number_value(*found, field, value, key.min, key.max, problems);
+            key.set(section, value);
+        } else {
+            key.read(*found, field, section, problems);
+        }
+    }
 }
 
-void parse_control(const json& c, ControlConfig& control, Problems& problems) {
-    const std::string path = "control.";
-    if (!c.is_object()) {
-        problems.add("control", "must be an object");
-        return;
+// The section as the file writes it: every key of `keys`, each through its row.
+template <typename Section>
+json write_keys(std::span<const FileKey<Section>> keys, const Section& section) {
+    json object = json::object();
+    for (const auto& key : keys) {
+        json value;
+        if (key.get)
+            object[std::string(key.name)] = key.get(section);
+        else if (key.write(section, value))
+            object[std::string(key.name)] = std::move(value);
     }
-    reject_unknown_keys(c, path, control_keys(), problems);
-    if (read(c, "socket", path, control.socket, problems) &&
-        (control.socket.empty() || control.socket.size() >= 108))
-        problems.add(path + "socket", "must be a path of 1 to 107 characters");
-    // The names are looked up here, so that --check-config finds a typo before a start does.
-    if (read(c, "owner", path, control.owner, problems) && !getpwnam(control.owner.c_str()))
-        problems.add(path + "owner", "no user '" + control.owner + "' on this machine");
-    if (read(c, "group", path, control.group, problems) && !getgrnam(control.group.c_str()))
-        problems.add(path + "group", "no group '" + control.group + "' on this machine");
-    std::string mode;
-    if (read(c, "mode", path, mode, problems)) {
-        char* end = nullptr;
-        const unsigned long value = std::strtoul(mode.c_str(), &end, 8);
-        if (mode.empty() || *end != '\0' || value > 0777)
-            problems.add(path + "mode", "'" + mode + "' is not an octal file mode like \"0660\"");
-        else
-            control.mode = static_cast<std::uint32_t>(value);
-    }
-    read_numbers(c, path, control_keys(), control, problems);
-    if (read(c, "save-directory", path, control.save_directory, problems)) {
-        struct stat st {};
-        if (control.save_directory.empty() || control.save_directory[0] != '/')
-            problems.add(path + "save-directory", "must be an absolute path");
-        else if (stat(control.save_directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-            problems.add(path + "save-directory",
-                         "'" + control.save_directory + "' is not a directory");
-    }
+    return object;
 }
 
 void parse_port(const json& p, std::size_t index, Config& config, Problems& problems) {
@@ -384,6 +298,260 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
     config.ports.push_back(port);
 }
 
+// The readers and writers of the keys that are not whole numbers, in the tables' order.
+
+void read_eal(const json& value, const std::string& field, Config& config, Problems& problems) {
+    read_value(value, field, config.eal_args, problems);
+}
+bool write_eal(const Config& config, json& value) {
+    value = config.eal_args;
+    return true;
+}
+
+void read_ports(const json& value, const std::string& field, Config& config, Problems& problems) {
+    if (!value.is_array() || value.empty()) {
+        problems.add(field, "needs a list of at least one port");
+        return;
+    }
+    for (std::size_t i = 0; i < value.size(); ++i)
+        parse_port(value[i], i, config, problems);
+}
+bool write_ports(const Config& config, json& value) {
+    value = json::array();
+    for (const auto& p : config.ports) {
+        json port = {{"name", p.name},
+                     {"device", p.device},
+                     {"role", p.role == PortRole::ipv4   ? "ipv4"
+                              : p.role == PortRole::ipv6 ? "ipv6"
+                                                         : "both"},
+                     {"next-hop-mac", mac_to_string(p.next_hop_mac)},
+                     {"mtu", p.mtu},
+                     {"rx-queues", p.rx_queues}};
+        if (p.mac) port["mac"] = mac_to_string(*p.mac);
+        if (!p.kernel_interface.empty()) port["kernel-interface"] = p.kernel_interface;
+        if (!p.addresses.empty()) port["addresses"] = p.addresses;
+        if (!p.next_hop.empty()) {
+            port["next-hop"] = p.next_hop;
+            port.erase("next-hop-mac");
+        }
+        value.push_back(port);
+    }
+    return true;
+}
+
+void read_translation_section(const json& value, const std::string& field, Config& config,
+                              Problems& problems) {
+    std::optional<std::vector<siit::EamEntry>> eamt;
+    parse_translation(value, field + ".", config.translation, eamt, problems);
+    if (eamt) config.eamt = std::move(*eamt);
+}
+bool write_translation_section(const Config& config, json& value) {
+    // Unset optional settings are left out: null means "back to the default" only on the socket.
+    value = translation_to_json(config.translation, &config.eamt);
+    for (auto it = value.begin(); it != value.end();)
+        it = it->is_null() ? value.erase(it) : std::next(it);
+    return true;
+}
+
+void read_eamt_prefetch(const json& value, const std::string& field, Config& config,
+                        Problems& problems) {
+    read_choice(value, field, kEamtPrefetchModes, config.eamt_prefetch, problems);
+}
+bool write_eamt_prefetch(const Config& config, json& value) {
+    value = choice_name(kEamtPrefetchModes, config.eamt_prefetch);
+    return true;
+}
+
+void read_control(const json& value, const std::string& field, Config& config, Problems& problems) {
+    if (!value.is_object())
+        problems.add(field, "must be an object");
+    else
+        read_keys(value, field + ".", control_keys(), config.control, problems);
+}
+bool write_control(const Config& config, json& value) {
+    value = write_keys(control_keys(), config.control);
+    return true;
+}
+
+void read_metrics(const json& value, const std::string& field, Config& config, Problems& problems) {
+    if (value.is_null()) return;
+    std::string error;
+    if (!value.is_string())
+        problems.add(field, "must be a string (an address and port, or a path) or null");
+    else if (!parse_metrics_listen(value.get<std::string>(), config.metrics, error))
+        problems.add(field, error);
+}
+bool write_metrics(const Config& config, json& value) {
+    value =
+        config.metrics.kind == MetricsListen::Kind::off ? json(nullptr) : json(config.metrics.text);
+    return true;
+}
+
+void read_announce_interface(const json& value, const std::string& field, Config& config,
+                             Problems& problems) {
+    if (value.is_null()) return;
+    if (!value.is_string() || !is_interface_name(value.get<std::string>()))
+        problems.add(field, value.dump() + " is not an interface name (1-15 characters)");
+    else
+        config.announce_interface = value.get<std::string>();
+}
+bool write_announce_interface(const Config& config, json& value) {
+    value = config.announce_interface.empty() ? json(nullptr) : json(config.announce_interface);
+    return true;
+}
+
+void read_socket(const json& value, const std::string& field, ControlConfig& control,
+                 Problems& problems) {
+    if (read_value(value, field, control.socket, problems) &&
+        (control.socket.empty() || control.socket.size() >= 108))
+        problems.add(field, "must be a path of 1 to 107 characters");
+}
+bool write_socket(const ControlConfig& control, json& value) {
+    value = control.socket;
+    return true;
+}
+
+// The user and group names are looked up here, so that --check-config finds a typo before a
+// start does.
+void read_owner(const json& value, const std::string& field, ControlConfig& control,
+                Problems& problems) {
+    if (read_value(value, field, control.owner, problems) && !getpwnam(control.owner.c_str()))
+        problems.add(field, "no user '" + control.owner + "' on this machine");
+}
+bool write_owner(const ControlConfig& control, json& value) {
+    value = control.owner;
+    return !control.owner.empty();
+}
+
+void read_group(const json& value, const std::string& field, ControlConfig& control,
+                Problems& problems) {
+    if (read_value(value, field, control.group, problems) && !getgrnam(control.group.c_str()))
+        problems.add(field, "no group '" + control.group + "' on this machine");
+}
+bool write_group(const ControlConfig& control, json& value) {
+    value = control.group;
+    return !control.group.empty();
+}
+
+void read_mode(const json& value, const std::string& field, ControlConfig& control,
+               Problems& problems) {
+    std::string mode;
+    if (!read_value(value, field, mode, problems)) return;
+    char* end = nullptr;
+    const unsigned long bits = std::strtoul(mode.c_str(), &end, 8);
+    if (mode.empty() || *end != '\0' || bits > 0777)
+        problems.add(field, "'" + mode + "' is not an octal file mode like \"0660\"");
+    else
+        control.mode = static_cast<std::uint32_t>(bits);
+}
+bool write_mode(const ControlConfig& control, json& value) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", control.mode);
+    value = mode;
+    return true;
+}
+
+void read_save_directory(const json& value, const std::string& field, ControlConfig& control,
+                         Problems& problems) {
+    if (!read_value(value, field, control.save_directory, problems)) return;
+    struct stat st {};
+    if (control.save_directory.empty() || control.save_directory[0] != '/')
+        problems.add(field, "must be an absolute path");
+    else if (stat(control.save_directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        problems.add(field, "'" + control.save_directory + "' is not a directory");
+}
+bool write_save_directory(const ControlConfig& control, json& value) {
+    value = control.save_directory;
+    return !control.save_directory.empty();
+}
+
+// A whole number's member, read and written through the key's row.
+#define SIITD_NUMBER(member)                                                                       \
+    [](const auto& s) -> std::uint64_t { return s.member; },                                       \
+        [](auto& s, std::uint64_t v) { s.member = static_cast<decltype(s.member)>(v); }
+// Any other key's reader and writer, read_NAME and write_NAME above.
+#define SIITD_KEY(name) 0, 0, nullptr, nullptr, read_##name, write_##name
+
+const TopLevelKey kTopLevelKeys[] = {
+    {"eal", "list of strings", "`[]`", true,
+     "DPDK EAL options, as on a DPDK command line: cores (`-l 0-3`), memory (hugepages with "
+     "`--file-prefix siitd`, which lets `dpdk-dumpcap` attach; or `--no-huge -m 512 "
+     "--no-shconf`, where only `siitctl capture` can), devices (`--vdev "
+     "net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap`, PCI allow list `-a 0000:03:00.0`)",
+     SIITD_KEY(eal)},
+    {"ports", "list of ports", "required", true,
+     "see below; one port of role `both` (one-armed), or one `ipv4` and one `ipv6` (two-armed)",
+     SIITD_KEY(ports)},
+    {"translation", "object", "required", false,
+     "see below; needs `pool6` or at least one EAMT entry; changes live (`siitctl config apply`)",
+     SIITD_KEY(translation_section)},
+    {"burst", "", "", true, "packets per RX burst", 1, 256, SIITD_NUMBER(burst)},
+    {"mbufs", "", "", true,
+     "mbufs in each pool: one pool per NUMA socket that has ports, on that socket (virtual "
+     "ports: one pool); `siitctl stats` shows how many are in use, summed",
+     1023, (1u << 24) - 1, SIITD_NUMBER(mbufs)},
+    {"eamt-prefetch", "`auto`, `always`, `never`", "`auto`", true,
+     "whether workers take each burst in stages, prefetching its EAMT lookups before translating "
+     "it: `auto` when the table outgrows the caches (its arrays over 4 MiB: from about 33 000 "
+     "entries), where it saves a quarter to a half of the worker's time (`docs/dataplane.md`); "
+     "`always` and `never` force it on or off. The output is the same either way",
+     SIITD_KEY(eamt_prefetch)},
+    {"icmp-errors-per-second", "", "", true,
+     "ICMP errors each worker may generate per second (token bucket, RFC 4443 §2.4(f)); 0: none "
+     "(RFC 7915 §4.4, §5.4)",
+     0, 1000000, SIITD_NUMBER(icmp_errors_per_second)},
+    {"icmp-error-burst", "", "", true, "token bucket depth", 1, 100000,
+     SIITD_NUMBER(icmp_error_burst)},
+    {"kernel-packets-per-second", "", "", true,
+     "frames each worker hands to the box's kernel interfaces per second (ARP, NDP, routing "
+     "protocols, traffic to the box's addresses; token bucket): a flood to the box is dropped "
+     "here, counted `drop_kernel_rate_limited`, and cannot starve translation",
+     1, 10000000, SIITD_NUMBER(kernel_packets_per_second)},
+    {"kernel-packet-burst", "", "", true, "its token bucket depth", 1, 1000000,
+     SIITD_NUMBER(kernel_packet_burst)},
+    {"control", "object", "see below", true, "the control socket siitctl talks to",
+     SIITD_KEY(control)},
+    {"metrics", "`\"IPV4:PORT\"`, `\"[IPV6]:PORT\"`, an absolute path, or null", "null (off)", true,
+     "where siitd serves its counters, ports, workers and EAMT to Prometheus (text format, `GET "
+     "/metrics`): a TCP address and port, or a Unix socket it creates (`docs/operations.md`). "
+     "Anyone who can connect can read them: prefer a loopback address or a socket",
+     SIITD_KEY(metrics)},
+    {"announce-interface", "interface name (1-15 characters), or null", "null (none)", true,
+     "a tap siitd creates and holds while it runs, up only while the workers translate, "
+     "every port's link is up and the box is not draining (`siitctl drain`); a "
+     "routing daemon ties the pools' announcements to it, so that a box that dies, loses a link "
+     "or drains withdraws them (`deploy/fleet.md`)",
+     SIITD_KEY(announce_interface)},
+};
+
+const ControlKey kControlKeys[] = {
+    {"socket", "path", "`/run/siitd/siitd.sock`", true,
+     "the Unix socket (`siitd --socket` overrides it); its directory is created if missing",
+     SIITD_KEY(socket)},
+    {"owner", "user name", "siitd's user", true,
+     "owner of the socket; `--check-config` refuses a user that does not exist", SIITD_KEY(owner)},
+    {"group", "group name", "siitd's group", true,
+     "the group allowed to use siitctl (every command but the privileged ones, "
+     "docs/security.md); `--check-config` refuses a group that does not exist",
+     SIITD_KEY(group)},
+    {"mode", "octal string", "`\"0660\"`", true, "the socket's permissions", SIITD_KEY(mode)},
+    {"max-clients", "", "", true, "connections served at once; more are refused with a reason", 1,
+     10000, SIITD_NUMBER(max_clients)},
+    {"max-message-bytes", "", "", true,
+     "the largest request (a million EAMT entries fit in the default)", 4096, 1u << 30,
+     SIITD_NUMBER(max_message_bytes)},
+    {"client-timeout-ms", "", "", true,
+     "time for a client to send a whole request (or read a reply) before it is disconnected; a "
+     "`siitctl capture` reader that takes nothing for this long is cut off too",
+     10, 3600000, SIITD_NUMBER(client_timeout_ms)},
+    {"save-directory", "absolute path of a directory", "none", true,
+     "where `siitctl config save FILE` may write besides the file siitd was started from (files "
+     "directly inside it, no symbolic links)",
+     SIITD_KEY(save_directory)},
+};
+#undef SIITD_KEY
+#undef SIITD_NUMBER
+
 } // namespace
 
 std::vector<std::string> eal_vdevs(const std::vector<std::string>& eal_args) {
@@ -450,43 +618,14 @@ std::optional<Config> parse_config(const std::string& text, const std::string& f
         problems.add("(file)", "must be a JSON object");
         return std::nullopt;
     }
-    reject_unknown_keys(root, "", top_level_keys(), problems);
     Config config;
-    read(root, "eal", "", config.eal_args, problems);
-    read_numbers(root, "", top_level_keys(), config, problems);
-    read_choice(root, "eamt-prefetch", "", kEamtPrefetchModes, config.eamt_prefetch, problems);
-    if (!root.contains("ports") || !root["ports"].is_array() || root["ports"].empty())
-        problems.add("ports", "needs a list of at least one port");
-    else
-        for (std::size_t i = 0; i < root["ports"].size(); ++i)
-            parse_port(root["ports"][i], i, config, problems);
-    if (root.contains("translation")) {
-        std::optional<std::vector<siit::EamEntry>> eamt;
-        parse_translation(root["translation"], "translation.", config.translation, eamt, problems);
-        if (eamt) config.eamt = std::move(*eamt);
-    }
-    if (root.contains("control")) parse_control(root["control"], config.control, problems);
-    if (root.contains("metrics") && !root["metrics"].is_null()) {
-        std::string error;
-        if (!root["metrics"].is_string())
-            problems.add("metrics", "must be a string (an address and port, or a path) or null");
-        else if (!parse_metrics_listen(root["metrics"].get<std::string>(), config.metrics, error))
-            problems.add("metrics", error);
-    }
-    if (root.contains("announce-interface") && !root["announce-interface"].is_null()) {
-        const json& name = root["announce-interface"];
-        if (!name.is_string() || !is_interface_name(name.get<std::string>()))
-            problems.add("announce-interface",
-                         name.dump() + " is not an interface name (1-15 characters)");
-        else
-            config.announce_interface = name.get<std::string>();
-        for (const auto& p : config.ports)
-            if (!config.announce_interface.empty() &&
-                p.kernel_interface == config.announce_interface)
-                problems.add("announce-interface", "'" + config.announce_interface +
-                                                       "' is also port " + p.name +
-                                                       "'s kernel-interface");
-    }
+    read_keys(root, "", top_level_keys(), config, problems);
+    // The rules between keys.
+    if (!root.contains("ports")) problems.add("ports", "needs a list of at least one port");
+    for (const auto& p : config.ports)
+        if (!config.announce_interface.empty() && p.kernel_interface == config.announce_interface)
+            problems.add("announce-interface", "'" + config.announce_interface + "' is also port " +
+                                                   p.name + "'s kernel-interface");
     // The rules every running version keeps too (control commands, config.apply).
     for (const auto& line : siit::check_translation(config.translation, config.eamt.size()))
         problems.add(line);
@@ -599,47 +738,7 @@ json config_to_json_without_defaults(const Config& config) {
 }
 
 json config_to_json(const Config& config) {
-    json root = json::object();
-    root["eal"] = config.eal_args;
-    root["ports"] = json::array();
-    for (const auto& p : config.ports) {
-        json port = {{"name", p.name},
-                     {"device", p.device},
-                     {"role", p.role == PortRole::ipv4   ? "ipv4"
-                              : p.role == PortRole::ipv6 ? "ipv6"
-                                                         : "both"},
-                     {"next-hop-mac", mac_to_string(p.next_hop_mac)},
-                     {"mtu", p.mtu},
-                     {"rx-queues", p.rx_queues}};
-        if (p.mac) port["mac"] = mac_to_string(*p.mac);
-        if (!p.kernel_interface.empty()) port["kernel-interface"] = p.kernel_interface;
-        if (!p.addresses.empty()) port["addresses"] = p.addresses;
-        if (!p.next_hop.empty()) {
-            port["next-hop"] = p.next_hop;
-            port.erase("next-hop-mac");
-        }
-        root["ports"].push_back(port);
-    }
-    // Unset optional settings are left out: null means "back to the default" only on the socket.
-    json translation = translation_to_json(config.translation, &config.eamt);
-    for (auto it = translation.begin(); it != translation.end();)
-        it = it->is_null() ? translation.erase(it) : std::next(it);
-    root["translation"] = translation;
-    write_numbers(root, top_level_keys(), config);
-    root["eamt-prefetch"] = choice_name(kEamtPrefetchModes, config.eamt_prefetch);
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", config.control.mode);
-    root["control"] = {{"socket", config.control.socket}, {"mode", mode}};
-    write_numbers(root["control"], control_keys(), config.control);
-    if (!config.control.owner.empty()) root["control"]["owner"] = config.control.owner;
-    if (!config.control.group.empty()) root["control"]["group"] = config.control.group;
-    if (!config.control.save_directory.empty())
-        root["control"]["save-directory"] = config.control.save_directory;
-    root["metrics"] =
-        config.metrics.kind == MetricsListen::Kind::off ? json(nullptr) : json(config.metrics.text);
-    root["announce-interface"] =
-        config.announce_interface.empty() ? json(nullptr) : json(config.announce_interface);
-    return root;
+    return write_keys(top_level_keys(), config);
 }
 
 bool parse_metrics_listen(const std::string& text, MetricsListen& listen, std::string& error) {

@@ -133,20 +133,31 @@ std::vector<std::string> eal_vdevs(const std::vector<std::string>& eal_args);
 // whose carrier is that port's link state; "" for any other port.
 std::string vdev_interface(const std::vector<std::string>& eal_args, const std::string& device);
 
+// Where a key's reader reports what is wrong: "FIELD: REASON" under the file's name
+// (config_file.cpp).
+class ConfigProblems;
+
 // A key of one section of the file (the top level, `control`), declared once: its name, what it
-// takes, its default, whether changing it needs a restart, and one line of documentation. A whole
-// number also names its range and its member: the parser reads it and refuses what is outside,
-// config_to_json writes it, and its values and default text come from those (key_values,
-// key_default), so that neither is ever written by hand.
+// takes, its default, whether changing it needs a restart, and one line of documentation, and how
+// it is read and written. A whole number names its range and its member: the parser reads it and
+// refuses what is outside, config_to_json writes it, and its values and default text come from
+// those (key_values, key_default), so that neither is ever written by hand. Any other key names
+// its reader and its writer, which the parser and config_to_json call for it, and nothing else.
 template <typename Section> struct FileKey {
     std::string_view name;
     std::string_view values;       // what it takes; empty for a whole number ("MIN-MAX")
     std::string_view default_text; // empty for a whole number (its default in Section{})
     bool needs_restart;
     std::string_view meaning;
+    // A whole number:
     std::uint64_t min = 0, max = 0;
     std::uint64_t (*get)(const Section&) = nullptr;
     void (*set)(Section&, std::uint64_t) = nullptr;
+    // Any other key: reads `value`, which the file gives as `field`, into the section; writes the
+    // section's value into `value`, or returns false where the file leaves the key out.
+    void (*read)(const nlohmann::json& value, const std::string& field, Section& section,
+                 ConfigProblems& problems) = nullptr;
+    bool (*write)(const Section& section, nlohmann::json& value) = nullptr;
 };
 // The file's top-level keys. The parser refuses any other key, config.apply refuses a change to a
 // key that needs a restart, and docs/siitd.conf.md's top-level table is these rows (a unit test

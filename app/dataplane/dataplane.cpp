@@ -49,12 +49,17 @@ void Dataplane::run(const std::atomic<bool>& stop, unsigned exit_idle_ms,
     wait();
 }
 
+siit::LinkMtus Dataplane::link_mtus() const {
+    return {ports_[static_cast<std::size_t>(ipv6_port_)].config.mtu,
+            ports_[static_cast<std::size_t>(ipv4_port_)].config.mtu};
+}
+
 void Dataplane::worker_loop(unsigned index) {
     // The worker allocates (fragments, ICMP errors) from the pool of its own socket.
     rte_mempool* pool =
         pool_for_socket(static_cast<int>(rte_lcore_to_socket_id(plans_[index].lcore)));
-    const WorkerContext context{config_, state_,     qsbr_,      ports_,  pool,
-                                mirror_, ipv4_port_, ipv6_port_, capture_};
+    const WorkerContext context{config_, state_,     qsbr_,      ports_,      pool,
+                                mirror_, ipv4_port_, ipv6_port_, link_mtus(), capture_};
     Worker(context, plans_[index], stats_[index]).run(*stop_, exit_idle_ms_);
 }
 

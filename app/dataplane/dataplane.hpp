@@ -14,6 +14,7 @@
 #include "dataplane/rcu_qsbr.hpp"
 #include "dataplane/stats.hpp"
 #include "ports/port.hpp"
+#include "siit/link_mtus.hpp"
 #include "siit/translation_state.hpp"
 
 struct rte_mempool;
@@ -48,6 +49,8 @@ class Dataplane {
     unsigned worker_count() const { return static_cast<unsigned>(plans_.size()); }
     const std::vector<WorkerPlan>& plans() const { return plans_; }
     const std::vector<Port>& ports() const { return ports_; }
+    // The MTUs of the links translated packets leave by: those of the IPv6 and IPv4 ports.
+    siit::LinkMtus link_mtus() const;
     // The mbuf pools, one per NUMA socket that has ports (empty before start()): a port's RX
     // queues take from its socket's, a worker allocates from its lcore's.
     const std::vector<rte_mempool*>& mempools() const { return pools_; }

@@ -158,7 +158,6 @@ bool Dataplane::start(std::string& error) {
         if (port.config.role != PortRole::ipv4) ipv6_port_ = static_cast<int>(i);
         ports_.push_back(port);
     }
-    siit::TranslatorConfig translation = state_.snapshot()->config;
     const std::size_t physical = ports_.size();
     for (std::size_t i = 0; i < physical; ++i)
         if (!ports_[i].config.kernel_interface.empty() &&
@@ -174,9 +173,6 @@ bool Dataplane::start(std::string& error) {
                 "siitd: mbufs (%u) barely exceed what the RX rings hold (%u): raise \"mbufs\" to "
                 "at least %u\n",
                 config_.mbufs, held, 2 * held + worker_count * 4u * config_.burst);
-    translation.ipv4_mtu = ports_[static_cast<std::size_t>(ipv4_port_)].config.mtu;
-    translation.ipv6_mtu = ports_[static_cast<std::size_t>(ipv6_port_)].config.mtu;
-    state_.set_config(translation);
     return true;
 }
 

@@ -68,7 +68,8 @@ void block_queue_signal() {
 
 Worker::Worker(const WorkerContext& context, const WorkerPlan& plan, WorkerStats& stats)
     : context_(context), plan_(plan), stats_(stats), version_(context.state.snapshot()),
-      translator_(version_->config, version_->eamt.get()), allocator_(context.pool),
+      translator_(version_->config, version_->eamt.get(), context.link_mtus),
+      allocator_(context.pool),
       icmp_bucket_(context.config.icmp_errors_per_second, context.config.icmp_error_burst),
       busy_(rte_get_tsc_hz()), tx_(context.ports.size()),
       kernel_bucket_(context.config.kernel_packets_per_second, context.config.kernel_packet_burst),

@@ -33,6 +33,7 @@ struct WorkerContext {
     rte_mempool* pool;
     const KernelMirror* mirror; // null: no kernel interfaces
     int ipv4_port, ipv6_port;   // indexes into ports; equal when one-armed
+    siit::LinkMtus link_mtus;   // the MTUs of ipv6_port and ipv4_port
     // The capture running now (siitctl capture), or null: read once per burst.
     const std::atomic<const CaptureSession*>& capture;
 };

@@ -201,7 +201,7 @@ Counter Translator::fast_4to6(PacketBuffer& packet, const Table* eamt, const Pac
                                      load32(in + 12) + load32(in + 16);
     if (fold_sum64(header_sum, 0) != 0xffff) return kNotTaken;
     const std::uint32_t l4_length = total_length - kIpv4HeaderSize;
-    if (kIpv6HeaderSize + l4_length > detail::ipv6_size_limit(config, flags_offset & 0x4000))
+    if (kIpv6HeaderSize + l4_length > detail::ipv6_size_limit(config, mtus_, flags_offset & 0x4000))
         return kNotTaken;
 
     std::uint8_t* const l4 = in + kIpv4HeaderSize;
@@ -253,7 +253,7 @@ Counter Translator::fast_6to4(PacketBuffer& packet, const Table* eamt, const Pac
     const std::uint8_t protocol = in[6], hop_limit = in[7];
     if ((first >> 28) != 6 || payload_length < 8 ||
         kIpv6HeaderSize + payload_length > packet.length || hop_limit <= 1 ||
-        !detail::fits_ipv4_mtu(config, payload_length)) // §5.1: Packet Too Big, out of line
+        !detail::fits_ipv4_mtu(mtus_, payload_length)) // §5.1: Packet Too Big, out of line
         return kNotTaken;
 
     std::uint8_t* const l4 = in + kIpv6HeaderSize;

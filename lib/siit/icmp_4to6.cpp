@@ -24,8 +24,8 @@ constexpr int kPointer4to6[20] = {0,  1,  4, 4, -1, -1, -1, -1, 7,  6,
 // §4.2 Fragmentation Needed: "minimum(advertised MTU+20, MTU_of_IPv6_nexthop,
 // (MTU_of_IPv4_nexthop)+20)", with the RFC 1191 plateau below the inner Total Length when the
 // router sent zero, and never below the IPv6 minimum MTU.
-std::uint32_t packet_too_big_mtu(const TranslatorConfig& config, std::uint16_t advertised,
-                                 std::uint16_t inner_total_length) {
+std::uint32_t packet_too_big_mtu(const TranslatorConfig& config, const LinkMtus& mtus,
+                                 std::uint16_t advertised, std::uint16_t inner_total_length) {
     std::uint32_t mtu4 = advertised;
     if (mtu4 == 0) {
         mtu4 = kSmallestIpv4Mtu; // when no plateau is below the packet
@@ -35,13 +35,13 @@ std::uint32_t packet_too_big_mtu(const TranslatorConfig& config, std::uint16_t a
                 break;
             }
     }
-    const std::uint32_t mtu6 = std::min({mtu4 + 20, config.ipv6_mtu, config.ipv4_mtu + 20});
+    const std::uint32_t mtu6 = std::min({mtu4 + 20, mtus.ipv6, mtus.ipv4 + 20});
     return std::max<std::uint32_t>(mtu6, 1280);
 }
 
 // §4.2's table. The ICMPv6 types that carry an RFC 4884 length (byte 4) may keep an extension.
-TranslatedIcmpHeader map_icmp4_error(const TranslatorConfig& config, const std::uint8_t* icmp,
-                                     std::uint16_t inner_total_length) {
+TranslatedIcmpHeader map_icmp4_error(const TranslatorConfig& config, const LinkMtus& mtus,
+                                     const std::uint8_t* icmp, std::uint16_t inner_total_length) {
     TranslatedIcmpHeader h;
     h.refusal = Counter::drop_icmp4_untranslatable_code;
     const std::uint8_t code = icmp[1];
@@ -72,7 +72,7 @@ TranslatedIcmpHeader map_icmp4_error(const TranslatorConfig& config, const std::
         case 4: // Fragmentation Needed -> Packet Too Big
             h.type = 2;
             h.code = 0;
-            h.rest = packet_too_big_mtu(config, load16(icmp + 6), inner_total_length);
+            h.rest = packet_too_big_mtu(config, mtus, load16(icmp + 6), inner_total_length);
             h.may_extend = false;
             break;
         case 9:
@@ -137,7 +137,8 @@ Verdict translate_icmp4_error(Translator& translator, PacketBuffer& packet, cons
         is_icmp4_error_type(inner_l4[0]))
         return dropped(Counter::drop_icmp4_inner_malformed);
 
-    const TranslatedIcmpHeader header = map_icmp4_error(config, icmp, inner4.total_length);
+    const TranslatedIcmpHeader header =
+        map_icmp4_error(config, translator.link_mtus(), icmp, inner4.total_length);
     if (!header.ok) return dropped(header.refusal);
 
     const auto inner_src6 =

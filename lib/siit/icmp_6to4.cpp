@@ -30,7 +30,7 @@ int pointer_6to4(std::uint32_t pointer) {
 }
 
 // §5.2's table. The ICMPv4 types that carry an RFC 4884 length (byte 5) may keep an extension.
-TranslatedIcmpHeader map_icmp6_error(const TranslatorConfig& config, const std::uint8_t* icmp,
+TranslatedIcmpHeader map_icmp6_error(const LinkMtus& mtus, const std::uint8_t* icmp,
                                      bool inner_has_fragment_header) {
     TranslatedIcmpHeader h;
     h.refusal = Counter::drop_icmp6_untranslatable_code;
@@ -61,8 +61,8 @@ TranslatedIcmpHeader map_icmp6_error(const TranslatorConfig& config, const std::
         // Fragment header in IPv6 (docs/mtu.md).
         const std::uint32_t growth = inner_has_fragment_header ? 28 : 20;
         const std::uint32_t mtu6 = load32(icmp + 4);
-        const std::uint32_t mtu = std::min({mtu6 < growth ? 0u : mtu6 - growth, config.ipv4_mtu,
-                                            config.ipv6_mtu - growth, std::uint32_t{0xffff}});
+        const std::uint32_t mtu = std::min({mtu6 < growth ? 0u : mtu6 - growth, mtus.ipv4,
+                                            mtus.ipv6 - growth, std::uint32_t{0xffff}});
         h.type = 3;
         h.code = 4;
         h.rest = mtu;
@@ -130,7 +130,8 @@ Verdict translate_icmp6_error(Translator& translator, PacketBuffer& packet, cons
         is_icmp6_error_type(inner_l4[0]))
         return dropped(Counter::drop_icmp6_inner_malformed);
 
-    const TranslatedIcmpHeader header = map_icmp6_error(config, icmp, inner6.has_fragment_header);
+    const TranslatedIcmpHeader header =
+        map_icmp6_error(translator.link_mtus(), icmp, inner6.has_fragment_header);
     if (!header.ok) return dropped(header.refusal);
 
     const auto inner_src4 =

@@ -40,7 +40,8 @@ bool has_unexpired_source_route(const std::uint8_t* header, std::uint32_t header
 
 } // namespace
 
-Translator::Translator(const TranslatorConfig& config, const EamLookup* eamt) : config_(&config) {
+Translator::Translator(const TranslatorConfig& config, const EamLookup* eamt, LinkMtus mtus)
+    : config_(&config), mtus_(mtus) {
     adopt_eamt(eamt);
 }
 
@@ -119,13 +120,13 @@ Verdict Translator::translate_4to6_impl(PacketBuffer& packet, PacketAllocator* a
     // §4.1 fragmentation: DF=0 packets are split to fit lowest-ipv6-mtu; DF=1 packets that do not
     // fit the IPv6 link get Fragmentation Needed with the IPv4 MTU that would (RFC 1191).
     bool with_fragment_header = v4.is_fragment();
-    const std::uint32_t limit = ipv6_size_limit(config, v4.dont_fragment);
+    const std::uint32_t limit = ipv6_size_limit(config, mtus_, v4.dont_fragment);
     const std::uint32_t headers =
         kIpv6HeaderSize + (with_fragment_header ? kFragmentHeaderSize : 0);
     const bool split = headers + l4_length > limit;
     if (split) {
         if (v4.dont_fragment) {
-            const std::uint32_t mtu4 = config.ipv6_mtu - (headers - kIpv4HeaderSize);
+            const std::uint32_t mtu4 = mtus_.ipv6 - (headers - kIpv4HeaderSize);
             return reply_icmp4_error(*this, packet, 3, 4, mtu4 & 0xffff,
                                      Counter::drop_ipv4_fragmentation_needed);
         }

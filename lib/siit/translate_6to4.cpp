@@ -78,8 +78,8 @@ Verdict Translator::translate_6to4_full(PacketBuffer& packet, PacketAllocator* a
     // whatever extension headers this packet carried: the sender's next packets may carry none,
     // and an IPv4 MTU + 28 (a fragment's) would draw one more Packet Too Big for each of them
     // (docs/mtu.md). Never below 1280 (RFC 8200 §5).
-    if (!fits_ipv4_mtu(config, l4_length))
-        return reply_icmp6_error(*this, packet, 2, 0, packet_too_big_mtu6(config.ipv4_mtu),
+    if (!fits_ipv4_mtu(mtus_, l4_length))
+        return reply_icmp6_error(*this, packet, 2, 0, packet_too_big_mtu6(mtus_.ipv4),
                                  Counter::drop_ipv6_packet_too_big);
 
     Counter counter = Counter::translated_6to4_fragment;

@@ -110,14 +110,14 @@ SIIT_RULE std::uint8_t protocol_6to4(std::uint8_t next_header) {
 }
 // §4.1: the largest IPv6 packet an IPv4 packet may become without fragmentation: the IPv6 MTU;
 // for DF=0, no more than lowest-ipv6-mtu either (IPv4 routers could have fragmented it).
-SIIT_RULE std::uint32_t ipv6_size_limit(const TranslatorConfig& config, bool dont_fragment) {
-    return dont_fragment ? config.ipv6_mtu
-                         : std::min<std::uint32_t>(config.ipv6_mtu, config.lowest_ipv6_mtu);
+SIIT_RULE std::uint32_t ipv6_size_limit(const TranslatorConfig& config, const LinkMtus& mtus,
+                                        bool dont_fragment) {
+    return dont_fragment ? mtus.ipv6 : std::min<std::uint32_t>(mtus.ipv6, config.lowest_ipv6_mtu);
 }
 // §5.1: an IPv6 packet that would not fit the IPv4 link is refused (Packet Too Big), never
 // fragmented.
-SIIT_RULE bool fits_ipv4_mtu(const TranslatorConfig& config, std::uint32_t upper_length) {
-    return kIpv4HeaderSize + upper_length <= config.ipv4_mtu;
+SIIT_RULE bool fits_ipv4_mtu(const LinkMtus& mtus, std::uint32_t upper_length) {
+    return kIpv4HeaderSize + upper_length <= mtus.ipv4;
 }
 // §5.1 Identification and flags of a packet with no Fragment header: DF=1 above 1260 bytes, so
 // that IPv4 routers send Fragmentation Needed that become Packet Too Big of at least 1280, with no

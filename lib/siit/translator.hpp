@@ -14,6 +14,7 @@
 #include "siit/eam.hpp"
 #include "siit/eamt.hpp"
 #include "siit/headers.hpp"
+#include "siit/link_mtus.hpp"
 #include "siit/translator_config.hpp"
 
 namespace siit {
@@ -68,8 +69,9 @@ struct PacketLookups {
 
 class Translator {
   public:
-    // `eamt` may be null (pool6 only). Both must outlive the translator.
-    Translator(const TranslatorConfig& config, const EamLookup* eamt);
+    // `eamt` may be null (pool6 only). Both must outlive the translator; `mtus` are those of the
+    // links it translates for, fixed for its life.
+    Translator(const TranslatorConfig& config, const EamLookup* eamt, LinkMtus mtus = {});
 
     // RFC 7915 §4: an IPv4 packet to IPv6. On forward, extra fragments (if any) were allocated
     // through `allocator` (may be null: oversized DF=0 packets are then counted drops).
@@ -109,6 +111,7 @@ class Translator {
 
     const TranslatorConfig& config() const { return *config_; }
     const EamLookup* eamt() const { return eamt_; }
+    const LinkMtus& link_mtus() const { return mtus_; }
     void set_eamt(const EamLookup* eamt) {
         if (eamt != eamt_) adopt_eamt(eamt);
     }
@@ -153,6 +156,7 @@ class Translator {
                               bool hairpins);
 
     const TranslatorConfig* config_;
+    LinkMtus mtus_;
     const EamLookup* eamt_ = nullptr;
     const EamTable* table_ = nullptr; // eamt_ when it is an EamTable, for the fast path
     std::uint16_t next_ipv4_id_ = 1;

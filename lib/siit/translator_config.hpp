@@ -44,9 +44,6 @@ struct TranslatorConfig {
     bool amend_udp_checksum_zero = true;
     // §4.1: IPv4 packets with DF=0 are fragmented so that no IPv6 packet exceeds this.
     std::uint16_t lowest_ipv6_mtu = 1280;
-    // MTUs of the links translated packets leave by (siitd sets them from its ports).
-    std::uint32_t ipv6_mtu = 1500;
-    std::uint32_t ipv4_mtu = 1500;
     // RFC 1191 §7 plateaus, used when an ICMPv4 Fragmentation Needed carries MTU zero (§4.2).
     std::vector<std::uint16_t> mtu_plateaus = {65535, 32000, 17914, 8166, 4352, 2002,
                                                1492,  1006,  508,   296,  68};

@@ -119,8 +119,17 @@ TEST_CASE("siitd config: config_to_json is a file that parses back to the same c
     std::vector<std::string> errors;
     auto config = parse_config(kGood, "good.json", errors);
     REQUIRE(config);
+    // Every key that is not a whole number away from its default, so that each row's reader
+    // reads what its writer wrote.
     config->control.group = "nogroup";
+    config->control.owner = "root";
     config->control.mode = 0640;
+    config->control.socket = "/run/siitd-test/control.sock";
+    config->control.save_directory = "/tmp";
+    config->eal_args.push_back("--no-telemetry");
+    std::string error;
+    REQUIRE(parse_metrics_listen("[::1]:9417", config->metrics, error));
+    config->announce_interface = "siitd-up";
     const std::string shown = config_to_json(*config).dump();
     const auto again = parse_config(shown, "shown.json", errors);
     REQUIRE(errors.empty());
@@ -130,6 +139,25 @@ TEST_CASE("siitd config: config_to_json is a file that parses back to the same c
     CHECK(again->translation.denylist4 == config->translation.denylist4);
     CHECK(again->control.mode == 0640);
     CHECK(again->eamt_prefetch == Config::EamtPrefetch::always);
+    CHECK(again->control.save_directory == "/tmp");
+    CHECK(again->control.owner == "root");
+    CHECK(again->metrics.port == 9417);
+    CHECK(again->announce_interface == "siitd-up");
+}
+
+TEST_CASE("siitd config: every key's row says how it is read and written", "[config]") {
+    // A whole number names its member both ways; any other key names a reader and a writer.
+    const auto complete = [](const auto& key) {
+        INFO(key.name);
+        const bool number = key.get && key.set && key.max > 0 && !key.read && !key.write;
+        const bool other = !key.get && !key.set && key.read && key.write;
+        CHECK(number != other);
+        CHECK(key.values.empty() == number);
+    };
+    for (const auto& key : top_level_keys())
+        complete(key);
+    for (const auto& key : control_keys())
+        complete(key);
 }
 
 TEST_CASE("siitd config: the file config save writes leaves defaults out and means the same",

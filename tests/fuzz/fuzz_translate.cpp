@@ -45,8 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     config.hairpin_mode = !(control & 8)    ? siit::HairpinMode::intrinsic
                           : (control & 128) ? siit::HairpinMode::simple
                                             : siit::HairpinMode::off;
-    config.ipv6_mtu = (control & 16) ? 1280 : 1500;
-    config.ipv4_mtu = (control & 32) ? 576 : 1500;
+    const siit::LinkMtus mtus{(control & 16) ? 1280u : 1500u, (control & 32) ? 576u : 1500u};
     static const siit::test::LinearEamt reference_eamt = [] {
         siit::test::LinearEamt t;
         t.entries = {kFuzzEam};
@@ -59,14 +58,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool production = control & 64;
     const siit::EamLookup& eamt =
         production ? static_cast<const siit::EamLookup&>(*production_eamt) : reference_eamt;
-    siit::Translator translator(config, &eamt);
+    siit::Translator translator(config, &eamt, mtus);
 
     // Exactly the headroom and tailroom the API promises to need, so that overruns are caught.
     const bool from_ipv4 = control & 1;
     const siit::test::TranslationRun run =
         siit::test::run_translation(translator, from_ipv4, data, size, siit::kRequiredHeadroom,
                                     siit::kRequiredTailroom, std::nullopt, production);
-    siit::Translator full(config, &eamt);
+    siit::Translator full(config, &eamt, mtus);
     full.set_fast_path(false);
     const siit::test::TranslationRun full_run = siit::test::run_translation(
         full, from_ipv4, data, size, siit::kRequiredHeadroom, siit::kRequiredTailroom);

@@ -212,6 +212,7 @@ constexpr std::uint32_t kHeadroom = 128, kTailroom = 128;
 
 struct Setup {
     TranslatorConfig config;
+    LinkMtus mtus;
     std::unique_ptr<EamTable> table;
     LinearEamt linear;
 };
@@ -242,8 +243,8 @@ Setup make_setup(Generator& g, unsigned variant) {
     s.config.new_tos = static_cast<std::uint8_t>(g.below(256));
     s.config.amend_udp_checksum_zero = g.chance(0.7);
     s.config.hairpin_mode = g.pick({HairpinMode::off, HairpinMode::simple, HairpinMode::intrinsic});
-    s.config.ipv6_mtu = g.pick<std::uint32_t>({1500, 1500, 1280, 9000});
-    s.config.ipv4_mtu = g.pick<std::uint32_t>({1500, 1500, 576, 1400});
+    s.mtus.ipv6 = g.pick<std::uint32_t>({1500, 1500, 1280, 9000});
+    s.mtus.ipv4 = g.pick<std::uint32_t>({1500, 1500, 576, 1400});
     s.config.lowest_ipv6_mtu = g.pick<std::uint16_t>({1280, 1500});
     return s;
 }
@@ -266,7 +267,7 @@ void compare_fast_and_full(const PacketClass& packets, std::uint32_t seed) {
         const bool linear = variant % 2 == 1; // the production table, and the reference one
         const EamLookup* eamt = linear ? static_cast<const EamLookup*>(&setup.linear)
                                        : static_cast<const EamLookup*>(setup.table.get());
-        Translator fast(setup.config, eamt), full(setup.config, eamt);
+        Translator fast(setup.config, eamt, setup.mtus), full(setup.config, eamt, setup.mtus);
         full.set_fast_path(false);
         const Ipv6Prefix pool6 =
             setup.config.pool6 ? *setup.config.pool6 : *Ipv6Prefix::parse("64:ff9b::/96");

@@ -29,8 +29,8 @@ bool parse_bool(const std::string& v) {
 }
 
 // Applies one "key=value" of a fixture's config line.
-void apply_setting(const std::string& setting, TranslatorConfig& config, LinearEamt& eamt,
-                   std::uint16_t& id_seed) {
+void apply_setting(const std::string& setting, TranslatorConfig& config, LinkMtus& mtus,
+                   LinearEamt& eamt, std::uint16_t& id_seed) {
     const auto eq = setting.find('=');
     const std::string key = setting.substr(0, eq), value = setting.substr(eq + 1);
     auto need = [&](auto parsed) {
@@ -60,9 +60,9 @@ void apply_setting(const std::string& setting, TranslatorConfig& config, LinearE
     else if (key == "lowest_ipv6_mtu")
         config.lowest_ipv6_mtu = static_cast<std::uint16_t>(std::stoul(value));
     else if (key == "ipv6_mtu")
-        config.ipv6_mtu = static_cast<std::uint32_t>(std::stoul(value));
+        mtus.ipv6 = static_cast<std::uint32_t>(std::stoul(value));
     else if (key == "ipv4_mtu")
-        config.ipv4_mtu = static_cast<std::uint32_t>(std::stoul(value));
+        mtus.ipv4 = static_cast<std::uint32_t>(std::stoul(value));
     else if (key == "hairpin_mode")
         config.hairpin_mode = value == "off"      ? HairpinMode::off
                               : value == "simple" ? HairpinMode::simple
@@ -104,11 +104,12 @@ class FixtureInvoker final : public Catch::ITestInvoker {
     explicit FixtureInvoker(Fixture fixture) : fixture_(std::move(fixture)) {}
     void invoke() const override {
         TranslatorConfig config;
+        LinkMtus mtus;
         LinearEamt eamt;
         std::uint16_t id_seed = 1;
         for (const auto& setting : fixture_.config)
-            apply_setting(setting, config, eamt, id_seed);
-        Translator translator(config, &eamt);
+            apply_setting(setting, config, mtus, eamt, id_seed);
+        Translator translator(config, &eamt, mtus);
         translator.seed_ipv4_id(id_seed);
         const Outcome outcome = run_translator(translator, fixture_.direction, fixture_.input);
         CHECK(action_name(outcome.verdict.action) == fixture_.action);

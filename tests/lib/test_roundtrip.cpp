@@ -177,11 +177,10 @@ TEST_CASE("RFC 7757 §4.2: an error for a hairpinned packet reaches its IPv6 sen
           "[hairpin]") {
     TranslatorConfig config;
     config.pool6 = *Ipv6Prefix::parse("2001:db8:64::/96");
-    config.ipv6_mtu = 1280;
     LinearEamt eamt;
     eamt.entries.push_back(
         {*Ipv4Prefix::parse("198.51.100.0/24"), *Ipv6Prefix::parse("2001:db8:100::/120")});
-    Translator translator(config, &eamt);
+    Translator translator(config, &eamt, LinkMtus{1280, 1500});
     Bytes packet(40 + 1300, 0);
     packet[0] = 0x60;
     store16(packet.data() + 4, 1300);
