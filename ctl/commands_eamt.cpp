@@ -151,19 +151,20 @@ void add_eamt_commands(Cli& cli) {
                 done);
         // Text lines, a million of them perhaps: checked whole first, then streamed into the
         // request a piece at a time, never held as JSON (siitctl stays small).
-        scan_eamt_lines(text, file, [](std::string_view, std::string_view) {});
+        check_eamt_lines(text, file);
         const json reply = call_with_list(
             o.socket, protocol::make_request(protocol::Command::eamt_replace),
             protocol::field::entries,
             [&](const Writer& write) {
                 std::string piece;
                 bool first = true;
-                scan_eamt_lines(text, file, [&](std::string_view v4, std::string_view v6) {
-                    piece += first ? "{\"ipv4\":" : ",{\"ipv4\":";
-                    piece += json(v4).dump();
-                    piece += ",\"ipv6\":";
-                    piece += json(v6).dump();
-                    piece += '}';
+                for_each_eamt_line(text, [&](std::string_view v4, std::string_view v6) {
+                    // Checked prefixes: nothing in them needs escaping.
+                    piece += first ? "{\"ipv4\":\"" : ",{\"ipv4\":\"";
+                    piece += v4;
+                    piece += "\",\"ipv6\":\"";
+                    piece += v6;
+                    piece += "\"}";
                     first = false;
                     if (piece.size() >= 65536) {
                         write(piece);

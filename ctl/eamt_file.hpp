@@ -18,11 +18,14 @@ nlohmann::json parse_eamt_file(const std::string& text, const std::string& path)
 
 // Whether `text` is in the text-lines form (not JSON).
 bool is_eamt_lines(const std::string& text);
-// Each entry of a text-lines `text`, in order, as its two words; throws UsageError naming the
-// file and line of every bad line (not two words, or a prefix siitd would refuse; one line each,
-// the first 20 named and the rest counted), or an empty file, before `each` sees any entry (a
-// first pass reads the whole text). Holds no entry in memory: a million-line file is streamed.
-void scan_eamt_lines(const std::string& text, const std::string& path,
-                     const std::function<void(std::string_view v4, std::string_view v6)>& each);
+// Checks a text-lines `text` whole: throws UsageError naming the file and line of every bad line
+// (not two words, or a prefix siitd would refuse; one line each, the first 20 named and the rest
+// counted), or an empty file.
+void check_eamt_lines(const std::string& text, const std::string& path);
+// Each entry of a text-lines `text` that check_eamt_lines passed, in order, as its two words, each
+// then a prefix's text (digits, letters a-f, '.', ':' and '/', nothing JSON must escape). Holds no
+// entry in memory: a million-line file is streamed.
+void for_each_eamt_line(const std::string& text,
+                        const std::function<void(std::string_view v4, std::string_view v6)>& each);
 
 } // namespace siitctl

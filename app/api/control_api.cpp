@@ -267,18 +267,45 @@ bool ControlApi::privileged_peer(uid_t uid) {
     return uid == 0 || uid == geteuid();
 }
 
+std::optional<siit::control::EntriesRequest>
+ControlApi::read_with_entries(const std::string& text) {
+    namespace protocol = siit::control;
+    const auto command = protocol::peek_command(text);
+    const protocol::CommandSpec* spec = command ? protocol::find_command(*command) : nullptr;
+    if (!spec || std::find(spec->fields.begin(), spec->fields.end(),
+                           std::string_view(protocol::field::entries)) == spec->fields.end())
+        return std::nullopt;
+    return protocol::read_entries_request(text);
+}
+
 std::string ControlApi::handle(std::string text, uid_t uid) {
     namespace protocol = siit::control;
     json reply = {{protocol::field::version, protocol::kProtocolVersion}};
     std::string command = "(unparsed)";
     const Command* found = nullptr;
     std::string changed;
+    // A request whose list the one-pass reader took: only commands of the control worker's lane
+    // take a list, so only that thread ever touches read_entries_.
+    struct ForgetEntries {
+        std::optional<std::vector<siit::EamEntry>>& entries;
+        bool armed = false;
+        ~ForgetEntries() {
+            if (armed) entries.reset();
+        }
+    } forget{read_entries_};
     try {
-        auto input = siit::control::parse_json_input(text);
+        json request;
+        if (auto read = read_with_entries(text)) {
+            request = std::move(read->rest);
+            read_entries_ = std::move(read->entries);
+            forget.armed = true;
+        } else {
+            auto input = siit::control::parse_json_input(text);
+            if (!input.value)
+                throw Refusal{"request refused: " + siit::control::json_input_problem(input), {}};
+            request = std::move(*input.value);
+        }
         std::string().swap(text);
-        if (!input.value)
-            throw Refusal{"request refused: " + siit::control::json_input_problem(input), {}};
-        json request = std::move(*input.value);
         const siit::control::ReleaseJson release{request};
         if (!request.is_object()) throw Refusal{"request must be a JSON object", {}};
         if (request.contains(protocol::field::version) &&
@@ -397,14 +424,30 @@ json ControlApi::version(const json&) {
             {"max-message-bytes", running_.control.max_message_bytes}};
 }
 
+std::vector<siit::EamEntry> ControlApi::take_read_entries() {
+    std::vector<siit::EamEntry> entries = std::move(*read_entries_);
+    read_entries_.reset();
+    return entries;
+}
+
 json ControlApi::eamt_change(siit::EamtChange::Kind kind, const json& request) {
-    auto changes = parse_changes(array_field(request, key::entries), kind);
+    std::vector<siit::EamtChange> changes;
+    if (read_entries_) {
+        for (const siit::EamEntry& e : take_read_entries())
+            changes.push_back({kind, e.prefix4, e.prefix6});
+    } else {
+        changes = parse_changes(array_field(request, key::entries), kind);
+    }
     const std::size_t count = changes.size();
     change([&](siit::TranslationEdit& e) { e.eamt_changes = std::move(changes); });
     return {{"changed", count}, {"entries", state_.table()->size()}};
 }
 
 json ControlApi::eamt_replace(const json& request) {
+    if (read_entries_) {
+        change([&](siit::TranslationEdit& e) { e.eamt = take_read_entries(); });
+        return {{"entries", state_.table()->size()}};
+    }
     auto changes = parse_changes(array_field(request, key::entries), siit::EamtChange::Kind::add);
     std::vector<siit::EamEntry> entries;
     entries.reserve(changes.size());

@@ -25,6 +25,7 @@
 #include "api/server.hpp"
 #include "capture/capture.hpp"
 #include "config/config_file.hpp"
+#include "control/entries_request.hpp"
 #include "control/protocol.hpp"
 #include "control/regular_file.hpp"
 #include "dataplane/dataplane.hpp"
@@ -175,6 +176,15 @@ class ControlApi {
     // What the last change did besides the translation (config.save: "wrote FILE"; drain), for
     // the log.
     std::string done_outside_;
+    // The request's EAMT list when the one-pass reader took it (control/entries_request.hpp):
+    // the handler of eamt.add, eamt.remove or eamt.replace takes it instead of the request's
+    // "entries". Set and cleared by handle() around one such request, on the control worker
+    // (those commands are all of its lane); empty otherwise.
+    std::optional<std::vector<siit::EamEntry>> read_entries_;
+    std::vector<siit::EamEntry> take_read_entries();
+    // The request read by that reader, when its command takes "entries" and it is in the
+    // reader's plain form; else nothing, and the strict reader takes it.
+    static std::optional<siit::control::EntriesRequest> read_with_entries(const std::string& text);
 
     // Guards what both control threads touch: the `stats` baseline, what `status` saw last, the
     // link watch and the file's view.

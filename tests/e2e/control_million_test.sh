@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A million EAMT entries through the real socket: siitctl replaces the table from a text
-# file in one atomic request (streamed: siitctl stays small), pages through it, looks the last
+# file in one atomic request (streamed: siitctl stays small; siitd reads the list in one pass and
+# peaks at a bounded multiple of the table), pages through it, looks the last
 # entry up; single additions and removals keep a thousand a second at that size, each answered
 # within milliseconds; and a million-line file with one bad line at the end is refused whole,
 # naming the line's entry, the table untouched.
@@ -28,6 +29,18 @@ read -r replace_seconds replace_kib <"$E2E_TMP/replace.time"
 echo "eamt replace of a million lines: $replace_seconds s, siitctl's peak resident memory $((replace_kib / 1024)) MiB"
 # The file alone is 45 MB; the JSON it once became held about 900 MB.
 check "... with siitctl under 100 MB of memory" test "$replace_kib" -lt 102400
+# The same million again over the million: the peak of siitd's resident memory while it reads the
+# request and builds the new version, above what it held before (the old version among it), against
+# the table's own size. Read as a JSON document the request once peaked at seven times the table.
+rss_kib() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$SIITD_PID/status"; }
+echo 5 >"/proc/$SIITD_PID/clear_refs" # the peak (VmHWM) starts again from now
+before_kib=$(rss_kib VmRSS)
+check "a million entries replace a million" bash -c "'$C' eamt replace '$E2E_TMP/million.txt' | grep -qF 'the EAMT has 1000000 entries'"
+peak_kib=$(rss_kib VmHWM)
+table_kib=$(( $("$C" --json stats | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["state"]["eamt_bytes"])') / 1024 ))
+echo "replacing a million with a million: siitd's peak $(( (peak_kib - before_kib) / 1024 )) MiB above the $(( before_kib / 1024 )) MiB it held, the table $(( table_kib / 1024 )) MiB"
+check "... peaks at no more than three times the table above what siitd held" \
+  test $((peak_kib - before_kib)) -le $((3 * table_kib))
 # One change at a time on one connection, as fast as siitd answers: 500 additions, then the 500
 # removals, each a separate atomic request against the million-entry table.
 /usr/bin/python3 - "$SIITCTL_SOCKET" >"$E2E_TMP/singles.txt" <<'PY'

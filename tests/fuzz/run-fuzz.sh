@@ -25,7 +25,7 @@ shift 2
 targets=("$@")
 named=1
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(translate config control_api jool_import tayga_import eamt_file pcapng)
+  targets=(translate config control_api jool_import tayga_import eamt_file pcapng entries_request)
   named=0
 fi
 for target in "${targets[@]}"; do
