@@ -43,8 +43,6 @@ class ConfigProblems {
 
 namespace {
 
-using Problems = ConfigProblems;
-
 // A name the kernel takes for an interface: 1 to IFNAMSIZ - 1 bytes, none of them a slash, a
 // space or a colon.
 bool is_interface_name(const std::string& name) {
@@ -80,7 +78,7 @@ bool whole_numbers(const json& value) {
 
 // `value`, given as `field`, into `out` when it has T's type.
 template <typename T>
-bool read_value(const json& value, const std::string& field, T& out, Problems& problems) {
+bool read_value(const json& value, const std::string& field, T& out, ConfigProblems& problems) {
     bool right_type = true;
     if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
         right_type = value.is_number_integer();
@@ -107,13 +105,13 @@ bool read_value(const json& value, const std::string& field, T& out, Problems& p
 // The member `key` of `object`, read as above when present.
 template <typename T>
 bool read(const json& object, const char* key, const std::string& path, T& out,
-          Problems& problems) {
+          ConfigProblems& problems) {
     return object.contains(key) && read_value(object.at(key), path + key, out, problems);
 }
 
 template <typename T>
 void read_number_value(const json& given, const std::string& field, T& out, std::uint64_t min,
-                       std::uint64_t max, Problems& problems) {
+                       std::uint64_t max, ConfigProblems& problems) {
     std::int64_t value = 0;
     if (!read_value(given, field, value, problems)) return;
     if (value < static_cast<std::int64_t>(min) || static_cast<std::uint64_t>(value) > max) {
@@ -126,7 +124,7 @@ void read_number_value(const json& given, const std::string& field, T& out, std:
 
 template <typename T>
 void read_number(const json& object, const char* key, const std::string& path, T& out,
-                 std::uint64_t min, std::uint64_t max, Problems& problems) {
+                 std::uint64_t min, std::uint64_t max, ConfigProblems& problems) {
     if (object.contains(key))
         read_number_value(object.at(key), path + key, out, min, max, problems);
 }
@@ -140,7 +138,7 @@ const Choices<Config::EamtPrefetch> kEamtPrefetchModes = {{"auto", Config::EamtP
 // A setting that names one of `choices`: "must be a, b or c" otherwise.
 template <typename T>
 void read_choice(const json& value, const std::string& field, Choices<T> choices, T& out,
-                 Problems& problems) {
+                 ConfigProblems& problems) {
     std::string text;
     if (!read_value(value, field, text, problems)) return;
     std::string names;
@@ -163,7 +161,7 @@ template <typename T> const char* choice_name(Choices<T> choices, T value) {
 }
 
 void reject_unknown(const json& object, const std::string& path,
-                    std::initializer_list<const char*> known, Problems& problems) {
+                    std::initializer_list<const char*> known, ConfigProblems& problems) {
     for (const auto& [key, value] : object.items()) {
         bool ok = false;
         for (const char* k : known)
@@ -174,7 +172,7 @@ void reject_unknown(const json& object, const std::string& path,
 
 // The translation section, by the rules siitctl checks an importer's output with.
 void parse_translation(const json& given, const std::string& path, siit::TranslatorConfig& x,
-                       std::optional<std::vector<siit::EamEntry>>& eamt, Problems& problems) {
+                       std::optional<std::vector<siit::EamEntry>>& eamt, ConfigProblems& problems) {
     siit::control::read_translation(
         given, path, x, eamt,
         [&](const std::string& field, const std::string& reason) { problems.add(field, reason); });
@@ -184,7 +182,7 @@ void parse_translation(const json& given, const std::string& path, siit::Transla
 // through its row, and refuses every key that `keys` does not name.
 template <typename Section>
 void read_keys(const json& object, const std::string& path, std::span<const FileKey<Section>> keys,
-               Section& section, Problems& problems) {
+               Section& section, ConfigProblems& problems) {
     for (const auto& item : object.items()) {
         const std::string& name = item.key();
         if (std::none_of(keys.begin(), keys.end(),
@@ -219,7 +217,7 @@ json write_keys(std::span<const FileKey<Section>> keys, const Section& section) 
     return object;
 }
 
-void parse_port(const json& p, std::size_t index, Config& config, Problems& problems) {
+void parse_port(const json& p, std::size_t index, Config& config, ConfigProblems& problems) {
     const std::string path = "ports[" + std::to_string(index) + "].";
     if (!p.is_object()) {
         problems.add("ports[" + std::to_string(index) + "]", "must be an object");
@@ -300,7 +298,8 @@ void parse_port(const json& p, std::size_t index, Config& config, Problems& prob
 
 // The readers and writers of the keys that are not whole numbers, in the tables' order.
 
-void read_eal(const json& value, const std::string& field, Config& config, Problems& problems) {
+void read_eal(const json& value, const std::string& field, Config& config,
+              ConfigProblems& problems) {
     read_value(value, field, config.eal_args, problems);
 }
 bool write_eal(const Config& config, json& value) {
@@ -308,7 +307,8 @@ bool write_eal(const Config& config, json& value) {
     return true;
 }
 
-void read_ports(const json& value, const std::string& field, Config& config, Problems& problems) {
+void read_ports(const json& value, const std::string& field, Config& config,
+                ConfigProblems& problems) {
     if (!value.is_array() || value.empty()) {
         problems.add(field, "needs a list of at least one port");
         return;
@@ -340,7 +340,7 @@ bool write_ports(const Config& config, json& value) {
 }
 
 void read_translation_section(const json& value, const std::string& field, Config& config,
-                              Problems& problems) {
+                              ConfigProblems& problems) {
     std::optional<std::vector<siit::EamEntry>> eamt;
     parse_translation(value, field + ".", config.translation, eamt, problems);
     if (eamt) config.eamt = std::move(*eamt);
@@ -354,7 +354,7 @@ bool write_translation_section(const Config& config, json& value) {
 }
 
 void read_eamt_prefetch(const json& value, const std::string& field, Config& config,
-                        Problems& problems) {
+                        ConfigProblems& problems) {
     read_choice(value, field, kEamtPrefetchModes, config.eamt_prefetch, problems);
 }
 bool write_eamt_prefetch(const Config& config, json& value) {
@@ -362,7 +362,8 @@ bool write_eamt_prefetch(const Config& config, json& value) {
     return true;
 }
 
-void read_control(const json& value, const std::string& field, Config& config, Problems& problems) {
+void read_control(const json& value, const std::string& field, Config& config,
+                  ConfigProblems& problems) {
     if (!value.is_object())
         problems.add(field, "must be an object");
     else
@@ -373,7 +374,8 @@ bool write_control(const Config& config, json& value) {
     return true;
 }
 
-void read_metrics(const json& value, const std::string& field, Config& config, Problems& problems) {
+void read_metrics(const json& value, const std::string& field, Config& config,
+                  ConfigProblems& problems) {
     if (value.is_null()) return;
     std::string error;
     if (!value.is_string())
@@ -388,7 +390,7 @@ bool write_metrics(const Config& config, json& value) {
 }
 
 void read_announce_interface(const json& value, const std::string& field, Config& config,
-                             Problems& problems) {
+                             ConfigProblems& problems) {
     if (value.is_null()) return;
     if (!value.is_string() || !is_interface_name(value.get<std::string>()))
         problems.add(field, value.dump() + " is not an interface name (1-15 characters)");
@@ -401,7 +403,7 @@ bool write_announce_interface(const Config& config, json& value) {
 }
 
 void read_socket(const json& value, const std::string& field, ControlConfig& control,
-                 Problems& problems) {
+                 ConfigProblems& problems) {
     if (read_value(value, field, control.socket, problems) &&
         (control.socket.empty() || control.socket.size() >= 108))
         problems.add(field, "must be a path of 1 to 107 characters");
@@ -414,7 +416,7 @@ bool write_socket(const ControlConfig& control, json& value) {
 // The user and group names are looked up here, so that --check-config finds a typo before a
 // start does.
 void read_owner(const json& value, const std::string& field, ControlConfig& control,
-                Problems& problems) {
+                ConfigProblems& problems) {
     if (read_value(value, field, control.owner, problems) && !getpwnam(control.owner.c_str()))
         problems.add(field, "no user '" + control.owner + "' on this machine");
 }
@@ -424,7 +426,7 @@ bool write_owner(const ControlConfig& control, json& value) {
 }
 
 void read_group(const json& value, const std::string& field, ControlConfig& control,
-                Problems& problems) {
+                ConfigProblems& problems) {
     if (read_value(value, field, control.group, problems) && !getgrnam(control.group.c_str()))
         problems.add(field, "no group '" + control.group + "' on this machine");
 }
@@ -434,7 +436,7 @@ bool write_group(const ControlConfig& control, json& value) {
 }
 
 void read_mode(const json& value, const std::string& field, ControlConfig& control,
-               Problems& problems) {
+               ConfigProblems& problems) {
     std::string mode;
     if (!read_value(value, field, mode, problems)) return;
     char* end = nullptr;
@@ -452,7 +454,7 @@ bool write_mode(const ControlConfig& control, json& value) {
 }
 
 void read_save_directory(const json& value, const std::string& field, ControlConfig& control,
-                         Problems& problems) {
+                         ConfigProblems& problems) {
     if (!read_value(value, field, control.save_directory, problems)) return;
     struct stat st {};
     if (control.save_directory.empty() || control.save_directory[0] != '/')
@@ -606,7 +608,7 @@ std::span<const ControlKey> control_keys() {
 
 std::optional<Config> parse_config(const std::string& text, const std::string& file,
                                    std::vector<std::string>& errors) {
-    Problems problems(file, errors);
+    ConfigProblems problems(file, errors);
     auto input = siit::control::parse_json_input(text);
     if (!input.value) {
         problems.add(input.field.empty() ? "(file)" : input.field, input.reason);
@@ -664,7 +666,7 @@ bool overlay_translation(const json& translation, const std::string& where,
                          std::optional<std::vector<siit::EamEntry>>& eamt,
                          std::vector<std::string>& errors) {
     const std::size_t before = errors.size();
-    Problems problems(where, errors);
+    ConfigProblems problems(where, errors);
     parse_translation(translation, "", config, eamt, problems);
     return errors.size() == before;
 }
