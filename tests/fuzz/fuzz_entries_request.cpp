@@ -12,7 +12,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto read = siit::control::read_entries_request(text);
     if (!read) return 0;
     const auto strict = siit::test::strict_entries_meaning(text);
-    if (!strict || strict->rest != read->rest || strict->entries != read->entries)
-        __builtin_trap();
+    if (!strict || strict->rest != read->rest || strict->entries != read->entries) __builtin_trap();
     return 0;
 }

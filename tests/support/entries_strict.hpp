@@ -15,7 +15,8 @@ namespace siit::test {
 // What the strict path makes of `text` when it takes it as the one-pass reader does: the request
 // without "entries", and each entry an object of exactly "ipv4" and "ipv6", valid prefixes.
 // Nothing when the strict path would not read it so.
-inline std::optional<siit::control::EntriesRequest> strict_entries_meaning(const std::string& text) {
+inline std::optional<siit::control::EntriesRequest>
+strict_entries_meaning(const std::string& text) {
     using nlohmann::json;
     auto input = siit::control::parse_json_input(text);
     if (!input.value || !input.value->is_object() || !input.value->contains("entries"))
@@ -39,6 +40,5 @@ inline std::optional<siit::control::EntriesRequest> strict_entries_meaning(const
     }
     return out;
 }
-
 
 } // namespace siit::test
