@@ -2,7 +2,10 @@
 # Side-by-side benchmark: TAYGA against siitd on the same path, as a new user would run them
 # without a NIC given to DPDK. An IPv6-only host, an IPv4-only host and a router between them,
 # in network namespaces; in turn, on that path:
-#   tayga       TAYGA (Debian's package) on a tun, the router's kernel routing into it
+#   tayga       TAYGA on a tun, the router's kernel routing into it: Debian's package, or the
+#               binary TAYGA= names (for example one built from TAYGA's own source, whose
+#               releases since 0.9.4 run worker threads over a multi-queue tun); TAYGA_WORKERS=N
+#               writes its `workers N` (releases that know the key only)
 #   siitd-tun   siitd one-armed on net_tun, the same shape
 #   siitd-xdp1  siitd one-armed on a veth through AF_XDP (deploy/one-armed-veth.sh)
 #   siitd-xdp2  siitd two-armed through AF_XDP on the router's two veth ends
@@ -12,12 +15,15 @@
 # alternate, RUNS rounds (default 3); per-run values, medians and ratios to TAYGA are printed.
 # A benchmark, not a test: it asserts nothing. Usage: xlat-vs-tayga.sh [RUNS] [SECONDS]
 # Needs root, tayga and iperf3 (deploy/install-deps.sh installs them) and a built siitd.
+# Example against TAYGA's newest source, one worker thread:
+#   TAYGA=/path/to/tayga TAYGA_WORKERS=1 bash tests/bench/xlat-vs-tayga.sh 3 3
 set -u
 RUNS=${1:-3}
 SECONDS_PER_TEST=${2:-3}
 source "$(dirname "$0")/../e2e/lib.sh"
 trap e2e_cleanup EXIT
-for tool in tayga iperf3; do
+TAYGA=${TAYGA:-tayga}
+for tool in "$TAYGA" iperf3; do
   command -v "$tool" >/dev/null || { echo "xlat-vs-tayga: $tool missing (bash deploy/install-deps.sh)"; exit 2; }
 done
 
@@ -66,12 +72,13 @@ tun-device nat64
 ipv4-addr 198.51.100.254
 prefix 2001:db8:64::/96
 map 198.51.100.5 2001:db8:100::5
+${TAYGA_WORKERS:+workers $TAYGA_WORKERS}
 EOF
-    ip netns exec "$RT" tayga -c "$E2E_TMP/tayga.conf" --mktun >/dev/null
+    ip netns exec "$RT" "$TAYGA" -c "$E2E_TMP/tayga.conf" --mktun >/dev/null
     ip -n "$RT" link set nat64 up
     ip -n "$RT" route replace 198.51.100.0/24 dev nat64
     ip -n "$RT" -6 route replace 2001:db8:64::/96 dev nat64
-    ip netns exec "$RT" tayga -c "$E2E_TMP/tayga.conf" --nodetach >/dev/null 2>&1 &
+    ip netns exec "$RT" "$TAYGA" -c "$E2E_TMP/tayga.conf" --nodetach >/dev/null 2>&1 &
     TRANSLATOR_PID=$!; E2E_PIDS+=($!)
     ;;
   siitd-tun)
@@ -113,7 +120,7 @@ EOF
 stop_mode() { # mode
   if [ "$1" = tayga ]; then
     kill "$TRANSLATOR_PID" 2>/dev/null; wait "$TRANSLATOR_PID" 2>/dev/null
-    ip netns exec "$RT" tayga -c "$E2E_TMP/tayga.conf" --rmtun >/dev/null 2>&1
+    ip netns exec "$RT" "$TAYGA" -c "$E2E_TMP/tayga.conf" --rmtun >/dev/null 2>&1
   else
     stop_siitd >/dev/null
     ip -n "$RT" link del siit 2>/dev/null
@@ -173,6 +180,12 @@ PY
 # XLAT_MODES chooses some of them (space-separated), in that order.
 read -r -a MODES <<<"${XLAT_MODES:-tayga siitd-tun siitd-xdp1 siitd-xdp2 siitd-afp2}"
 echo "xlat-vs-tayga: $(date -u +%Y-%m-%d), $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), kernel $(uname -r)"
+# Which TAYGA: its own version line where it has one (0.9.4 and later), else Debian's package's.
+tayga_version=$("$TAYGA" --help 2>&1 | sed -n 's/^TAYGA version //p' | head -1)
+if [ -z "$tayga_version" ] && [ "$(command -v "$TAYGA")" = "$(command -v tayga)" ]; then
+  tayga_version="$(dpkg-query -W -f='${Version}' tayga 2>/dev/null) (Debian's package)"
+fi
+echo "xlat-vs-tayga: TAYGA $TAYGA, version ${tayga_version:-unknown}, workers ${TAYGA_WORKERS:-its default}"
 echo "siitd: one worker busy-polling lcore 0; UDP 64-byte payloads, IPv6 host -> IPv4 host; ${SECONDS_PER_TEST} s per test"
 printf '%-11s %-3s %9s %12s %12s %12s %10s %10s %12s\n' mode run rtt_ms wrote_pps sent_pps got_pps tcp6to4 tcp4to6 cpu_ns/pkt
 RESULTS=$E2E_TMP/results.txt
